@@ -36,7 +36,7 @@ class Embedder:
     dim: int = field(init=False)
 
     def __post_init__(self):
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        self.dim = int(self.model.get_embedding_dimension())
 
     @property
     def identity(self) -> dict:
@@ -98,7 +98,11 @@ def _load_other(name: str) -> Embedder:
 
 
 def _sentence_transformer(source: str, missing_hint: str | None = None):
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the per-tensor "Loading weights" bar is noise in a CLI
 
     try:
         return SentenceTransformer(source, device="cpu")

@@ -1,0 +1,69 @@
+"""Turning hits into a cited answer: labels, highlighted sentences, JSON and text forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.retrieval import Hit
+
+
+@dataclass(frozen=True)
+class CitedPassage:
+    label: int  # [1]..[k]
+    hit: Hit
+    highlights: tuple[tuple[int, int], ...]  # offsets into the source file
+
+
+@dataclass(frozen=True)
+class Answer:
+    query: str
+    abstained: bool
+    passages: tuple[CitedPassage, ...]
+    mode: str
+
+
+def to_json(answer: Answer, *, query_id: str | None = None) -> dict:
+    """The documented `rag search --json` schema (README)."""
+    return {
+        "id": query_id,
+        "query": answer.query,
+        "abstained": answer.abstained,
+        "hits": [
+            {
+                "rank": p.hit.rank,
+                "chunk_id": p.hit.chunk.id,
+                "source": p.hit.chunk.source,
+                "section": p.hit.chunk.section_label,
+                "text": p.hit.chunk.text,
+                "score": round(p.hit.score, 6),
+                "start": p.hit.chunk.start,
+                "end": p.hit.chunk.end,
+                "highlights": [list(span) for span in p.highlights],
+            }
+            for p in answer.passages
+        ],
+    }
+
+
+def marked_text(passage: CitedPassage, *, open_mark: str = "【", close_mark: str = "】") -> str:
+    """The passage with its highlighted sentences wrapped in marks."""
+    chunk, out, pos = passage.hit.chunk, [], 0
+    for start, end in passage.highlights:
+        a, b = start - chunk.start, end - chunk.start
+        out += [chunk.text[pos:a], open_mark, chunk.text[a:b], close_mark]
+        pos = b
+    out.append(chunk.text[pos:])
+    return "".join(out)
+
+
+def format_text(answer: Answer) -> str:
+    lines = []
+    if answer.abstained:
+        lines.append("この資料には、この質問に答える記述が見当たりません。(not covered by the briefing)")
+        lines.append("参考までに、最も近い箇所 / nearest passages:")
+    for p in answer.passages:
+        c = p.hit.chunk
+        lines.append(f"\n[{p.label}] {c.section_label}  ({c.source} {c.start}-{c.end}, id {c.id}, "
+                     f"score {p.hit.score:.4f})")
+        lines.append(marked_text(p).strip())
+    return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""Building the index: corpus -> chunks -> vectors (cached by content) and BM25 -> a new live build."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag import store
+from rag.chunking import CHUNKER_VERSION, Chunk, chunk_documents
+from rag.corpus import read_corpus
+from rag.tokenize_ja import DEFAULT_MODE, tokenize
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    chunks: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    embedded: int  # passages and sentences sent through the model
+    reused: int  # taken from the embedding cache
+    seconds: float
+    folder: Path
+
+    def summary(self) -> str:
+        return (f"indexed {self.chunks} chunks: {self.added} added, {self.changed} changed, "
+                f"{self.removed} removed, {self.unchanged} unchanged; embedded {self.embedded} texts, "
+                f"reused {self.reused} from cache; {self.seconds:.1f} s -> {self.folder}")
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = False, wait: bool = False,
+                bm25_mode: str = DEFAULT_MODE, progress: bool = True, log=print) -> BuildReport:
+    started = time.perf_counter()
+    with store.build_lock(index_dir, wait=wait):
+        documents = read_corpus(corpus_dir, log=log)
+        chunks = chunk_documents(documents)
+        previous = _previous_chunks(index_dir)
+        cache = store.EmbeddingCache(index_dir, embedder.identity)
+        if full:
+            cache.vectors = {}
+        sentence_texts, sentence_spans = _sentences(chunks)
+        texts = [c.indexed_text for c in chunks] + sentence_texts
+        keys = [text_key(t) for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in cache.vectors}.items())
+        if missing:
+            new_vectors = _embed(embedder, [t for _, t in missing], progress=progress)
+            cache.vectors.update(zip((k for k, _ in missing), new_vectors))
+        vectors = np.stack([cache.vectors[k] for k in keys]).astype(np.float32)
+
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        bm25.index([tokenize(c.indexed_text, mode=bm25_mode) for c in chunks], show_progress=False)
+
+        manifest = {
+            "embedder": embedder.identity,
+            "corpus": {d.source: d.sha256 for d in documents},
+            "chunker_version": CHUNKER_VERSION,
+            "bm25_tokenizer": {"name": "sudachipy", "mode": bm25_mode},
+            "chunks": len(chunks),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        folder = store.new_build_folder(index_dir)
+        store.write_build(folder, manifest=manifest, chunks=chunks, vectors=vectors[: len(chunks)], bm25=bm25,
+                          sentence_spans=sentence_spans, sentence_vectors=vectors[len(chunks):])
+        cache.save(set(keys))
+        final = store.publish(index_dir, folder)
+    diff = _diff(previous, chunks)
+    return BuildReport(len(chunks), *diff, embedded=len(missing), reused=len(set(keys)) - len(missing),
+                       seconds=time.perf_counter() - started, folder=final)
+
+
+def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
+    texts, spans = [], []
+    for row, chunk in enumerate(chunks):
+        for start, end in chunk.sentences:
+            sentence = chunk.text[start - chunk.start : end - chunk.start]
+            texts.append(sentence)
+            spans.append((row, start, end))
+    return texts, np.array(spans, dtype=np.int64).reshape(-1, 3)
+
+
+def _embed(embedder, texts: list[str], *, progress: bool) -> np.ndarray:
+    batch = 32
+    parts = []
+    iterator = range(0, len(texts), batch)
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(iterator, desc="embedding", unit="batch", total=(len(texts) + batch - 1) // batch)
+    for i in iterator:
+        parts.append(embedder.encode_passages(texts[i : i + batch]))
+    return np.concatenate(parts)
+
+
+def _previous_chunks(index_dir: Path) -> list[Chunk]:
+    folder = store.current_build(index_dir)
+    if folder is None:
+        return []
+    try:
+        return store.load_chunks(folder)
+    except store.IndexCorruptError:
+        return []  # a damaged old build is simply replaced
+
+
+def _diff(old: list[Chunk], new: list[Chunk]) -> tuple[int, int, int, int]:
+    """(added, changed, removed, unchanged); a changed chunk is a new id in a section that lost one."""
+    old_ids, new_ids = {c.id for c in old}, {c.id for c in new}
+    gone = Counter((c.source, c.section) for c in old if c.id not in new_ids)
+    came = Counter((c.source, c.section) for c in new if c.id not in old_ids)
+    changed = sum(min(n, gone[s]) for s, n in came.items())
+    return (sum(came.values()) - changed, changed, sum(gone.values()) - changed, len(new_ids & old_ids))

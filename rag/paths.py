@@ -1,0 +1,16 @@
+"""Where the corpus and the index live unless told otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def corpus_dir(override: str | None = None) -> Path:
+    return Path(override or os.environ.get("RAG_CORPUS_DIR") or PROJECT_ROOT / "corpus")
+
+
+def index_dir(override: str | None = None) -> Path:
+    return Path(override or os.environ.get("RAG_INDEX_DIR") or PROJECT_ROOT / "index")

@@ -1,0 +1,46 @@
+"""One Japanese tokeniser for passages and questions alike: SudachiPy normalised content words."""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+
+DEFAULT_MODE = "C"  # chosen on the gold set (docs/decisions.md)
+CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "代名詞"}
+_local = threading.local()  # Sudachi tokenizers are not safe to share between threads
+
+
+def _sudachi():
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import Dictionary
+
+        tokenizer = _local.tokenizer = Dictionary(dict="core").create()
+    return tokenizer
+
+
+def tokenize(text: str, *, mode: str = DEFAULT_MODE) -> list[str]:
+    """NFKC, then Sudachi's normalised forms of content words, lower-cased.
+
+    「ＯＳＡの予算はいくら？」 -> ["osa", "予算", "幾ら"]
+    """
+    from sudachipy import SplitMode
+
+    text = unicodedata.normalize("NFKC", text).replace("*", " ")
+    if not text.strip():
+        return []
+    split = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}[mode]
+    tokens = []
+    # Sudachi refuses inputs over ~49 KB; questions are capped far below, passages are short.
+    for part in _pieces(text, 8000):
+        for m in _sudachi().tokenize(part, split):
+            if m.part_of_speech()[0] in CONTENT_POS:
+                form = m.normalized_form().lower().strip()
+                if form and any(ch.isalnum() for ch in form):
+                    tokens.append(form)
+    return tokens
+
+
+def _pieces(text: str, size: int):
+    for i in range(0, len(text), size):
+        yield text[i : i + size]
