@@ -90,7 +90,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from rag.evaluation_cli import run_eval
+    from rag.eval_run import run_eval
 
     return run_eval(args, embedder=_embedder(args), log=_log)
 

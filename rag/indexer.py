@@ -13,6 +13,7 @@ import numpy as np
 from rag import store
 from rag.chunking import CHUNKER_VERSION, Chunk, chunk_documents
 from rag.corpus import read_corpus
+from rag.lexicon import Lexicon, corpus_terms
 from rag.tokenize_ja import DEFAULT_MODE, tokenize
 
 
@@ -34,6 +35,9 @@ class BuildReport:
                 f"reused {self.reused} from cache; {self.seconds:.1f} s -> {self.folder}")
 
 
+QUERY_KEY = "query\x1f"  # terms are embedded as queries; their cache keys must differ from passages
+
+
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -49,13 +53,18 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = Fal
         if full:
             cache.vectors = {}
         sentence_texts, sentence_spans = _sentences(chunks)
-        texts = [c.indexed_text for c in chunks] + sentence_texts
-        keys = [text_key(t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in cache.vectors}.items())
+        terms = corpus_terms([c.indexed_text for c in chunks])
+        passages = [c.indexed_text for c in chunks] + sentence_texts
+        keys = [text_key(t) for t in passages] + [text_key(QUERY_KEY + t) for t in terms]
+        missing = {k: t for k, t in zip(keys, passages) if k not in cache.vectors}
+        missing_terms = {k: t for k, t in zip(keys[len(passages):], terms) if k not in cache.vectors}
         if missing:
-            new_vectors = _embed(embedder, [t for _, t in missing], progress=progress)
-            cache.vectors.update(zip((k for k, _ in missing), new_vectors))
+            cache.vectors.update(zip(missing, _embed(embedder.encode_passages, list(missing.values()), progress)))
+        if missing_terms:
+            cache.vectors.update(zip(missing_terms, _embed(embedder.encode_queries, list(missing_terms.values()),
+                                                           progress)))
         vectors = np.stack([cache.vectors[k] for k in keys]).astype(np.float32)
+        n_chunks, n_passages = len(chunks), len(passages)
 
         import bm25s
 
@@ -71,12 +80,14 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = Fal
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         folder = store.new_build_folder(index_dir)
-        store.write_build(folder, manifest=manifest, chunks=chunks, vectors=vectors[: len(chunks)], bm25=bm25,
-                          sentence_spans=sentence_spans, sentence_vectors=vectors[len(chunks):])
+        store.write_build(folder, manifest=manifest, chunks=chunks, vectors=vectors[:n_chunks], bm25=bm25,
+                          sentence_spans=sentence_spans, sentence_vectors=vectors[n_chunks:n_passages],
+                          lexicon=Lexicon(terms, vectors[n_passages:]))
         cache.save(set(keys))
         final = store.publish(index_dir, folder)
     diff = _diff(previous, chunks)
-    return BuildReport(len(chunks), *diff, embedded=len(missing), reused=len(set(keys)) - len(missing),
+    return BuildReport(len(chunks), *diff, embedded=len(missing) + len(missing_terms),
+                       reused=len(set(keys)) - len(missing) - len(missing_terms),
                        seconds=time.perf_counter() - started, folder=final)
 
 
@@ -90,7 +101,7 @@ def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
     return texts, np.array(spans, dtype=np.int64).reshape(-1, 3)
 
 
-def _embed(embedder, texts: list[str], *, progress: bool) -> np.ndarray:
+def _embed(encode, texts: list[str], progress: bool) -> np.ndarray:
     batch = 32
     parts = []
     iterator = range(0, len(texts), batch)
@@ -99,7 +110,7 @@ def _embed(embedder, texts: list[str], *, progress: bool) -> np.ndarray:
 
         iterator = tqdm(iterator, desc="embedding", unit="batch", total=(len(texts) + batch - 1) // batch)
     for i in iterator:
-        parts.append(embedder.encode_passages(texts[i : i + batch]))
+        parts.append(encode(texts[i : i + batch]))
     return np.concatenate(parts)
 
 

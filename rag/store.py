@@ -7,6 +7,7 @@ Layout::
     index/builds/<id>/chunks.jsonl    chunk records, in vector order
     index/builds/<id>/dense.faiss     exact inner-product index of passage vectors
     index/builds/<id>/sentences.npz   sentence spans and vectors for highlights
+    index/builds/<id>/lexicon.npz     corpus terms and vectors for English-to-Japanese matching
     index/builds/<id>/bm25/           bm25s data
     index/cache/                      passage vectors by content hash and model
 """
@@ -26,8 +27,10 @@ import numpy as np
 
 from rag.chunking import Chunk
 from rag.errors import IndexCorruptError, IndexStaleError, RagError
+from rag.lexicon import Lexicon
 
-MANIFEST, CHUNKS, DENSE, SENTENCES, BM25_DIR = "manifest.json", "chunks.jsonl", "dense.faiss", "sentences.npz", "bm25"
+MANIFEST, CHUNKS, DENSE, SENTENCES, LEXICON, BM25_DIR = (
+    "manifest.json", "chunks.jsonl", "dense.faiss", "sentences.npz", "lexicon.npz", "bm25")
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
 REBUILD = "run: rag build"
 
@@ -41,6 +44,7 @@ class LoadedIndex:
     bm25: object  # bm25s.BM25
     sentence_spans: np.ndarray  # [n, 3] chunk row, start, end
     sentence_vectors: np.ndarray  # [n, dim]
+    lexicon: Lexicon
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -132,7 +136,7 @@ def build_lock(index_dir: Path, *, wait: bool = False):
 
 
 def write_build(folder: Path, *, manifest: dict, chunks: list[Chunk], vectors: np.ndarray, bm25,
-                sentence_spans: np.ndarray, sentence_vectors: np.ndarray) -> None:
+                sentence_spans: np.ndarray, sentence_vectors: np.ndarray, lexicon: Lexicon) -> None:
     import faiss
 
     with open(folder / CHUNKS, "w", encoding="utf-8") as f:
@@ -145,6 +149,7 @@ def write_build(folder: Path, *, manifest: dict, chunks: list[Chunk], vectors: n
     faiss.write_index(dense, str(folder / DENSE))
     bm25.save(str(folder / BM25_DIR), show_progress=False)
     np.savez(folder / SENTENCES, spans=sentence_spans, vectors=sentence_vectors)
+    np.savez(folder / LEXICON, terms=np.array(lexicon.terms, dtype=str), vectors=lexicon.vectors)
     # The manifest goes last: a folder with a manifest is a complete build.
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -206,11 +211,13 @@ def load_build(folder: Path) -> LoadedIndex:
         bm25 = bm25s.BM25.load(str(folder / BM25_DIR), show_progress=False)
         with np.load(folder / SENTENCES) as data:
             spans, sent_vectors = data["spans"], data["vectors"]
+        with np.load(folder / LEXICON) as data:
+            lexicon = Lexicon(data["terms"].tolist(), data["vectors"])
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"{folder} has damaged BM25 or sentence data ({exc}); {REBUILD}") from None
     if bm25.scores["num_docs"] != len(chunks) or len(spans) != len(sent_vectors):
         raise IndexCorruptError(f"{folder / BM25_DIR} does not match {CHUNKS}; {REBUILD}")
-    return LoadedIndex(folder, manifest, chunks, dense, bm25, spans, sent_vectors)
+    return LoadedIndex(folder, manifest, chunks, dense, bm25, spans, sent_vectors, lexicon)
 
 
 def load_chunks(folder: Path) -> list[Chunk]:
