@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from rag import store
-from rag.chunking import CHUNKER_VERSION, Chunk, chunk_documents
+from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents
 from rag.corpus import read_corpus
 from rag.lexicon import Lexicon, corpus_terms
 from rag.tokenize_ja import DEFAULT_MODE, tokenize
@@ -43,11 +43,12 @@ def text_key(text: str) -> str:
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = False, wait: bool = False,
-                bm25_mode: str = DEFAULT_MODE, progress: bool = True, log=print) -> BuildReport:
+                bm25_mode: str = DEFAULT_MODE, chunk_target: int = TARGET_CHARS, progress: bool = True,
+                log=print) -> BuildReport:
     started = time.perf_counter()
     with store.build_lock(index_dir, wait=wait):
         documents = read_corpus(corpus_dir, log=log)
-        chunks = chunk_documents(documents)
+        chunks = chunk_documents(documents, target=chunk_target)
         previous = _previous_chunks(index_dir)
         cache = store.EmbeddingCache(index_dir, embedder.identity)
         if full:
