@@ -1,0 +1,53 @@
+"""Shared fixtures: the real corpus, the real bundled model (loaded once), a real built index."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+BRIEFING = CORPUS / "gaikoryoku_no_kyoka.txt"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from rag.embedding import load_embedder
+
+    return load_embedder(log=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, embedder):
+    """A private corpus copy and an index built from it (tests must not touch the repo's index)."""
+    from rag.indexer import build_index
+
+    base = tmp_path_factory.mktemp("built")
+    corpus, index = base / "corpus", base / "index"
+    shutil.copytree(CORPUS, corpus)
+    report = build_index(corpus, index, embedder, progress=False, log=lambda _: None)
+    return corpus, index, report
+
+
+@pytest.fixture(scope="session")
+def engine(built, embedder):
+    from rag.engine import Engine
+
+    corpus, index, _ = built
+    return Engine(index_dir=index, corpus_dir=corpus, embedder=embedder)
+
+
+def run_cli(*args, env=None, input=None, timeout=300):
+    """Run `rag` in a fresh process, as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True,
+                          env=full_env, input=input, timeout=timeout, cwd=ROOT)
