@@ -32,12 +32,20 @@ class Evaluation:
 def evaluate_retriever(retriever: Retriever, gold: list[GoldQuestion], query_vectors: np.ndarray,
                        mode: str) -> list[QuestionOutcome]:
     chunks = retriever.index.chunks
+    source_text = {}
     outcomes = []
     for q, qv in zip(gold, query_vectors):
         result = retriever.search(q.question, k=TOP_K, mode=mode, query_vector=qv)
         total = sum(is_relevant(c.text, q) for c in chunks) if not q.unanswerable else 0
-        outcomes.append(QuestionOutcome(q, [h.chunk.text for h in result.hits], [h.chunk.id for h in result.hits],
-                                        result.abstained, total))
+        outcome = QuestionOutcome(q, [h.chunk.text for h in result.hits], [h.chunk.id for h in result.hits],
+                                  result.abstained, total)
+        top = result.hits[0]
+        if outcome.first_relevant == 1:
+            text = source_text.setdefault(top.chunk.id, top.chunk.text)
+            spans = retriever.highlights(top, qv)
+            marked = "".join(text[s - top.chunk.start : e - top.chunk.start] for s, e in spans)
+            outcome.highlight_has_answer = is_relevant(marked, q)
+        outcomes.append(outcome)
     return outcomes
 
 
@@ -104,7 +112,7 @@ def misses(evaluation: Evaluation, name: str = "hybrid") -> list[dict]:
     return rows
 
 
-TABLE_KEYS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "ja_hit@1", "en_hit@1", "en_mrr@10",
+TABLE_KEYS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "ja_hit@1", "en_hit@1", "en_mrr@10", "highlight@1",
               "unanswerable_abstained", "answerable_abstained", "mean_passage_chars", "max_passage_chars")
 
 

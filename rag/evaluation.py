@@ -72,6 +72,7 @@ class QuestionOutcome:
     relevant_total: int  # passages in the whole index that contain an answer
     first_relevant: int | None = field(init=False)  # 1-based rank, None when not in the top TOP_K
     gains: list[int] = field(init=False)
+    highlight_has_answer: bool | None = None  # when the top passage is relevant: is the answer highlighted?
 
     def __post_init__(self):
         self.gains = [int(is_relevant(t, self.question)) for t in self.ranked_texts]
@@ -106,6 +107,9 @@ def _ranking_metrics(outcomes: list[QuestionOutcome]) -> dict:
            for k in range(1, TOP_K + 1)}
     out["mrr@10"] = sum(1 / o.first_relevant for o in outcomes if o.first_relevant) / len(outcomes)
     out["ndcg@10"] = sum(_ndcg(o) for o in outcomes) / len(outcomes)
+    judged = [o.highlight_has_answer for o in outcomes if o.highlight_has_answer is not None]
+    if judged:
+        out["highlight@1"] = sum(judged) / len(judged)
     out["n"] = len(outcomes)
     return out
 

@@ -19,6 +19,7 @@ SENTENCE_WEIGHT = 0.5  # dense score = mix of whole-passage and best-sentence co
 BM25_WEIGHT = 0.008  # BM25 points are ~1-20; cosines differ by hundredths
 ABSTAIN_BELOW = {"ja": 0.845, "other": 0.795}  # top hybrid/dense score; cross-lingual cosines run lower
 BM25_ABSTAIN_BELOW = 1.5
+SECOND_HIGHLIGHT_WITHIN = 0.04  # cosine margin for highlighting a second sentence
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
@@ -131,7 +132,7 @@ class Retriever:
         order = np.argsort(-sims)
         best = [order[0]]
         # A second sentence only when it is nearly as close as the best one.
-        if max_sentences > 1 and len(order) > 1 and sims[order[1]] >= sims[order[0]] - 0.02:
+        if max_sentences > 1 and len(order) > 1 and sims[order[1]] >= sims[order[0]] - SECOND_HIGHLIGHT_WITHIN:
             best.append(order[1])
         return sorted((int(spans[mine[j], 1]), int(spans[mine[j], 2])) for j in best)
 

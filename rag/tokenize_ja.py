@@ -15,7 +15,7 @@ def _sudachi():
     if tokenizer is None:
         from sudachipy import Dictionary
 
-        tokenizer = _local.tokenizer = Dictionary(dict="core").create()
+        tokenizer = _local.tokenizer = Dictionary(dict="core").tokenizer()
     return tokenizer
 
 
