@@ -51,3 +51,45 @@ def run_cli(*args, env=None, input=None, timeout=300):
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True,
                           env=full_env, input=input, timeout=timeout, cwd=ROOT)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(built, tmp_path_factory):
+    """app.py on a free loopback port, serving the test build; yields (url, feedback file)."""
+    import time
+    import urllib.request
+
+    corpus, index, _ = built
+    feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("server") / "server.log", "w+")  # noqa: SIM115
+    env = {**os.environ, "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index), "GRADIO_SERVER_PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--feedback", str(feedback)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                log.seek(0)
+                proc.kill()
+                raise RuntimeError("app.py did not start:\n" + log.read()[-3000:]) from None
+            time.sleep(0.5)
+    yield url, feedback
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
