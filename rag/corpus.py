@@ -26,9 +26,12 @@ def corpus_files(folder: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
-def read_corpus(folder: Path, *, log=print) -> list[Document]:
-    """Every .txt/.md file under `folder`, sorted by path; duplicates by content are kept once."""
-    files = corpus_files(folder)
+def read_corpus(folder: Path, *, log=print, already_indexed: frozenset[str] = frozenset()) -> list[Document]:
+    """Every .txt/.md file under `folder`, sorted by path; duplicates by content are kept once.
+
+    Of two identical files, the one already in the index keeps its place, so citations stay put.
+    """
+    files = sorted(corpus_files(folder), key=lambda p: p.relative_to(folder).as_posix() not in already_indexed)
     if not files:
         raise RagError(f"corpus folder {folder} has no .txt or .md files; add the briefing's text and run: rag build")
     documents, seen = [], {}
@@ -40,7 +43,7 @@ def read_corpus(folder: Path, *, log=print) -> list[Document]:
             continue
         seen[doc.sha256] = doc.source
         documents.append(doc)
-    return documents
+    return sorted(documents, key=lambda d: d.source)
 
 
 def read_document(path: Path, folder: Path) -> Document:
@@ -59,3 +62,8 @@ def read_document(path: Path, folder: Path) -> Document:
     if not text.strip():
         raise RagError(f"{path}: is empty; add text or remove it from corpus/")
     return Document(source, text, hashlib.sha256(raw).hexdigest())
+
+
+def corpus_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every corpus file, duplicates included: what an index must have been built from."""
+    return {d.source: d.sha256 for d in (read_document(p, folder) for p in corpus_files(folder))}

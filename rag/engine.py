@@ -8,7 +8,7 @@ from pathlib import Path
 from rag import store
 from rag.answer import Answer, CitedPassage
 from rag.chunking import CHUNKER_VERSION
-from rag.corpus import corpus_files, read_document
+from rag.corpus import corpus_hashes
 from rag.errors import IndexStaleError, RagError
 from rag.retrieval import MODES, Retriever, clean_question
 
@@ -27,10 +27,6 @@ def validate_question(question: str) -> str:
     if not any(ch.isalnum() for ch in cleaned):
         raise RagError("the question has no words, only symbols or emoji; type a question about the briefing")
     return cleaned
-
-
-def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
-    return {d.source: d.sha256 for d in (read_document(p, corpus_dir) for p in corpus_files(corpus_dir))}
 
 
 class Engine:

@@ -12,7 +12,8 @@ import numpy as np
 
 from rag import store
 from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents
-from rag.corpus import read_corpus
+from rag.corpus import corpus_hashes, read_corpus
+from rag.faults import checkpoint
 from rag.lexicon import Lexicon, corpus_terms
 from rag.tokenize_ja import DEFAULT_MODE, tokenize
 
@@ -47,9 +48,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = Fal
                 log=print) -> BuildReport:
     started = time.perf_counter()
     with store.build_lock(index_dir, wait=wait):
-        documents = read_corpus(corpus_dir, log=log)
-        chunks = chunk_documents(documents, target=chunk_target)
         previous = _previous_chunks(index_dir)
+        documents = read_corpus(corpus_dir, log=log, already_indexed=frozenset(c.source for c in previous))
+        chunks = chunk_documents(documents, target=chunk_target)
         cache = store.EmbeddingCache(index_dir, embedder.identity)
         if full:
             cache.vectors = {}
@@ -66,6 +67,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = Fal
                                                            progress)))
         vectors = np.stack([cache.vectors[k] for k in keys]).astype(np.float32)
         n_chunks, n_passages = len(chunks), len(passages)
+        checkpoint("embedded")
 
         import bm25s
 
@@ -74,7 +76,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = Fal
 
         manifest = {
             "embedder": embedder.identity,
-            "corpus": {d.source: d.sha256 for d in documents},
+            "corpus": corpus_hashes(corpus_dir),
             "chunker_version": CHUNKER_VERSION,
             "bm25_tokenizer": {"name": "sudachipy", "mode": bm25_mode},
             "chunks": len(chunks),
@@ -84,6 +86,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = Fal
         store.write_build(folder, manifest=manifest, chunks=chunks, vectors=vectors[:n_chunks], bm25=bm25,
                           sentence_spans=sentence_spans, sentence_vectors=vectors[n_chunks:n_passages],
                           lexicon=Lexicon(terms, vectors[n_passages:]))
+        checkpoint("written")
         cache.save(set(keys))
         final = store.publish(index_dir, folder)
     diff = _diff(previous, chunks)

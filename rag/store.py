@@ -27,6 +27,7 @@ import numpy as np
 
 from rag.chunking import Chunk
 from rag.errors import IndexCorruptError, IndexStaleError, RagError
+from rag.faults import checkpoint
 from rag.lexicon import Lexicon
 
 MANIFEST, CHUNKS, DENSE, SENTENCES, LEXICON, BM25_DIR = (
@@ -62,7 +63,8 @@ def build_id(index_dir: Path) -> str | None:
 
 def new_build_folder(index_dir: Path) -> Path:
     (index_dir / "builds").mkdir(parents=True, exist_ok=True)
-    name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    now = time.time()  # microseconds too: two builds in one second must not share a folder
+    name = time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f"{now % 1:.6f}"[1:] + f"-{os.getpid()}"
     folder = index_dir / "builds" / f".partial-{name}"
     folder.mkdir()
     return folder
@@ -72,6 +74,7 @@ def publish(index_dir: Path, partial: Path) -> Path:
     """Make a finished build live: rename it into place, then swap `current` in one rename."""
     final = partial.with_name(partial.name.removeprefix(".partial-"))
     os.replace(partial, final)
+    checkpoint("renamed")
     tmp_link = index_dir / f".current-{os.getpid()}"
     if tmp_link.is_symlink():
         tmp_link.unlink()
@@ -84,11 +87,11 @@ def publish(index_dir: Path, partial: Path) -> Path:
 
 
 def _prune(index_dir: Path, *, keep: Path) -> None:
+    """Drop all but the live build and the newest other one (a reader may still be loading it)."""
     builds = sorted(p for p in (index_dir / "builds").iterdir() if p.is_dir())
-    finished = [p for p in builds if not p.name.startswith(".partial-")]
-    for old in finished[:-KEEP_BUILDS]:
-        if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
+    finished = [p for p in builds if not p.name.startswith(".partial-") and p != keep]
+    for old in finished[: -(KEEP_BUILDS - 1)]:
+        shutil.rmtree(old, ignore_errors=True)
     for partial in (p for p in builds if p.name.startswith(".partial-")):
         if not _pid_alive(partial.name.rsplit("-", 1)[-1]):
             shutil.rmtree(partial, ignore_errors=True)  # left by a killed build

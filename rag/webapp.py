@@ -31,6 +31,7 @@ TEXT = {
         "answer": "資料の該当箇所", "section": "セクション全文を表示", "score": "スコア", "id": "ID",
         "nearest": "近い箇所", "error": "エラー", "ui_lang": "表示言語 / Language",
         "thanks": "フィードバックを記録しました。",
+        "stale": "新しい索引を読み込めなかったため、直前の索引で回答しています",
     },
     "en": {
         "title": "Ask the MOFA briefing 「外交力の強化について」",
@@ -43,6 +44,7 @@ TEXT = {
         "answer": "Passages of the briefing", "section": "Show the whole section", "score": "score", "id": "id",
         "nearest": "nearest", "error": "Error", "ui_lang": "表示言語 / Language",
         "thanks": "Feedback recorded.",
+        "stale": "The newest index could not be loaded; answering from the previous one",
     },
 }
 EXAMPLES = [
@@ -136,8 +138,11 @@ def build_ui(engine: Engine, *, feedback_path: str):
                         {"role": "assistant", "content": f'<p class="abstain">{t["error"]}: {html.escape(str(exc))}</p>'}]
             turns.append(None)
             return "", history, turns
+        body = render_answer(answer, t, section_text)
+        if engine.reload_error:  # a newer index exists but is damaged: say so, keep answering from the last good one
+            body = f'<p class="abstain">{t["stale"]}: {html.escape(engine.reload_error)}</p>' + body
         history += [{"role": "user", "content": html.escape(answer.query)},
-                    {"role": "assistant", "content": render_answer(answer, t, section_text)}]
+                    {"role": "assistant", "content": body}]
         turns.append(Turn(answer.query, tuple(p.hit.chunk.id for p in answer.passages), mode, answer.abstained))
         return "", history, turns
 
@@ -210,7 +215,9 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback
     demo = build_ui(engine, feedback_path=feedback_path)
     # System fonts only: the default theme would fetch web fonts, and nothing may leave the machine.
     theme = gr.themes.Soft(font=["system-ui", "Noto Sans CJK JP", "sans-serif"], font_mono=["monospace"])
-    print(f"serving on http://{host}:{port}", flush=True)
     demo.launch(server_name=host, server_port=port, share=False, ssr_mode=False, show_error=False, quiet=True,
-                prevent_thread_lock=not block, theme=theme, css=CSS, footer_links=["api"], enable_monitoring=False)
+                prevent_thread_lock=True, theme=theme, css=CSS, footer_links=["api"], enable_monitoring=False)
+    print(f"serving on http://{host}:{port}", flush=True)  # only once it accepts connections
+    if block:
+        demo.block_thread()
     return demo
