@@ -1,6 +1,6 @@
 """Start the web UI: build the index first if it is missing or stale, then serve on 127.0.0.1.
 
-    python app.py [--port 7860] [--host 127.0.0.1]
+python app.py [--port 7860] [--host 127.0.0.1]
 """
 
 from __future__ import annotations
@@ -35,8 +35,16 @@ def main(argv: list[str] | None = None) -> int:
             engine.retriever()
         except (IndexStaleError, IndexCorruptError) as exc:
             print(f"{exc}; building it now", file=sys.stderr)
-            print(build_index(paths.corpus_dir(), paths.index_dir(), embedder, progress=sys.stderr.isatty(),
-                              log=lambda m: print(m, file=sys.stderr)).summary(), file=sys.stderr)
+            print(
+                build_index(
+                    paths.corpus_dir(),
+                    paths.index_dir(),
+                    embedder,
+                    progress=sys.stderr.isatty(),
+                    log=lambda m: print(m, file=sys.stderr),
+                ).summary(),
+                file=sys.stderr,
+            )
         serve(engine, host=args.host, port=args.port, feedback_path=args.feedback)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)

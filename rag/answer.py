@@ -63,7 +63,8 @@ def format_text(answer: Answer) -> str:
         lines.append("参考までに、最も近い箇所 / nearest passages:")
     for p in answer.passages:
         c = p.hit.chunk
-        lines.append(f"\n[{p.label}] {c.section_label}  ({c.source} {c.start}-{c.end}, id {c.id}, "
-                     f"score {p.hit.score:.4f})")
+        lines.append(
+            f"\n[{p.label}] {c.section_label}  ({c.source} {c.start}-{c.end}, id {c.id}, score {p.hit.score:.4f})"
+        )
         lines.append(marked_text(p).strip())
     return "\n".join(lines)

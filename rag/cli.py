@@ -28,15 +28,25 @@ def _embedder(args):
 def _engine(args):
     from rag.engine import Engine
 
-    return Engine(index_dir=paths.index_dir(args.index_dir), corpus_dir=paths.corpus_dir(args.corpus_dir),
-                  embedder=_embedder(args))
+    return Engine(
+        index_dir=paths.index_dir(args.index_dir),
+        corpus_dir=paths.corpus_dir(args.corpus_dir),
+        embedder=_embedder(args),
+    )
 
 
 def cmd_build(args) -> int:
     from rag.indexer import build_index
 
-    report = build_index(paths.corpus_dir(args.corpus_dir), paths.index_dir(args.index_dir), _embedder(args),
-                         full=args.full, wait=args.wait, progress=sys.stderr.isatty() or args.progress, log=_log)
+    report = build_index(
+        paths.corpus_dir(args.corpus_dir),
+        paths.index_dir(args.index_dir),
+        _embedder(args),
+        full=args.full,
+        wait=args.wait,
+        progress=sys.stderr.isatty() or args.progress,
+        log=_log,
+    )
     print(report.summary())
     return 0
 
@@ -58,7 +68,7 @@ def _read_queries(path: str):
                 record = json.loads(line)
                 yield str(record.get("id", n)), record["question"]
             except (json.JSONDecodeError, KeyError, AttributeError):
-                raise RagError(f"{path} line {n}: expected a JSON object with \"id\" and \"question\"") from None
+                raise RagError(f'{path} line {n}: expected a JSON object with "id" and "question"') from None
     finally:
         if handle is not sys.stdin:
             handle.close()
@@ -85,7 +95,7 @@ def cmd_search(args) -> int:
             record = {"id": query_id, "query": question, "abstained": True, "hits": [], "error": str(exc)}
         print(json.dumps(record, ensure_ascii=False), flush=True)
     if failed:
-        _log(f"error: {failed} question(s) could not be searched; see their \"error\" field")
+        _log(f'error: {failed} question(s) could not be searched; see their "error" field')
     return 1 if failed else 0
 
 
@@ -106,8 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from 「外交力の強化について」.")
     parser.add_argument("--corpus-dir", help="folder of .txt/.md files (default: corpus/ or $RAG_CORPUS_DIR)")
     parser.add_argument("--index-dir", help="index folder (default: index/ or $RAG_INDEX_DIR)")
-    parser.add_argument("--model", help="sentence-transformers model name or folder (default: the bundled "
-                                        "multilingual-e5-small, or $RAG_EMBED_MODEL)")
+    parser.add_argument(
+        "--model",
+        help="sentence-transformers model name or folder (default: the bundled "
+        "multilingual-e5-small, or $RAG_EMBED_MODEL)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="build or rebuild the index")
@@ -116,8 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     p.set_defaults(func=cmd_build)
 
-    for name, func, help_text in (("ask", cmd_ask, "print a readable cited answer"),
-                                  ("search", cmd_search, "print ranked passages (JSON with --json)")):
+    for name, func, help_text in (
+        ("ask", cmd_ask, "print a readable cited answer"),
+        ("search", cmd_search, "print ranked passages (JSON with --json)"),
+    ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("question", nargs=None if name == "ask" else "?")
         p.add_argument("-k", type=int, default=5, help="number of passages (1-20, default 5)")

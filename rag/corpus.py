@@ -22,8 +22,13 @@ class Document:
 def corpus_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise RagError(f"corpus folder {folder} does not exist; create it and add .txt or .md files")
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
 
 
 def read_corpus(folder: Path, *, log=print, already_indexed: frozenset[str] = frozenset()) -> list[Document]:
@@ -50,8 +55,10 @@ def read_document(path: Path, folder: Path) -> Document:
     source = path.relative_to(folder).as_posix()
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise RagError(f"{path}: {size / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 2**20} MB limit for a "
-                       "corpus file; split it or remove it from corpus/")
+        raise RagError(
+            f"{path}: {size / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 2**20} MB limit for a "
+            "corpus file; split it or remove it from corpus/"
+        )
     raw = path.read_bytes()
     if b"\x00" in raw:
         raise RagError(f"{path}: looks binary (contains NUL bytes); corpus files must be UTF-8 text")

@@ -53,8 +53,12 @@ class Engine:
             if folder is None or not folder.exists():
                 raise IndexStaleError(f"no index in {self.index_dir}; run: rag build")
             loaded = store.load_build(folder)
-            store.check_fresh(loaded.manifest, corpus=corpus_hashes(self.corpus_dir),
-                              embedder=self.embedder.identity, chunker=CHUNKER_VERSION)
+            store.check_fresh(
+                loaded.manifest,
+                corpus=corpus_hashes(self.corpus_dir),
+                embedder=self.embedder.identity,
+                chunker=CHUNKER_VERSION,
+            )
         except RagError as exc:
             if self._retriever is None:
                 raise

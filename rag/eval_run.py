@@ -12,7 +12,15 @@ import numpy as np
 from rag import paths
 from rag.corpus import read_corpus
 from rag.engine import Engine
-from rag.evaluation import TOP_K, GoldQuestion, QuestionOutcome, gate_failures, is_relevant, load_gold, metrics
+from rag.evaluation import (
+    TOP_K,
+    GoldQuestion,
+    QuestionOutcome,
+    gate_failures,
+    is_relevant,
+    load_gold,
+    metrics,
+)
 from rag.retrieval import ABSTAIN_BELOW, Retriever, script_of
 from rag.store import EmbeddingCache
 
@@ -29,16 +37,18 @@ class Evaluation:
     unreachable: list[GoldQuestion]  # answers no passage contains whole: a chunking or gold-set fault
 
 
-def evaluate_retriever(retriever: Retriever, gold: list[GoldQuestion], query_vectors: np.ndarray,
-                       mode: str) -> list[QuestionOutcome]:
+def evaluate_retriever(
+    retriever: Retriever, gold: list[GoldQuestion], query_vectors: np.ndarray, mode: str
+) -> list[QuestionOutcome]:
     chunks = retriever.index.chunks
     source_text = {}
     outcomes = []
-    for q, qv in zip(gold, query_vectors):
+    for q, qv in zip(gold, query_vectors, strict=True):
         result = retriever.search(q.question, k=TOP_K, mode=mode, query_vector=qv)
         total = sum(is_relevant(c.text, q) for c in chunks) if not q.unanswerable else 0
-        outcome = QuestionOutcome(q, [h.chunk.text for h in result.hits], [h.chunk.id for h in result.hits],
-                                  result.abstained, total)
+        outcome = QuestionOutcome(
+            q, [h.chunk.text for h in result.hits], [h.chunk.id for h in result.hits], result.abstained, total
+        )
         top = result.hits[0]
         if outcome.first_relevant == 1:
             text = source_text.setdefault(top.chunk.id, top.chunk.text)
@@ -54,24 +64,34 @@ def naive_windows(text: str, size: int = NAIVE_WINDOW, overlap: int = NAIVE_OVER
     return [text[i : i + size] for i in range(0, max(len(text) - overlap, 1), step)]
 
 
-def evaluate_naive(embedder, corpus_dir: Path, index_dir: Path, gold: list[GoldQuestion],
-                   query_vectors: np.ndarray) -> list[QuestionOutcome]:
+def evaluate_naive(
+    embedder, corpus_dir: Path, index_dir: Path, gold: list[GoldQuestion], query_vectors: np.ndarray
+) -> list[QuestionOutcome]:
     windows = [w for doc in read_corpus(corpus_dir, log=lambda _: None) for w in naive_windows(doc.text)]
     cache = EmbeddingCache(index_dir, embedder.identity)
     from rag.indexer import text_key
 
     keys = [text_key("naive\x1f" + w) for w in windows]
-    missing = [(k, w) for k, w in zip(keys, windows) if k not in cache.vectors]
+    missing = [(k, w) for k, w in zip(keys, windows, strict=True) if k not in cache.vectors]
     if missing:
-        cache.vectors.update(zip((k for k, _ in missing), embedder.encode_passages([w for _, w in missing])))
+        cache.vectors.update(
+            zip((k for k, _ in missing), embedder.encode_passages([w for _, w in missing]), strict=True)
+        )
     vectors = np.stack([cache.vectors[k] for k in keys])
     outcomes = []
-    for q, qv in zip(gold, query_vectors):
+    for q, qv in zip(gold, query_vectors, strict=True):
         sims = vectors @ qv
         order = np.argsort(-sims)[:TOP_K]
         total = sum(is_relevant(w, q) for w in windows) if not q.unanswerable else 0
-        outcomes.append(QuestionOutcome(q, [windows[i] for i in order], [f"w{i}" for i in order],
-                                        bool(sims.max() < ABSTAIN_BELOW[script_of(q.question)]), total))
+        outcomes.append(
+            QuestionOutcome(
+                q,
+                [windows[i] for i in order],
+                [f"w{i}" for i in order],
+                bool(sims.max() < ABSTAIN_BELOW[script_of(q.question)]),
+                total,
+            )
+        )
     return outcomes
 
 
@@ -107,13 +127,34 @@ def misses(evaluation: Evaluation, name: str = "hybrid") -> list[dict]:
         else:
             continue
         first = o.ranked_texts[0] if o.ranked_texts else ""
-        rows.append({"id": q.id, "lang": q.lang, "kind": kind, "question": q.question,
-                     "expected": " | ".join(q.answers) or "(abstain)", "first": " ".join(first.split())[:90]})
+        rows.append(
+            {
+                "id": q.id,
+                "lang": q.lang,
+                "kind": kind,
+                "question": q.question,
+                "expected": " | ".join(q.answers) or "(abstain)",
+                "first": " ".join(first.split())[:90],
+            }
+        )
     return rows
 
 
-TABLE_KEYS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "ja_hit@1", "en_hit@1", "en_mrr@10", "highlight@1",
-              "unanswerable_abstained", "answerable_abstained", "mean_passage_chars", "max_passage_chars")
+TABLE_KEYS = (
+    "hit@1",
+    "hit@3",
+    "hit@5",
+    "mrr@10",
+    "ndcg@10",
+    "ja_hit@1",
+    "en_hit@1",
+    "en_mrr@10",
+    "highlight@1",
+    "unanswerable_abstained",
+    "answerable_abstained",
+    "mean_passage_chars",
+    "max_passage_chars",
+)
 
 
 def table(evaluation: Evaluation) -> str:
@@ -136,18 +177,28 @@ def write_report(evaluation: Evaluation, folder: Path, gold_path: Path) -> Path:
     failures = gate_failures(m)
     n_ans = sum(not q.unanswerable for q in evaluation.gold)
     lines = [
-        "# Retrieval evaluation", "",
+        "# Retrieval evaluation",
+        "",
         f"Gold set: `{gold_path.name}`, {len(evaluation.gold)} questions ({n_ans} answerable, "
         f"{len(evaluation.gold) - n_ans} unanswerable; "
-        + ", ".join(f"{lang}: {sum(q.lang == lang for q in evaluation.gold)}"
-                    for lang in sorted({q.lang for q in evaluation.gold})) + ").",
+        + ", ".join(
+            f"{lang}: {sum(q.lang == lang for q in evaluation.gold)}"
+            for lang in sorted({q.lang for q in evaluation.gold})
+        )
+        + ").",
         "",
-        "`naive` = fixed 500-character windows with 50 overlap, dense only, same model.", "",
-        table(evaluation), "",
-        "Gate (hybrid): " + ("all targets met." if not failures else "MISSED: " + "; ".join(failures)), "",
-        f"![hit@k]({plot.name})", "",
-        "## Misses (hybrid)", "",
-        "| id | lang | what | question | expected | first passage |", "|---|---|---|---|---|---|",
+        "`naive` = fixed 500-character windows with 50 overlap, dense only, same model.",
+        "",
+        table(evaluation),
+        "",
+        "Gate (hybrid): " + ("all targets met." if not failures else "MISSED: " + "; ".join(failures)),
+        "",
+        f"![hit@k]({plot.name})",
+        "",
+        "## Misses (hybrid)",
+        "",
+        "| id | lang | what | question | expected | first passage |",
+        "|---|---|---|---|---|---|",
     ]
     for row in misses(evaluation):
         cells = [row[k].replace("|", "\\|") for k in ("id", "lang", "kind", "question", "expected", "first")]
@@ -188,15 +239,24 @@ def feedback_candidates(feedback_path: Path) -> list[dict]:
     for n, entry in enumerate(e for e in read_feedback(feedback_path) if e.get("rating") == "down"):
         question = entry.get("question", "")
         lang = "ja" if any("\u3040" <= ch <= "\u9fff" for ch in question) else "en"
-        rows.append({"id": f"fb{n + 1:03d}", "question": question, "lang": lang, "answers": [],
-                     "unanswerable": False, "cited": entry.get("cited", []),
-                     "todo": "add short answer substrings from the briefing, or set unanswerable"})
+        rows.append(
+            {
+                "id": f"fb{n + 1:03d}",
+                "question": question,
+                "lang": lang,
+                "answers": [],
+                "unanswerable": False,
+                "cited": entry.get("cited", []),
+                "todo": "add short answer substrings from the briefing, or set unanswerable",
+            }
+        )
     return rows
 
 
 def run_eval(args, *, embedder, log) -> int:
-    engine = Engine(index_dir=paths.index_dir(args.index_dir), corpus_dir=paths.corpus_dir(args.corpus_dir),
-                    embedder=embedder)
+    engine = Engine(
+        index_dir=paths.index_dir(args.index_dir), corpus_dir=paths.corpus_dir(args.corpus_dir), embedder=embedder
+    )
     if args.feedback:
         for row in feedback_candidates(Path(args.feedback)):
             print(json.dumps(row, ensure_ascii=False))
@@ -205,14 +265,26 @@ def run_eval(args, *, embedder, log) -> int:
     evaluation = run_evaluation(engine, load_gold(gold_path))
     failures = gate_failures(evaluation.metrics["hybrid"])
     if args.json:
-        print(json.dumps({"gold": str(gold_path), "metrics": evaluation.metrics, "misses": misses(evaluation),
-                          "gate_failures": failures}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "gold": str(gold_path),
+                    "metrics": evaluation.metrics,
+                    "misses": misses(evaluation),
+                    "gate_failures": failures,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(table(evaluation))
         print()
         for row in misses(evaluation):
-            print(f"miss {row['id']} ({row['lang']}, {row['kind']}): {row['question']}\n"
-                  f"    expected: {row['expected']}\n    first:    {row['first']}")
+            print(
+                f"miss {row['id']} ({row['lang']}, {row['kind']}): {row['question']}\n"
+                f"    expected: {row['expected']}\n    first:    {row['first']}"
+            )
         print("\ngate: " + ("all targets met" if not failures else "MISSED: " + "; ".join(failures)))
     if args.report:
         log(f"report: {write_report(evaluation, Path(args.report), gold_path)}")

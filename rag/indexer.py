@@ -31,9 +31,11 @@ class BuildReport:
     folder: Path
 
     def summary(self) -> str:
-        return (f"indexed {self.chunks} chunks: {self.added} added, {self.changed} changed, "
-                f"{self.removed} removed, {self.unchanged} unchanged; embedded {self.embedded} texts, "
-                f"reused {self.reused} from cache; {self.seconds:.1f} s -> {self.folder}")
+        return (
+            f"indexed {self.chunks} chunks: {self.added} added, {self.changed} changed, "
+            f"{self.removed} removed, {self.unchanged} unchanged; embedded {self.embedded} texts, "
+            f"reused {self.reused} from cache; {self.seconds:.1f} s -> {self.folder}"
+        )
 
 
 QUERY_KEY = "query\x1f"  # terms are embedded as queries; their cache keys must differ from passages
@@ -43,9 +45,18 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = False, wait: bool = False,
-                bm25_mode: str = DEFAULT_MODE, chunk_target: int = TARGET_CHARS, progress: bool = True,
-                log=print) -> BuildReport:
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder,
+    *,
+    full: bool = False,
+    wait: bool = False,
+    bm25_mode: str = DEFAULT_MODE,
+    chunk_target: int = TARGET_CHARS,
+    progress: bool = True,
+    log=print,
+) -> BuildReport:
     started = time.perf_counter()
     with store.build_lock(index_dir, wait=wait):
         previous = _previous_chunks(index_dir)
@@ -58,13 +69,16 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = Fal
         terms = corpus_terms([c.indexed_text for c in chunks])
         passages = [c.indexed_text for c in chunks] + sentence_texts
         keys = [text_key(t) for t in passages] + [text_key(QUERY_KEY + t) for t in terms]
-        missing = {k: t for k, t in zip(keys, passages) if k not in cache.vectors}
-        missing_terms = {k: t for k, t in zip(keys[len(passages):], terms) if k not in cache.vectors}
+        missing = {k: t for k, t in zip(keys[: len(passages)], passages, strict=True) if k not in cache.vectors}
+        missing_terms = {k: t for k, t in zip(keys[len(passages) :], terms, strict=True) if k not in cache.vectors}
         if missing:
-            cache.vectors.update(zip(missing, _embed(embedder.encode_passages, list(missing.values()), progress)))
+            cache.vectors.update(
+                zip(missing, _embed(embedder.encode_passages, list(missing.values()), progress), strict=True)
+            )
         if missing_terms:
-            cache.vectors.update(zip(missing_terms, _embed(embedder.encode_queries, list(missing_terms.values()),
-                                                           progress)))
+            cache.vectors.update(
+                zip(missing_terms, _embed(embedder.encode_queries, list(missing_terms.values()), progress), strict=True)
+            )
         vectors = np.stack([cache.vectors[k] for k in keys]).astype(np.float32)
         n_chunks, n_passages = len(chunks), len(passages)
         checkpoint("embedded")
@@ -83,16 +97,28 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder, *, full: bool = Fal
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         folder = store.new_build_folder(index_dir)
-        store.write_build(folder, manifest=manifest, chunks=chunks, vectors=vectors[:n_chunks], bm25=bm25,
-                          sentence_spans=sentence_spans, sentence_vectors=vectors[n_chunks:n_passages],
-                          lexicon=Lexicon(terms, vectors[n_passages:]))
+        store.write_build(
+            folder,
+            manifest=manifest,
+            chunks=chunks,
+            vectors=vectors[:n_chunks],
+            bm25=bm25,
+            sentence_spans=sentence_spans,
+            sentence_vectors=vectors[n_chunks:n_passages],
+            lexicon=Lexicon(terms, vectors[n_passages:]),
+        )
         checkpoint("written")
         cache.save(set(keys))
         final = store.publish(index_dir, folder)
     diff = _diff(previous, chunks)
-    return BuildReport(len(chunks), *diff, embedded=len(missing) + len(missing_terms),
-                       reused=len(set(keys)) - len(missing) - len(missing_terms),
-                       seconds=time.perf_counter() - started, folder=final)
+    return BuildReport(
+        len(chunks),
+        *diff,
+        embedded=len(missing) + len(missing_terms),
+        reused=len(set(keys)) - len(missing) - len(missing_terms),
+        seconds=time.perf_counter() - started,
+        folder=final,
+    )
 
 
 def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:

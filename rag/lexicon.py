@@ -63,7 +63,7 @@ class Lexicon:
         mapped = {}
         if unknown and self.terms:
             sims = embedder.encode_queries(unknown) @ self.vectors.T
-            for word, row in zip(unknown, sims):
+            for word, row in zip(unknown, sims, strict=True):
                 j = int(row.argmax())
                 if row[j] >= MATCH_AT_LEAST:
                     mapped[word] = self.terms[j]

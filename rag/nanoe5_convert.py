@@ -95,9 +95,14 @@ def bert_state_dict(packed: PackedModel) -> dict[str, np.ndarray]:
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
     names = {
-        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-        "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
-        "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm",
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "ao": "attention.output.dense",
+        "aln": "attention.output.LayerNorm",
+        "fi": "intermediate.dense",
+        "fo": "output.dense",
+        "oln": "output.LayerNorm",
     }
     for layer in range(packed.layers):
         for short, long in names.items():
@@ -140,7 +145,7 @@ def build_tokenizer(packed: PackedModel):
     """A Unigram tokenizer that tokenises exactly as e5.c's tok_content does."""
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
-    vocab = [(piece, float(score)) for piece, score in zip(packed.pieces, packed.scores)]
+    vocab = [(piece, float(score)) for piece, score in zip(packed.pieces, packed.scores, strict=True)]
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=packed.unk_id, byte_fallback=False))
     # e5.c maps each codepoint on its own (NFKC, control characters dropped, odd spaces to
     # U+0020); no output contains a mapped codepoint, so the order of replacements is free.
@@ -162,8 +167,12 @@ def _write_tokenizer(packed: PackedModel, out: Path) -> None:
     build_tokenizer(packed).save(str(out / "tokenizer.json"))
     p = packed.pieces
     special = {
-        "bos_token": p[packed.bos_id], "eos_token": p[packed.eos_id], "unk_token": p[packed.unk_id],
-        "pad_token": p[packed.pad_id], "cls_token": p[packed.bos_id], "sep_token": p[packed.eos_id],
+        "bos_token": p[packed.bos_id],
+        "eos_token": p[packed.eos_id],
+        "unk_token": p[packed.unk_id],
+        "pad_token": p[packed.pad_id],
+        "cls_token": p[packed.bos_id],
+        "sep_token": p[packed.eos_id],
     }
     config = {
         "tokenizer_class": "PreTrainedTokenizerFast",
@@ -193,8 +202,12 @@ def _write_sentence_transformers_config(packed: PackedModel, out: Path) -> None:
     (out / "2_Normalize").mkdir(exist_ok=True)
     (out / "config_sentence_transformers.json").write_text(
         json.dumps(
-            {"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine",
-             "model_type": "SentenceTransformer"},
+            {
+                "prompts": PROMPTS,
+                "default_prompt_name": None,
+                "similarity_fn_name": "cosine",
+                "model_type": "SentenceTransformer",
+            },
             indent=2,
         )
     )

@@ -107,8 +107,20 @@ def read_packed_model(data: bytes) -> PackedModel:
         else:
             tensors[name] = np.frombuffer(raw, "<f4", count).copy()
     return PackedModel(
-        hidden=hidden, layers=layers, heads=heads, intermediate=ff, vocab_size=vocab,
-        max_positions=maxp, type_vocab_size=tvs, layer_norm_eps=eps, bos_id=bos, eos_id=eos,
-        pad_id=pad, unk_id=unk, pieces=pieces, scores=scores, normalisation=normalisation,
+        hidden=hidden,
+        layers=layers,
+        heads=heads,
+        intermediate=ff,
+        vocab_size=vocab,
+        max_positions=maxp,
+        type_vocab_size=tvs,
+        layer_norm_eps=eps,
+        bos_id=bos,
+        eos_id=eos,
+        pad_id=pad,
+        unk_id=unk,
+        pieces=pieces,
+        scores=scores,
+        normalisation=normalisation,
         tensors=tensors,
     )

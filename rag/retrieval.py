@@ -89,8 +89,10 @@ class Retriever:
             translated = self._bm25(self._translated_tokens(query))
             scores = fuse(dense, bm25, translated, lexical_coverage(tokens, self._vocab))
         order = np.argsort(-scores, kind="stable")[: max(1, min(k, len(scores)))]
-        hits = tuple(Hit(self.index.chunks[i], r + 1, float(scores[i]), float(dense[i]), float(bm25[i]))
-                     for r, i in enumerate(order))
+        hits = tuple(
+            Hit(self.index.chunks[i], r + 1, float(scores[i]), float(dense[i]), float(bm25[i]))
+            for r, i in enumerate(order)
+        )
         return SearchResult(query, hits, self._abstains(query, mode, scores), qv)
 
     def dense_scores(self, qv: np.ndarray) -> np.ndarray:

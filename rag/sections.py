@@ -93,8 +93,11 @@ def _heads_heading(blocks: list[Block], i: int) -> bool:
     """A slide title: one short line directly above a heading."""
     b = blocks[i]
     return (
-        _is_short(b) and len(b.lines) == 1 and not LABEL.match(b.first)
-        and i + 1 < len(blocks) and _heads_content(blocks, i + 1)
+        _is_short(b)
+        and len(b.lines) == 1
+        and not LABEL.match(b.first)
+        and i + 1 < len(blocks)
+        and _heads_content(blocks, i + 1)
     )
 
 

@@ -31,7 +31,13 @@ from rag.faults import checkpoint
 from rag.lexicon import Lexicon
 
 MANIFEST, CHUNKS, DENSE, SENTENCES, LEXICON, BM25_DIR = (
-    "manifest.json", "chunks.jsonl", "dense.faiss", "sentences.npz", "lexicon.npz", "bm25")
+    "manifest.json",
+    "chunks.jsonl",
+    "dense.faiss",
+    "sentences.npz",
+    "lexicon.npz",
+    "bm25",
+)
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
 REBUILD = "run: rag build"
 
@@ -138,14 +144,30 @@ def build_lock(index_dir: Path, *, wait: bool = False):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def write_build(folder: Path, *, manifest: dict, chunks: list[Chunk], vectors: np.ndarray, bm25,
-                sentence_spans: np.ndarray, sentence_vectors: np.ndarray, lexicon: Lexicon) -> None:
+def write_build(
+    folder: Path,
+    *,
+    manifest: dict,
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    bm25,
+    sentence_spans: np.ndarray,
+    sentence_vectors: np.ndarray,
+    lexicon: Lexicon,
+) -> None:
     import faiss
 
     with open(folder / CHUNKS, "w", encoding="utf-8") as f:
         for c in chunks:
-            record = {"id": c.id, "source": c.source, "section": list(c.section), "start": c.start,
-                      "end": c.end, "text": c.text, "sentences": [list(s) for s in c.sentences]}
+            record = {
+                "id": c.id,
+                "source": c.source,
+                "section": list(c.section),
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "sentences": [list(s) for s in c.sentences],
+            }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
@@ -189,10 +211,12 @@ def check_fresh(manifest: dict, *, corpus: dict[str, str], embedder: dict, chunk
         if mine.get(key) != embedder.get(key):
             raise IndexStaleError(
                 f"index was built with embedder {mine.get('name')!r} ({key} differs from "
-                f"{embedder.get('name')!r}); {REBUILD}")
+                f"{embedder.get('name')!r}); {REBUILD}"
+            )
     if manifest.get("chunker_version") != chunker:
-        raise IndexStaleError(f"index was built by chunker v{manifest.get('chunker_version')}, "
-                              f"this is v{chunker}; {REBUILD}")
+        raise IndexStaleError(
+            f"index was built by chunker v{manifest.get('chunker_version')}, this is v{chunker}; {REBUILD}"
+        )
 
 
 def load_build(folder: Path) -> LoadedIndex:
@@ -209,7 +233,8 @@ def load_build(folder: Path) -> LoadedIndex:
     if dense.ntotal != len(chunks) or dense.d != manifest["embedder"].get("dim"):
         raise IndexCorruptError(
             f"{dense_path} holds {dense.ntotal} vectors of dim {dense.d} but {CHUNKS} has {len(chunks)} "
-            f"chunks for dim {manifest['embedder'].get('dim')}; {REBUILD}")
+            f"chunks for dim {manifest['embedder'].get('dim')}; {REBUILD}"
+        )
     try:
         bm25 = bm25s.BM25.load(str(folder / BM25_DIR), show_progress=False)
         with np.load(folder / SENTENCES) as data:
@@ -235,8 +260,15 @@ def load_chunks(folder: Path) -> list[Chunk]:
 
 
 def _chunk_from_record(r: dict) -> Chunk:
-    return Chunk(r["id"], r["source"], tuple(r["section"]), r["start"], r["end"], r["text"],
-                 tuple(tuple(s) for s in r["sentences"]))
+    return Chunk(
+        r["id"],
+        r["source"],
+        tuple(r["section"]),
+        r["start"],
+        r["end"],
+        r["text"],
+        tuple(tuple(s) for s in r["sentences"]),
+    )
 
 
 class EmbeddingCache:
@@ -251,7 +283,7 @@ class EmbeddingCache:
         if self.path.exists():
             try:
                 with np.load(self.path) as data:
-                    self.vectors = dict(zip(data["keys"].tolist(), data["vectors"]))
+                    self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
             except (OSError, ValueError, KeyError):
                 self.vectors = {}  # a damaged cache only costs a full re-embed
 

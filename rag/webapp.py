@@ -24,25 +24,45 @@ TEXT = {
     "ja": {
         "title": "「外交力の強化について」に質問する",
         "intro": "外務省提出資料「外交力の強化について」の本文だけを根拠に、該当箇所を引用して答えます。"
-                 "日本語・英語のどちらでも質問できます。",
-        "question": "質問", "placeholder": "例: OSAの令和8年度の予算はいくらですか", "ask": "質問する",
-        "k": "引用する箇所の数", "mode": "検索方式", "clear": "会話を消去", "examples": "質問の例",
-        "abstain": "この資料には、この質問に答える記述が見当たりません。参考までに最も近い箇所を示します(回答ではありません)。",
-        "answer": "資料の該当箇所", "section": "セクション全文を表示", "score": "スコア", "id": "ID",
-        "nearest": "近い箇所", "error": "エラー", "ui_lang": "表示言語 / Language",
+        "日本語・英語のどちらでも質問できます。",
+        "question": "質問",
+        "placeholder": "例: OSAの令和8年度の予算はいくらですか",
+        "ask": "質問する",
+        "k": "引用する箇所の数",
+        "mode": "検索方式",
+        "clear": "会話を消去",
+        "examples": "質問の例",
+        "abstain": "この資料には、この質問に答える記述が見当たりません。"
+        "参考までに最も近い箇所を示します(回答ではありません)。",
+        "answer": "資料の該当箇所",
+        "section": "セクション全文を表示",
+        "score": "スコア",
+        "id": "ID",
+        "nearest": "近い箇所",
+        "error": "エラー",
+        "ui_lang": "表示言語 / Language",
         "thanks": "フィードバックを記録しました。",
         "stale": "新しい索引を読み込めなかったため、直前の索引で回答しています",
     },
     "en": {
         "title": "Ask the MOFA briefing 「外交力の強化について」",
-        "intro": "Answers come only from the briefing's own text, with the passages cited. "
-                 "Ask in Japanese or English.",
-        "question": "Question", "placeholder": "e.g. What is the OSA budget for fiscal 2026?", "ask": "Ask",
-        "k": "Passages to cite", "mode": "Retrieval", "clear": "Clear chat", "examples": "Example questions",
+        "intro": "Answers come only from the briefing's own text, with the passages cited. Ask in Japanese or English.",
+        "question": "Question",
+        "placeholder": "e.g. What is the OSA budget for fiscal 2026?",
+        "ask": "Ask",
+        "k": "Passages to cite",
+        "mode": "Retrieval",
+        "clear": "Clear chat",
+        "examples": "Example questions",
         "abstain": "The briefing does not cover this question. The nearest passages are shown for reference only "
-                   "(they are not an answer).",
-        "answer": "Passages of the briefing", "section": "Show the whole section", "score": "score", "id": "id",
-        "nearest": "nearest", "error": "Error", "ui_lang": "表示言語 / Language",
+        "(they are not an answer).",
+        "answer": "Passages of the briefing",
+        "section": "Show the whole section",
+        "score": "score",
+        "id": "id",
+        "nearest": "nearest",
+        "error": "Error",
+        "ui_lang": "表示言語 / Language",
         "thanks": "Feedback recorded.",
         "stale": "The newest index could not be loaded; answering from the previous one",
     },
@@ -87,12 +107,16 @@ def render_passage(p: CitedPassage, t: dict, section_text: str, *, nearest: bool
         pos = b
     out.append(shown(chunk.text[pos:]))
     label = f"[{p.label}]" + (f" ({t['nearest']})" if nearest else "")
-    meta = (f"<b>{label}</b> {html.escape(chunk.section_label)} · {t['id']} <code>{html.escape(chunk.id)}</code>"
-            f" · {t['score']} {p.hit.score:.3f}")
-    return (f'<div class="cite{" nearest" if nearest else ""}" data-chunk="{html.escape(chunk.id)}">'
-            f'<div class="meta">{meta}</div><div class="passage">{"".join(out).strip()}</div>'
-            f"<details><summary>{t['section']}</summary><div class=\"passage\">{shown(section_text)}</div>"
-            f"</details></div>")
+    meta = (
+        f"<b>{label}</b> {html.escape(chunk.section_label)} · {t['id']} <code>{html.escape(chunk.id)}</code>"
+        f" · {t['score']} {p.hit.score:.3f}"
+    )
+    return (
+        f'<div class="cite{" nearest" if nearest else ""}" data-chunk="{html.escape(chunk.id)}">'
+        f'<div class="meta">{meta}</div><div class="passage">{"".join(out).strip()}</div>'
+        f'<details><summary>{t["section"]}</summary><div class="passage">{shown(section_text)}</div>'
+        f"</details></div>"
+    )
 
 
 def render_answer(answer: Answer, t: dict, section_text) -> str:
@@ -134,15 +158,16 @@ def build_ui(engine: Engine, *, feedback_path: str):
         try:
             answer = engine.ask(question, k=int(k), mode=mode)
         except RagError as exc:
-            history += [{"role": "user", "content": html.escape(shown) or "—"},
-                        {"role": "assistant", "content": f'<p class="abstain">{t["error"]}: {html.escape(str(exc))}</p>'}]
+            history += [
+                {"role": "user", "content": html.escape(shown) or "—"},
+                {"role": "assistant", "content": f'<p class="abstain">{t["error"]}: {html.escape(str(exc))}</p>'},
+            ]
             turns.append(None)
             return "", history, turns
         body = render_answer(answer, t, section_text)
         if engine.reload_error:  # a newer index exists but is damaged: say so, keep answering from the last good one
             body = f'<p class="abstain">{t["stale"]}: {html.escape(engine.reload_error)}</p>' + body
-        history += [{"role": "user", "content": html.escape(answer.query)},
-                    {"role": "assistant", "content": body}]
+        history += [{"role": "user", "content": html.escape(answer.query)}, {"role": "assistant", "content": body}]
         turns.append(Turn(answer.query, tuple(p.hit.chunk.id for p in answer.passages), mode, answer.abstained))
         return "", history, turns
 
@@ -152,11 +177,17 @@ def build_ui(engine: Engine, *, feedback_path: str):
         if answer_no >= len(turns) or turns[answer_no] is None:
             return
         turn = turns[answer_no]
-        append_feedback(feedback_path, {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": "up" if data.liked else "down",
-            "question": turn.question, "cited": list(turn.chunk_ids), "mode": turn.mode,
-            "abstained": turn.abstained,
-        })
+        append_feedback(
+            feedback_path,
+            {
+                "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "rating": "up" if data.liked else "down",
+                "question": turn.question,
+                "cited": list(turn.chunk_ids),
+                "mode": turn.mode,
+                "abstained": turn.abstained,
+            },
+        )
         gr.Info(TEXT.get(ui_lang, TEXT["ja"])["thanks"])
 
     # Gradio finds the event-data parameter by its class; postponed annotations hide it.
@@ -173,9 +204,14 @@ def build_ui(engine: Engine, *, feedback_path: str):
 
     def relabel(ui_lang):
         t = TEXT[ui_lang]
-        return (f"## {t['title']}\n\n{t['intro']}", gr.update(label=t["question"], placeholder=t["placeholder"]),
-                gr.update(value=t["ask"]), gr.update(label=t["k"]), gr.update(label=t["mode"]),
-                gr.update(value=t["clear"]))
+        return (
+            f"## {t['title']}\n\n{t['intro']}",
+            gr.update(label=t["question"], placeholder=t["placeholder"]),
+            gr.update(value=t["ask"]),
+            gr.update(label=t["k"]),
+            gr.update(label=t["mode"]),
+            gr.update(value=t["clear"]),
+        )
 
     t = TEXT["ja"]
     with gr.Blocks(title="外交力の強化について · Q&A") as demo:
@@ -183,11 +219,18 @@ def build_ui(engine: Engine, *, feedback_path: str):
         with gr.Row():
             header = gr.Markdown(f"## {t['title']}\n\n{t['intro']}")
             ui_lang = gr.Radio(["ja", "en"], value="ja", label=t["ui_lang"], scale=0, min_width=180)
-        chat = gr.Chatbot(height="70vh", sanitize_html=True, render_markdown=False, elem_id="chat",
-                          feedback_options=("Like", "Dislike"), show_label=False)
+        chat = gr.Chatbot(
+            height="70vh",
+            sanitize_html=True,
+            render_markdown=False,
+            elem_id="chat",
+            feedback_options=("Like", "Dislike"),
+            show_label=False,
+        )
         with gr.Row():
-            question = gr.Textbox(label=t["question"], placeholder=t["placeholder"], scale=5, elem_id="question",
-                                  lines=1)
+            question = gr.Textbox(
+                label=t["question"], placeholder=t["placeholder"], scale=5, elem_id="question", lines=1
+            )
             ask = gr.Button(t["ask"], variant="primary", scale=1, elem_id="ask")
         with gr.Row():
             k = gr.Slider(1, 10, value=3, step=1, label=t["k"])
@@ -206,8 +249,9 @@ def build_ui(engine: Engine, *, feedback_path: str):
     return demo
 
 
-def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback_path: str | None = None,
-          block: bool = True):
+def serve(
+    engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback_path: str | None = None, block: bool = True
+):
     import gradio as gr
 
     engine.retriever()  # fail now, with the message, if the index is missing or stale
@@ -215,8 +259,19 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback
     demo = build_ui(engine, feedback_path=feedback_path)
     # System fonts only: the default theme would fetch web fonts, and nothing may leave the machine.
     theme = gr.themes.Soft(font=["system-ui", "Noto Sans CJK JP", "sans-serif"], font_mono=["monospace"])
-    demo.launch(server_name=host, server_port=port, share=False, ssr_mode=False, show_error=False, quiet=True,
-                prevent_thread_lock=True, theme=theme, css=CSS, footer_links=["api"], enable_monitoring=False)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        ssr_mode=False,
+        show_error=False,
+        quiet=True,
+        prevent_thread_lock=True,
+        theme=theme,
+        css=CSS,
+        footer_links=["api"],
+        enable_monitoring=False,
+    )
     print(f"serving on http://{host}:{port}", flush=True)  # only once it accepts connections
     if block:
         demo.block_thread()

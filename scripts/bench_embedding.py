@@ -1,6 +1,6 @@
 """Embedding speed on this machine: conversion, load, one-query latency, batch throughput.
 
-    python scripts/bench_embedding.py
+python scripts/bench_embedding.py
 """
 
 from __future__ import annotations
@@ -53,8 +53,10 @@ def main() -> None:
     print(f"conversion (first run): {conversion:.1f} s")
     print(f"model load (converted): {load:.1f} s")
     print(f"one-query latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms (n={len(latencies)})")
-    print(f"batch: {throughput:.0f} passages/s ({len(passages)} passages, mean "
-          f"{sum(map(len, passages)) / len(passages):.0f} chars)")
+    print(
+        f"batch: {throughput:.0f} passages/s ({len(passages)} passages, mean "
+        f"{sum(map(len, passages)) / len(passages):.0f} chars)"
+    )
 
 
 if __name__ == "__main__":

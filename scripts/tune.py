@@ -27,8 +27,15 @@ from rag.eval_run import run_evaluation  # noqa: E402
 from rag.evaluation import load_gold  # noqa: E402
 from rag.indexer import build_index  # noqa: E402
 
-COLUMNS = ("hit@1", "hit@5", "mrr@10", "en_hit@1", "unanswerable_abstained", "answerable_abstained",
-           "mean_passage_chars")
+COLUMNS = (
+    "hit@1",
+    "hit@5",
+    "mrr@10",
+    "en_hit@1",
+    "unanswerable_abstained",
+    "answerable_abstained",
+    "mean_passage_chars",
+)
 
 
 @contextlib.contextmanager
@@ -59,6 +66,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="rag-tune-"))
     shutil.copytree(paths.index_dir() / "cache", work / "cache", dirs_exist_ok=True)  # reuse vectors
     try:
+
         def evaluate(**build) -> tuple[Engine, dict]:
             build_index(corpus, work, embedder, progress=False, log=lambda _: None, **build)
             engine = Engine(index_dir=work, corpus_dir=corpus, embedder=embedder)
@@ -88,7 +96,10 @@ def main() -> None:
         evaluation = run_evaluation(engine, gold, with_naive=False)
         retriever = engine.retriever()
         vectors = embedder.encode_queries([q.question for q in gold])
-        tops = [float(retriever.search(q.question, k=1, query_vector=v).hits[0].score) for q, v in zip(gold, vectors)]
+        tops = [
+            float(retriever.search(q.question, k=1, query_vector=v).hits[0].score)
+            for q, v in zip(gold, vectors, strict=True)
+        ]
         for script in ("ja", "other"):
             idx = [i for i, q in enumerate(gold) if retrieval.script_of(q.question) == script]
             ans = np.array([tops[i] for i in idx if not gold[i].unanswerable])

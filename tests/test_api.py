@@ -14,10 +14,13 @@ def client(server):
     return Client(server[0], verbose=False)
 
 
-@pytest.mark.parametrize("question, phrase", [
-    ("OSAの令和8年度の予算はいくらですか", "予算約181億円"),
-    ("How many phone calls did Japan hold with Iran?", "首脳レベルで3回"),
-])
+@pytest.mark.parametrize(
+    "question, phrase",
+    [
+        ("OSAの令和8年度の予算はいくらですか", "予算約181億円"),
+        ("How many phone calls did Japan hold with Iran?", "首脳レベルで3回"),
+    ],
+)
 def test_search_returns_cited_hits(client, question, phrase):
     result = client.predict(question, 3, api_name="/search")
     assert set(result) == {"id", "query", "abstained", "hits"}

@@ -26,9 +26,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         yield b
         b.close()
 
@@ -64,7 +73,8 @@ def ask(page, question: str, *, answers_before: int | None = None) -> float:
     started = time.perf_counter()
     page.press("#question textarea", "Enter")
     page.wait_for_function(
-        "n => document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n", arg=before, timeout=60_000)
+        "n => document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n", arg=before, timeout=60_000
+    )
     return time.perf_counter() - started
 
 
@@ -130,7 +140,9 @@ def test_thumbs_down_is_recorded_and_becomes_a_gold_candidate(page, server, buil
     # Gradio labels the button in the page's language (the context is ja-JP)
     page.get_by_role("button", name=re.compile(r"^(Dislike|よくないね)$")).last.click()
     deadline = time.time() + 10
-    while time.time() < deadline and len(feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []) == len(before):
+    while time.time() < deadline and len(
+        feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
+    ) == len(before):
         time.sleep(0.2)
     lines = feedback.read_text(encoding="utf-8").splitlines()
     assert lines[: len(before)] == before  # appended, never rewritten
@@ -138,10 +150,13 @@ def test_thumbs_down_is_recorded_and_becomes_a_gold_candidate(page, server, buil
     assert record["rating"] == "down" and record["question"] == "中国とはどのような関係を築く方針ですか"
     assert record["cited"] and all(isinstance(c, str) for c in record["cited"])
     corpus, index, _ = built
-    result = run_cli("eval", "--feedback", str(feedback), env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)})
+    result = run_cli(
+        "eval", "--feedback", str(feedback), env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)}
+    )
     candidates = [json.loads(line) for line in result.stdout.splitlines()]
-    assert any(c["question"] == record["question"] and c["answers"] == [] and c["cited"] == record["cited"]
-               for c in candidates)
+    assert any(
+        c["question"] == record["question"] and c["answers"] == [] and c["cited"] == record["cited"] for c in candidates
+    )
 
 
 def test_english_interface_is_available(page):
@@ -151,15 +166,26 @@ def test_english_interface_is_available(page):
 
 
 def test_enter_to_answer_latency_median_of_ten(page):
-    questions = ["OSAの予算は", "日米同盟の位置付けは", "What is FOIP?", "北方領土の方針は", "認知戦とは",
-                 "ODAの役割は", "レアアースの確保は", "拉致問題への対応は", "What is POWER Asia?", "ガザ情勢は"]
+    questions = [
+        "OSAの予算は",
+        "日米同盟の位置付けは",
+        "What is FOIP?",
+        "北方領土の方針は",
+        "認知戦とは",
+        "ODAの役割は",
+        "レアアースの確保は",
+        "拉致問題への対応は",
+        "What is POWER Asia?",
+        "ガザ情勢は",
+    ]
     times = []
     for n, q in enumerate(questions):
         times.append(ask(page, q, answers_before=n))
     median = statistics.median(times)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "browser_latency.json").write_text(json.dumps(
-        {"median_s": round(median, 3), "all_s": [round(t, 3) for t in times]}, indent=2))
+    (ARTIFACTS / "browser_latency.json").write_text(
+        json.dumps({"median_s": round(median, 3), "all_s": [round(t, 3) for t in times]}, indent=2)
+    )
     assert median < 3.0, times
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chunking import MAX_CHARS, chunk_documents, chunk_document
+from rag.chunking import MAX_CHARS, chunk_document, chunk_documents
 from rag.corpus import Document, read_corpus
 
 from .conftest import BRIEFING, CORPUS
@@ -51,14 +51,15 @@ def test_passages_are_short_enough_to_cite(chunks):
 
 def test_spans_do_not_overlap(chunks):
     spans = sorted((c.start, c.end) for c in chunks)
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
 
 
 def test_sentences_end_at_sentence_or_line_boundaries(doc, chunks):
     for c in chunks:
         for _, end in c.sentences:
-            assert end == len(doc.text) or doc.text[end - 1] in "。」』)）" or doc.text[end] in "\r\n", \
-                repr(doc.text[end - 20 : end + 5])
+            assert end == len(doc.text) or doc.text[end - 1] in "。」』)）" or doc.text[end] in "\r\n", repr(
+                doc.text[end - 20 : end + 5]
+            )
 
 
 def test_ids_are_stable_across_builds(doc):
@@ -77,8 +78,10 @@ def test_editing_one_section_changes_only_its_ids(doc, chunks):
 
 HAND_CHECKED = {  # a phrase of the passage -> its section path below the document title
     "国際秩序は流動化": ("安全保障環境の変化（概観）",),
-    "基軸である**日米同盟**": ("現下の国際情勢と「自由で開かれたインド太平洋(FOIP)」の戦略的進化",
-                        "自由で開かれた国際秩序を維持・強化するための外交"),
+    "基軸である**日米同盟**": (
+        "現下の国際情勢と「自由で開かれたインド太平洋(FOIP)」の戦略的進化",
+        "自由で開かれた国際秩序を維持・強化するための外交",
+    ),
     "2016年に発表した": ("FOIPの進化の基本的な考え方",),
     "共に、強く豊かになる": ("進化版FOIPの特徴",),
     "拡大抑止を含む": ("対米外交と日米安全保障協力", "(今後の課題)"),
@@ -87,9 +90,16 @@ HAND_CHECKED = {  # a phrase of the passage -> its section path below the docume
     "同国唯一の国際空港": ("ODAによる安全保障への貢献", "2 連結性の強化(例)", "(2) 空港"),
     "予算約181億円": ("OSAの現状と当面の方向性",),
     "レアアース精錬": ("経済安全保障の確保に向けた外交上の取組", "《戦略的自律性の確保》"),
-    "JBICによる劣後出資": ("経済安全保障の確保に向けた外交上の取組", "【上記を推進する手段として、経済安全保障に貢献するODAを活用】"),
+    "JBICによる劣後出資": (
+        "経済安全保障の確保に向けた外交上の取組",
+        "【上記を推進する手段として、経済安全保障に貢献するODAを活用】",
+    ),
     "人間の認知領域": ("認知戦への対応", "1 認知戦をめぐる課題"),
-    "インフルエンサーの登用": ("認知戦への対応", "2 認知戦を戦い抜くための情報収集・分析及び広報文化外交", "(1) 政策発信・広報"),
+    "インフルエンサーの登用": (
+        "認知戦への対応",
+        "2 認知戦を戦い抜くための情報収集・分析及び広報文化外交",
+        "(1) 政策発信・広報",
+    ),
     "尖閣諸島": ("対中外交の基本的な立場",),
     "約973万回": ("カウンター発信の例 (本年2月、於：ミュンヘン安全保障会議)",),
     "北方四島": ("対露外交",),
@@ -104,7 +114,9 @@ def test_section_paths_match_the_slides(chunks, phrase):
     assert holder[0].section == ("外交力の強化について", *HAND_CHECKED[phrase])
 
 
-@pytest.mark.parametrize("stray", ["Tsukasa Kanke", "(外務省提出資料)", "PCGに供与された巡視船", "小型艇操船訓練の様子"])
+@pytest.mark.parametrize(
+    "stray", ["Tsukasa Kanke", "(外務省提出資料)", "PCGに供与された巡視船", "小型艇操船訓練の様子"]
+)
 def test_stray_lines_ride_with_content(chunks, stray):
     holder = [c for c in chunks if stray in c.text or stray.strip() == c.text.strip()]
     assert holder, stray
@@ -117,7 +129,10 @@ def test_captions_are_not_section_titles(chunks):
 
 
 def test_markdown_headings_give_the_sections():
-    text = "# 題名\n\n## 第一章\n\n本文です。説明が続きます。\n\n### 小節\n\n- 箇条書き一\n- 箇条書き二\n\n## 第二章\n\n別の本文。\n"
+    text = (
+        "# 題名\n\n## 第一章\n\n本文です。説明が続きます。\n\n### 小節\n\n"
+        "- 箇条書き一\n- 箇条書き二\n\n## 第二章\n\n別の本文。\n"
+    )
     chunks = chunk_documents([Document("notes.md", text, "x")])
     assert [c.section for c in chunks] == [("題名", "第一章"), ("題名", "第一章", "小節"), ("題名", "第二章")]
     for c in chunks:

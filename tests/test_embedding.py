@@ -60,8 +60,19 @@ def test_identity_names_model_weights_and_prompts(embedder):
     assert (ident["query_prompt"], ident["passage_prompt"]) == ("query: ", "passage: ")
 
 
-AWKWARD = ["ＯＳＡの予算", "OSAの予算", "ｶﾀｶﾅ ﾃｷｽﾄ", "①②③ の順で", "✓ 同志国連携 ⇒ 強化", "外交😀🇯🇵", "", "   ",
-           "タブ\tと\n改行", "\u200bゼロ幅", "～波ダッシュ〜"]
+AWKWARD = [
+    "ＯＳＡの予算",
+    "OSAの予算",
+    "ｶﾀｶﾅ ﾃｷｽﾄ",
+    "①②③ の順で",
+    "✓ 同志国連携 ⇒ 強化",
+    "外交😀🇯🇵",
+    "",
+    "   ",
+    "タブ\tと\n改行",
+    "\u200bゼロ幅",
+    "～波ダッシュ〜",
+]
 
 
 @pytest.mark.parametrize("text", AWKWARD)

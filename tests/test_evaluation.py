@@ -6,9 +6,17 @@ import json
 
 import pytest
 
-from rag.evaluation import (TARGETS, GoldQuestion, QuestionOutcome, gate_failures, is_relevant, load_gold, metrics,
-                            normalise)
 from rag.errors import RagError
+from rag.evaluation import (
+    TARGETS,
+    GoldQuestion,
+    QuestionOutcome,
+    gate_failures,
+    is_relevant,
+    load_gold,
+    metrics,
+    normalise,
+)
 
 from .conftest import BRIEFING, ROOT, run_cli
 
@@ -41,11 +49,21 @@ def test_relevance_ignores_width_whitespace_and_emphasis():
 
 
 def test_gate_lists_every_missed_target():
-    good = {"hit@1": 0.95, "hit@5": 0.99, "mrr@10": 0.96, "en_hit@1": 0.9, "unanswerable_abstained": 0.9,
-            "answerable_abstained": 0.01, "mean_passage_chars": 300, "max_passage_chars": 590}
+    good = {
+        "hit@1": 0.95,
+        "hit@5": 0.99,
+        "mrr@10": 0.96,
+        "en_hit@1": 0.9,
+        "unanswerable_abstained": 0.9,
+        "answerable_abstained": 0.01,
+        "mean_passage_chars": 300,
+        "max_passage_chars": 590,
+    }
     assert gate_failures(good) == []
-    assert [f.split(" =")[0] for f in gate_failures({**good, "hit@1": 0.5, "max_passage_chars": 700})] == \
-        ["hit@1", "max passage chars"]
+    assert [f.split(" =")[0] for f in gate_failures({**good, "hit@1": 0.5, "max_passage_chars": 700})] == [
+        "hit@1",
+        "max passage chars",
+    ]
 
 
 def test_gold_set_is_big_enough_and_grounded_in_the_briefing():
@@ -61,10 +79,14 @@ def test_gold_set_is_big_enough_and_grounded_in_the_briefing():
         assert not any(normalise(a) in normalise(g.question) for a in g.answers if len(a) > 6), g.id
 
 
-@pytest.mark.parametrize("line, message", [
-    ('{"id": "q1"}', "line 1"), ("not json", "line 1"),
-    ('{"id": "q1", "question": "?", "answers": []}', "no answers"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"id": "q1"}', "line 1"),
+        ("not json", "line 1"),
+        ('{"id": "q1", "question": "?", "answers": []}', "no answers"),
+    ],
+)
 def test_bad_gold_lines_are_named(tmp_path, line, message):
     path = tmp_path / "gold.jsonl"
     path.write_text(line + "\n", encoding="utf-8")
@@ -89,8 +111,13 @@ def test_ci_gate_hybrid_meets_every_target_on_the_gold_set(engine):
 @pytest.mark.slow
 def test_rag_eval_writes_a_report_and_plot(built, tmp_path):
     corpus, index, _ = built
-    result = run_cli("eval", "--json", "--report", str(tmp_path / "report"),
-                     env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)})
+    result = run_cli(
+        "eval",
+        "--json",
+        "--report",
+        str(tmp_path / "report"),
+        env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     payload = json.loads(result.stdout)
     assert set(payload["metrics"]) == {"naive", "bm25", "dense", "hybrid"}

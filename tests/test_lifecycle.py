@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -51,8 +50,14 @@ def start_build(corpus: Path, index: Path, *extra, pause: str | None = None) -> 
     env = {**os.environ, "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)}
     if pause:
         env["RAG_BUILD_PAUSE"] = pause
-    return subprocess.Popen([sys.executable, "-m", "rag.cli", "build", *extra], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "build", *extra],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_pause(proc: subprocess.Popen, stage: str) -> None:
@@ -61,6 +66,7 @@ def wait_for_pause(proc: subprocess.Popen, stage: str) -> None:
 
 
 # --- incremental builds ---------------------------------------------------------------------------
+
 
 def test_full_rebuild_reembeds_everything_and_changes_nothing(workspace, embedder):
     corpus, index = workspace
@@ -86,7 +92,9 @@ def test_incremental_edit_reembeds_only_that_section(workspace, embedder):
 
 def test_a_removed_file_is_refused_then_dropped_by_a_rebuild(workspace, embedder):
     corpus, index = workspace
-    (corpus / "extra.md").write_text("# 追加資料\n\n## 補足\n\n補足の説明です。ODAの補足事項を述べる。\n", encoding="utf-8")
+    (corpus / "extra.md").write_text(
+        "# 追加資料\n\n## 補足\n\n補足の説明です。ODAの補足事項を述べる。\n", encoding="utf-8"
+    )
     build_index(corpus, index, embedder, progress=False, log=lambda _: None)
     (corpus / "extra.md").unlink()
     result = run_cli("search", "ODA", env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)})
@@ -96,6 +104,7 @@ def test_a_removed_file_is_refused_then_dropped_by_a_rebuild(workspace, embedder
 
 
 # --- kill -9 and concurrent builds ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("stage", ["embedded", "written", "renamed"])
 def test_build_killed_at_any_point_leaves_the_old_index_answering(workspace, embedder, stage):
@@ -136,6 +145,7 @@ def test_a_second_build_stops_clearly_or_waits(workspace):
 
 
 # --- corrupt or partial index files ---------------------------------------------------------------
+
 
 def _truncate_faiss(folder: Path):
     path = folder / "dense.faiss"
@@ -185,18 +195,22 @@ def test_a_damaged_new_build_does_not_stop_a_running_engine(workspace, embedder)
 
 # --- bad input --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, outcome", [
-    ("", "error: the question is empty"),
-    ("  \t\n ", "error: the question is empty"),
-    ("あ" * 100_000, "error: the question is 100,000 characters; the limit is 1,000"),
-    ("\x00\x01\x02", "error: the question is empty"),
-    ("OSAの\x00予算は\x07いくら", "top: OSAの現状と当面の方向性"),
-    ("😀🇯🇵🎌", "error: the question has no words"),
-    ("？！。、…!?", "error: the question has no words"),
-    ("OSA 예산은 얼마입니까?", "top: OSAの現状と当面の方向性"),
-    ("북한의 납치 문제에 대한 일본의 입장은?", "top: 対北朝鮮政策"),
-    ("日本对中国的基本立场是什么？", "top: 中国"),
-])
+
+@pytest.mark.parametrize(
+    "question, outcome",
+    [
+        ("", "error: the question is empty"),
+        ("  \t\n ", "error: the question is empty"),
+        ("あ" * 100_000, "error: the question is 100,000 characters; the limit is 1,000"),
+        ("\x00\x01\x02", "error: the question is empty"),
+        ("OSAの\x00予算は\x07いくら", "top: OSAの現状と当面の方向性"),
+        ("😀🇯🇵🎌", "error: the question has no words"),
+        ("？！。、…!?", "error: the question has no words"),
+        ("OSA 예산은 얼마입니까?", "top: OSAの現状と当面の方向性"),
+        ("북한의 납치 문제에 대한 일본의 입장은?", "top: 対北朝鮮政策"),
+        ("日本对中国的基本立场是什么？", "top: 中国"),
+    ],
+)
 def test_bad_questions_have_a_defined_outcome(engine, question, outcome):
     from rag.errors import RagError
 
@@ -260,14 +274,21 @@ def test_duplicate_files_are_indexed_once(workspace, embedder):
 
 # --- hot reload under load ----------------------------------------------------------------------------
 
+
 def test_rebuild_while_the_app_answers_in_a_loop(workspace, tmp_path):
     from gradio_client import Client
 
     corpus, index = workspace
     port = free_port()
     env = {**os.environ, "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index), "GRADIO_SERVER_PORT": str(port)}
-    app = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--feedback", str(tmp_path / "fb.jsonl")],
-                           env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    app = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "--feedback", str(tmp_path / "fb.jsonl")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert "serving on" in app.stdout.readline() or "serving on" in app.stdout.readline()
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)

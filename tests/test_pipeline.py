@@ -26,16 +26,22 @@ def test_build_reports_and_writes_a_complete_index(built):
     assert {"manifest.json", "chunks.jsonl", "dense.faiss", "bm25", "sentences.npz", "lexicon.npz"} <= names
     manifest = json.loads((live / "manifest.json").read_text())
     assert manifest["embedder"]["name"] == "intfloat/multilingual-e5-small"
-    assert set(manifest["corpus"]) == {"gaikoryoku_no_kyoka.txt"} and len(manifest["corpus"]["gaikoryoku_no_kyoka.txt"]) == 64
+    assert (
+        set(manifest["corpus"]) == {"gaikoryoku_no_kyoka.txt"}
+        and len(manifest["corpus"]["gaikoryoku_no_kyoka.txt"]) == 64
+    )
     assert {"chunker_version", "built_at", "bm25_tokenizer"} <= manifest.keys()
 
 
-@pytest.mark.parametrize("question, phrase", [
-    ("OSAの令和8年度の予算は？", "予算約181億円"),
-    ("フィリピン沿岸警備隊の人数はどう変わった", "約3万人"),
-    ("How many times did Japan talk with Iran by phone?", "首脳レベルで3回"),
-    ("What does Japan do about rare earths?", "レアアース"),
-])
+@pytest.mark.parametrize(
+    "question, phrase",
+    [
+        ("OSAの令和8年度の予算は？", "予算約181億円"),
+        ("フィリピン沿岸警備隊の人数はどう変わった", "約3万人"),
+        ("How many times did Japan talk with Iran by phone?", "首脳レベルで3回"),
+        ("What does Japan do about rare earths?", "レアアース"),
+    ],
+)
 def test_answers_cite_the_passage_and_highlight_inside_it(engine, question, phrase):
     answer = engine.ask(question, k=3)
     top = answer.passages[0]
@@ -62,10 +68,16 @@ def test_off_topic_question_abstains_but_still_lists_passages(engine):
     assert answer.abstained and len(answer.passages) == 3
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("", "empty"), ("   \n\t ", "empty"), ("x" * 100_000, "limit is 1,000"), ("？？！！…", "no words"),
-    ("😀😀😀", "no words"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("x" * 100_000, "limit is 1,000"),
+        ("？？！！…", "no words"),
+        ("😀😀😀", "no words"),
+    ],
+)
 def test_bad_questions_are_refused_clearly(engine, bad, message):
     with pytest.raises(RagError, match=message):
         engine.ask(bad)
@@ -98,12 +110,15 @@ def test_rebuild_after_one_edit_changes_only_that_section(built, embedder, tmp_p
     assert "約4万人" in answer.passages[0].hit.chunk.text
 
 
-@pytest.mark.parametrize("args, expected", [
-    (("search", ""), "error: the question is empty"),
-    (("search", "x" * 100_000), "error: the question is 100,000 characters"),
-    (("ask", "   "), "error: the question is empty"),
-    (("search", "--queries", "/nonexistent.jsonl", "--json"), "error: /nonexistent.jsonl: no such file"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("search", ""), "error: the question is empty"),
+        (("search", "x" * 100_000), "error: the question is 100,000 characters"),
+        (("ask", "   "), "error: the question is empty"),
+        (("search", "--queries", "/nonexistent.jsonl", "--json"), "error: /nonexistent.jsonl: no such file"),
+    ],
+)
 def test_cli_bad_input_is_one_line_and_exit_1(built, args, expected):
     corpus, index, _ = built
     result = run_cli(*args, env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)})
@@ -126,10 +141,24 @@ def test_cli_non_utf8_corpus_file_is_one_line(built, tmp_path):
 
 def test_cli_batch_search_json_schema(built):
     corpus, index, _ = built
-    lines = "\n".join(json.dumps(q, ensure_ascii=False) for q in [
-        {"id": "a", "question": "OSAの予算は"}, {"id": "b", "question": "What is FOIP?"}, {"id": "c", "question": ""}])
-    result = run_cli("search", "--queries", "-", "-k", "2", "--json", input=lines,
-                     env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)})
+    lines = "\n".join(
+        json.dumps(q, ensure_ascii=False)
+        for q in [
+            {"id": "a", "question": "OSAの予算は"},
+            {"id": "b", "question": "What is FOIP?"},
+            {"id": "c", "question": ""},
+        ]
+    )
+    result = run_cli(
+        "search",
+        "--queries",
+        "-",
+        "-k",
+        "2",
+        "--json",
+        input=lines,
+        env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)},
+    )
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     assert result.returncode == 1 and "error" in rows[2]  # the empty question is reported, the rest answered
