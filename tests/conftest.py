@@ -38,6 +38,24 @@ def built(tmp_path_factory, embedder):
     return corpus, index, report
 
 
+@pytest.fixture()
+def workspace(built, tmp_path):
+    """A private copy of the built corpus and index that a test may edit, kill and corrupt."""
+    corpus, index, _ = built
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(index, tmp_path / "index", symlinks=True)
+    return tmp_path / "corpus", tmp_path / "index"
+
+
+def edit_briefing(corpus: Path, old: str, new: str) -> str:
+    """Replace text in the corpus copy's briefing; returns the original text."""
+    path = corpus / BRIEFING.name
+    original = path.read_text(encoding="utf-8")
+    assert old in original
+    path.write_text(original.replace(old, new), encoding="utf-8")
+    return original
+
+
 @pytest.fixture(scope="session")
 def engine(built, embedder):
     from rag.engine import Engine

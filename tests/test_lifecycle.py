@@ -17,33 +17,16 @@ from rag import store
 from rag.engine import Engine
 from rag.indexer import build_index
 
-from .conftest import ROOT, free_port, run_cli
+from .conftest import ROOT, edit_briefing, free_port, run_cli
 
 pytestmark = pytest.mark.slow
 QUESTIONS = ["OSAの令和8年度の予算は？", "フィリピン沿岸警備隊の人数は", "What is POWER Asia?"]
 BRIEFING = "gaikoryoku_no_kyoka.txt"
 
 
-@pytest.fixture()
-def workspace(built, tmp_path):
-    """A private copy of the built corpus and index that a test may edit, kill and corrupt."""
-    corpus, index, _ = built
-    shutil.copytree(corpus, tmp_path / "corpus")
-    shutil.copytree(index, tmp_path / "index", symlinks=True)
-    return tmp_path / "corpus", tmp_path / "index"
-
-
 def answers(corpus: Path, index: Path, embedder) -> list[tuple]:
     engine = Engine(index_dir=index, corpus_dir=corpus, embedder=embedder)
     return [tuple((p.hit.chunk.id, p.hit.chunk.text) for p in engine.ask(q, k=3).passages) for q in QUESTIONS]
-
-
-def edit(corpus: Path, old: str, new: str) -> str:
-    path = corpus / BRIEFING
-    original = path.read_text(encoding="utf-8")
-    assert old in original
-    path.write_text(original.replace(old, new), encoding="utf-8")
-    return original
 
 
 def start_build(corpus: Path, index: Path, *extra, pause: str | None = None) -> subprocess.Popen:
@@ -84,7 +67,7 @@ def test_the_cache_is_per_model(workspace, embedder):
 
 def test_incremental_edit_reembeds_only_that_section(workspace, embedder):
     corpus, index = workspace
-    edit(corpus, "拉致問題の即時解決に向けて", "拉致問題の一日も早い解決に向けて")
+    edit_briefing(corpus, "拉致問題の即時解決に向けて", "拉致問題の一日も早い解決に向けて")
     report = build_index(corpus, index, embedder, progress=False, log=lambda _: None)
     assert (report.added, report.changed, report.removed) == (0, 1, 0)
     assert report.embedded == 2  # the 対北朝鮮政策 passage and its edited sentence; nothing else
@@ -111,7 +94,7 @@ def test_build_killed_at_any_point_leaves_the_old_index_answering(workspace, emb
     corpus, index = workspace
     before = answers(corpus, index, embedder)
     live_before = store.build_id(index)
-    original = edit(corpus, "約3万人", "約5万人")
+    original = edit_briefing(corpus, "約3万人", "約5万人")
     proc = start_build(corpus, index, pause=stage)
     wait_for_pause(proc, stage)
     os.kill(proc.pid, signal.SIGKILL)
@@ -305,7 +288,7 @@ def test_rebuild_while_the_app_answers_in_a_loop(workspace, tmp_path):
         worker = threading.Thread(target=loop)
         worker.start()
         time.sleep(2)
-        edit(corpus, "約3万人", "約7万人")
+        edit_briefing(corpus, "約3万人", "約7万人")
         build = run_cli("build", env={"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)})
         switched_at = time.time()
         assert build.returncode == 0, build.stderr

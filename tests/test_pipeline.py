@@ -12,7 +12,7 @@ from rag.errors import IndexStaleError, RagError
 from rag.indexer import build_index
 from rag.retrieval import script_of
 
-from .conftest import run_cli
+from .conftest import edit_briefing, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -83,24 +83,16 @@ def test_bad_questions_are_refused_clearly(engine, bad, message):
         engine.ask(bad)
 
 
-def test_stale_index_is_refused_with_the_remedy(built, embedder, tmp_path):
-    corpus, index, _ = built
-    copy_corpus, copy_index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(corpus, copy_corpus)
-    shutil.copytree(index, copy_index, symlinks=True)
-    path = copy_corpus / "gaikoryoku_no_kyoka.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace("約3万人", "約4万人"), encoding="utf-8")
+def test_stale_index_is_refused_with_the_remedy(workspace, embedder):
+    copy_corpus, copy_index = workspace
+    edit_briefing(copy_corpus, "約3万人", "約4万人")
     with pytest.raises(IndexStaleError, match=r"changed: gaikoryoku_no_kyoka.txt.*run: rag build"):
         Engine(index_dir=copy_index, corpus_dir=copy_corpus, embedder=embedder).ask("PCGの人員は")
 
 
-def test_rebuild_after_one_edit_changes_only_that_section(built, embedder, tmp_path):
-    corpus, index, _ = built
-    copy_corpus, copy_index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(corpus, copy_corpus)
-    shutil.copytree(index, copy_index, symlinks=True)
-    path = copy_corpus / "gaikoryoku_no_kyoka.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace("約3万人", "約4万人"), encoding="utf-8")
+def test_rebuild_after_one_edit_changes_only_that_section(workspace, embedder):
+    copy_corpus, copy_index = workspace
+    edit_briefing(copy_corpus, "約3万人", "約4万人")
     report = build_index(copy_corpus, copy_index, embedder, progress=False, log=lambda _: None)
     assert (report.added, report.changed, report.removed) == (0, 1, 0)
     assert report.unchanged == report.chunks - 1
