@@ -18,8 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     from rag import paths
     from rag.embedding import load_embedder
     from rag.engine import Engine
-    from rag.errors import IndexCorruptError, IndexStaleError, RagError
-    from rag.indexer import build_index
+    from rag.errors import RagError
+    from rag.indexer import ensure_index
     from rag.webapp import serve
 
     parser = argparse.ArgumentParser(description="Web UI for 「外交力の強化について」")
@@ -31,20 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         embedder = load_embedder(args.model)
         engine = Engine(index_dir=paths.index_dir(), corpus_dir=paths.corpus_dir(), embedder=embedder)
-        try:
-            engine.retriever()
-        except (IndexStaleError, IndexCorruptError) as exc:
-            print(f"{exc}; building it now", file=sys.stderr)
-            print(
-                build_index(
-                    paths.corpus_dir(),
-                    paths.index_dir(),
-                    embedder,
-                    progress=sys.stderr.isatty(),
-                    log=lambda m: print(m, file=sys.stderr),
-                ).summary(),
-                file=sys.stderr,
-            )
+        report = ensure_index(engine, log=lambda m: print(m, file=sys.stderr))
+        if report:
+            print(report.summary(), file=sys.stderr)
         serve(engine, host=args.host, port=args.port, feedback_path=args.feedback)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -106,9 +106,14 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from rag.indexer import ensure_index
     from rag.webapp import serve
 
-    serve(_engine(args), host=args.host, port=args.port, feedback_path=args.feedback)
+    engine = _engine(args)
+    report = ensure_index(engine, log=_log)
+    if report:
+        _log(report.summary())
+    serve(engine, host=args.host, port=args.port, feedback_path=args.feedback)
     return 0
 
 

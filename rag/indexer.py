@@ -161,3 +161,15 @@ def _diff(old: list[Chunk], new: list[Chunk]) -> tuple[int, int, int, int]:
     came = Counter((c.source, c.section) for c in new if c.id not in old_ids)
     changed = sum(min(n, gone[s]) for s, n in came.items())
     return (sum(came.values()) - changed, changed, sum(gone.values()) - changed, len(new_ids & old_ids))
+
+
+def ensure_index(engine, *, log=print) -> BuildReport | None:
+    """Build the index when it is missing, stale or damaged, so the UI can start; None if it was fine."""
+    from rag.errors import IndexCorruptError, IndexStaleError
+
+    try:
+        engine.retriever()
+        return None
+    except (IndexStaleError, IndexCorruptError) as exc:
+        log(f"{exc}; building it now")
+    return build_index(engine.corpus_dir, engine.index_dir, engine.embedder, progress=False, log=log)

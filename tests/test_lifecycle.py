@@ -302,3 +302,33 @@ def test_rebuild_while_the_app_answers_in_a_loop(workspace, tmp_path):
     finally:
         app.terminate()
         app.wait(timeout=20)
+
+
+def test_app_builds_a_missing_index_before_serving(built, tmp_path):
+    import urllib.request
+
+    corpus, _, _ = built
+    index = tmp_path / "index"  # nothing built yet, as on a fresh clone
+    port = free_port()
+    env = {**os.environ, "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index), "GRADIO_SERVER_PORT": str(port)}
+    app = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "--feedback", str(tmp_path / "fb.jsonl")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        for line in app.stdout:
+            lines.append(line)
+            if "serving on" in line:
+                break
+        output = "".join(lines)
+        assert "no index in" in output and "building it now" in output and "indexed " in output
+        assert store.current_build(index) is not None
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).status == 200
+    finally:
+        app.terminate()
+        app.wait(timeout=20)
