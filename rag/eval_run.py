@@ -21,6 +21,7 @@ from rag.evaluation import (
     load_gold,
     metrics,
 )
+from rag.indexer import text_key
 from rag.retrieval import ABSTAIN_BELOW, Retriever, script_of
 from rag.store import EmbeddingCache
 
@@ -69,8 +70,6 @@ def evaluate_naive(
 ) -> list[QuestionOutcome]:
     windows = [w for doc in read_corpus(corpus_dir, log=lambda _: None) for w in naive_windows(doc.text)]
     cache = EmbeddingCache(index_dir, embedder.identity)
-    from rag.indexer import text_key
-
     keys = [text_key("naive\x1f" + w) for w in windows]
     missing = [(k, w) for k, w in zip(keys, windows, strict=True) if k not in cache.vectors]
     if missing:

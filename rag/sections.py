@@ -51,7 +51,6 @@ class Section:
     path: tuple[str, ...]  # document title > section > subsection
     start: int  # where its heading (or first content) begins
     blocks: tuple[Block, ...]  # content and captions, headings excluded
-    heading_end: int  # end of the heading lines (== start when there is none)
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -128,7 +127,7 @@ def plain_sections(text: str, fallback_title: str) -> list[Section]:
 
     def close():
         if body or heading_end > start:
-            sections.append(Section((root, *(t for _, t in stack)), start, tuple(body), heading_end))
+            sections.append(Section((root, *(t for _, t in stack)), start, tuple(body)))
 
     for i in range(first, len(blocks)):
         block = blocks[i]
@@ -162,12 +161,12 @@ def markdown_sections(text: str, fallback_title: str) -> list[Section]:
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
     root = fallback_title
-    start = heading_end = blocks[0].start if blocks else 0
+    start = blocks[0].start if blocks else 0
     body: list[Block] = []
 
     def close():
         if body:
-            sections.append(Section((root, *(t for _, t in stack)), start, tuple(body), heading_end))
+            sections.append(Section((root, *(t for _, t in stack)), start, tuple(body)))
 
     for block in blocks:
         lines = list(block.lines)
@@ -188,7 +187,7 @@ def markdown_sections(text: str, fallback_title: str) -> list[Section]:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 stack.append((level, title))
-            start, heading_end, body = lines[0].start, lines[0].end, []
+            start, body = lines[0].start, []
             lines = lines[1:]
     close()
     return sections

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -276,8 +277,6 @@ class EmbeddingCache:
 
     def __init__(self, index_dir: Path, embedder_identity: dict):
         key = json.dumps(embedder_identity, sort_keys=True)
-        import hashlib
-
         self.path = index_dir / "cache" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
         self.vectors: dict[str, np.ndarray] = {}
         if self.path.exists():
