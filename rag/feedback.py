@@ -1,4 +1,4 @@
-"""Thumbs up/down from the UI: appended to a JSONL file, never rewritten."""
+"""Thumbs up/down from the UI: appended to a JSONL file, never rewritten; thumbs-down become gold candidates."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import os
 import threading
 from pathlib import Path
+
+from rag.language import is_japanese
 
 _lock = threading.Lock()
 
@@ -37,3 +39,22 @@ def read_feedback(path: str | Path) -> list[dict]:
         if isinstance(record, dict):
             records.append(record)
     return records
+
+
+def gold_candidates(path: str | Path) -> list[dict]:
+    """Thumbs-down answers as gold-set rows for a person to complete (answers left empty)."""
+    rows = []
+    for n, entry in enumerate(e for e in read_feedback(path) if e.get("rating") == "down"):
+        question = entry.get("question", "")
+        rows.append(
+            {
+                "id": f"fb{n + 1:03d}",
+                "question": question,
+                "lang": "ja" if is_japanese(question) else "en",
+                "answers": [],
+                "unanswerable": False,
+                "cited": entry.get("cited", []),
+                "todo": "add short answer substrings from the briefing, or set unanswerable",
+            }
+        )
+    return rows

@@ -9,22 +9,20 @@ temporary folder when the choice is made at build time (chunk size, tokeniser mo
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from rag import lexicon, paths, retrieval  # noqa: E402
+from rag import language, lexicon, paths, retrieval  # noqa: E402
 from rag.embedding import load_embedder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.eval_run import run_evaluation  # noqa: E402
-from rag.evaluation import load_gold  # noqa: E402
+from rag.evaluation.gold import load_gold  # noqa: E402
+from rag.evaluation.runner import run_evaluation  # noqa: E402
 from rag.indexer import build_index  # noqa: E402
 
 COLUMNS = (
@@ -93,7 +91,6 @@ def main() -> None:
                 print(row(label, run_evaluation(engine, gold, with_naive=False).metrics["hybrid"]))
 
         print("\n### Abstention: top hybrid score of each question, by script\n")
-        evaluation = run_evaluation(engine, gold, with_naive=False)
         retriever = engine.retriever()
         vectors = embedder.encode_queries([q.question for q in gold])
         tops = [
@@ -101,14 +98,13 @@ def main() -> None:
             for q, v in zip(gold, vectors, strict=True)
         ]
         for script in ("ja", "other"):
-            idx = [i for i, q in enumerate(gold) if retrieval.script_of(q.question) == script]
+            idx = [i for i, q in enumerate(gold) if language.script_of(q.question) == script]
             ans = np.array([tops[i] for i in idx if not gold[i].unanswerable])
             una = np.array([tops[i] for i in idx if gold[i].unanswerable])
             print(f"\n{script}: {len(ans)} answerable, {len(una)} unanswerable\n")
             print("| threshold | unanswerable abstained | answerable abstained |\n|---|---|---|")
             for t in np.arange(0.78, 0.876, 0.005):
                 print(f"| {t:.3f} | {np.mean(una < t):.3f} | {np.mean(ans < t):.3f} |")
-        del evaluation
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

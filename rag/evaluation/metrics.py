@@ -1,15 +1,11 @@
-"""Gold sets, relevance, retrieval metrics and the targets the CI gate holds the hybrid to."""
+"""Retrieval metrics over question outcomes, and the targets `rag eval --gate` holds the hybrid to."""
 
 from __future__ import annotations
 
-import json
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from rag.errors import RagError
+from rag.evaluation.gold import GoldQuestion, is_relevant
 
 TOP_K = 10
 TARGETS = {  # issue 4: the hybrid must hold these on any gold set written the same way
@@ -22,56 +18,6 @@ TARGETS = {  # issue 4: the hybrid must hold these on any gold set written the s
     "mean_passage_chars_max": 400,
     "max_passage_chars_max": 600,
 }
-
-
-@dataclass(frozen=True)
-class GoldQuestion:
-    id: str
-    question: str
-    lang: str
-    answers: tuple[str, ...]
-    unanswerable: bool
-
-
-def normalise(text: str) -> str:
-    """NFKC, no whitespace, no Markdown emphasis: the form answers are matched in."""
-    return re.sub(r"[\s*]", "", unicodedata.normalize("NFKC", text))
-
-
-def is_relevant(passage_text: str, question: GoldQuestion) -> bool:
-    body = normalise(passage_text)
-    return any(normalise(a) in body for a in question.answers)
-
-
-def load_gold(path: Path) -> list[GoldQuestion]:
-    if not path.is_file():
-        raise RagError(f"gold set {path} not found; pass one with --gold")
-    questions, seen = [], set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            r = json.loads(line)
-            q = GoldQuestion(
-                str(r["id"]),
-                r["question"],
-                r.get("lang", "ja"),
-                tuple(r.get("answers", [])),
-                bool(r.get("unanswerable", False)),
-            )
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise RagError(
-                f'{path} line {n}: expected {{"id", "question", "lang", "answers", "unanswerable"}}'
-            ) from None
-        if q.id in seen:
-            raise RagError(f"{path} line {n}: duplicate id {q.id}")
-        if not q.unanswerable and not q.answers:
-            raise RagError(f"{path} line {n}: answerable question {q.id} has no answers")
-        seen.add(q.id)
-        questions.append(q)
-    if not questions:
-        raise RagError(f"gold set {path} is empty")
-    return questions
 
 
 @dataclass

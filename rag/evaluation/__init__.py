@@ -1,0 +1,1 @@
+"""Retrieval evaluation: gold sets, metrics, runs over every retriever, and reports."""
