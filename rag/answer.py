@@ -1,10 +1,12 @@
-"""Turning hits into a cited answer: labels, highlighted sentences, JSON and text forms."""
+"""Turning search hits into a cited answer: labels, highlighted sentences, JSON and text forms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.retrieval import Hit
+from rag.highlight import Highlighter
+from rag.retrieval import Hit, SearchResult
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,15 @@ class Answer:
     query: str
     abstained: bool
     passages: tuple[CitedPassage, ...]
-    mode: str
+
+
+def cite(result: SearchResult, highlighter: Highlighter, rows: dict[str, int]) -> Answer:
+    """Number the hits [1]..[k] and mark the sentences of each that answer the question."""
+    passages = tuple(
+        CitedPassage(n, hit, tuple(highlighter.sentences(rows[hit.chunk.id], result.query_vector)))
+        for n, hit in enumerate(result.hits, start=1)
+    )
+    return Answer(result.query, result.abstained, passages)
 
 
 def to_json(answer: Answer, *, query_id: str | None = None) -> dict:
@@ -45,14 +55,17 @@ def to_json(answer: Answer, *, query_id: str | None = None) -> dict:
     }
 
 
-def marked_text(passage: CitedPassage, *, open_mark: str = "【", close_mark: str = "】") -> str:
-    """The passage with its highlighted sentences wrapped in marks."""
+def splice(passage: CitedPassage, mark: Callable[[str], str], plain: Callable[[str], str] = str) -> str:
+    """The passage text with each highlighted sentence passed through `mark`, the rest through `plain`.
+
+    text "AB。CD。", highlight on "CD。", mark=lambda s: f"【{s}】" -> "AB。【CD。】"
+    """
     chunk, out, pos = passage.hit.chunk, [], 0
     for start, end in passage.highlights:
         a, b = start - chunk.start, end - chunk.start
-        out += [chunk.text[pos:a], open_mark, chunk.text[a:b], close_mark]
+        out += [plain(chunk.text[pos:a]), mark(chunk.text[a:b])]
         pos = b
-    out.append(chunk.text[pos:])
+    out.append(plain(chunk.text[pos:]))
     return "".join(out)
 
 
@@ -66,5 +79,5 @@ def format_text(answer: Answer) -> str:
         lines.append(
             f"\n[{p.label}] {c.section_label}  ({c.source} {c.start}-{c.end}, id {c.id}, score {p.hit.score:.4f})"
         )
-        lines.append(marked_text(p).strip())
+        lines.append(splice(p, lambda s: f"【{s}】").strip())
     return "\n".join(lines)

@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag import store
-from rag.answer import Answer, CitedPassage
+from rag.answer import Answer, cite
 from rag.chunking import CHUNKER_VERSION
 from rag.corpus import corpus_hashes
 from rag.errors import IndexStaleError, RagError
-from rag.retrieval import MODES, Retriever, clean_question
+from rag.highlight import Highlighter
+from rag.question import validate_k, validate_question
+from rag.retrieval import MODES, Retriever, SearchResult
 
-MAX_QUESTION_CHARS = 1000
-MAX_K = 20
 
+@dataclass(frozen=True)
+class LiveIndex:
+    """Everything one question needs from one build; swapped as a whole on reload."""
 
-def validate_question(question: str) -> str:
-    if not isinstance(question, str):
-        raise RagError("the question must be text")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise RagError(f"the question is {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}")
-    cleaned = clean_question(question)
-    if not cleaned:
-        raise RagError("the question is empty; type a question about the briefing")
-    if not any(ch.isalnum() for ch in cleaned):
-        raise RagError("the question has no words, only symbols or emoji; type a question about the briefing")
-    return cleaned
+    build: str | None
+    retriever: Retriever
+    highlighter: Highlighter
+    rows: dict[str, int]  # chunk id -> row
 
 
 class Engine:
@@ -35,17 +32,20 @@ class Engine:
     def __init__(self, *, index_dir: Path, corpus_dir: Path, embedder):
         self.index_dir, self.corpus_dir, self.embedder = index_dir, corpus_dir, embedder
         self._lock = threading.Lock()
-        self._retriever: Retriever | None = None
-        self._build: str | None = None
+        self._live: LiveIndex | None = None
+        self._seen_build: str | None = None  # the newest build looked at, taken or not
         self.reload_error: str | None = None  # why a newer build was not taken, if so
 
-    def retriever(self) -> Retriever:
+    def live(self) -> LiveIndex:
         build = store.build_id(self.index_dir)
-        if self._retriever is None or build != self._build:
+        if self._live is None or build != self._seen_build:
             with self._lock:
-                if self._retriever is None or build != self._build:
+                if self._live is None or build != self._seen_build:
                     self._load(build)
-        return self._retriever
+        return self._live
+
+    def retriever(self) -> Retriever:
+        return self.live().retriever
 
     def _load(self, build: str | None) -> None:
         folder = store.current_build(self.index_dir)
@@ -60,25 +60,29 @@ class Engine:
                 chunker=CHUNKER_VERSION,
             )
         except RagError as exc:
-            if self._retriever is None:
+            if self._live is None:
                 raise
             self.reload_error = str(exc)  # keep serving the build that works
-            self._build = build
+            self._seen_build = build
             return
         mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
-        self._retriever = Retriever(loaded, self.embedder, bm25_mode=mode)
-        self._build, self.reload_error = build, None
+        rows = {c.id: i for i, c in enumerate(loaded.chunks)}
+        self._live = LiveIndex(build, Retriever(loaded, self.embedder, bm25_mode=mode), Highlighter(loaded), rows)
+        self._seen_build, self.reload_error = build, None
+
+    def search(self, question: str, *, k: int = 5, mode: str = "hybrid") -> SearchResult:
+        """Ranked passages for a question, without highlights."""
+        return self._search(self.live(), question, k, mode)
 
     def ask(self, question: str, *, k: int = 5, mode: str = "hybrid") -> Answer:
-        question = validate_question(question)
+        """Ranked passages with their answering sentences marked: what the CLI and the UI show."""
+        live = self.live()  # one build for the whole question, even if a swap happens meanwhile
+        result = self._search(live, question, k, mode)
+        return cite(result, live.highlighter, live.rows)
+
+    @staticmethod
+    def _search(live: LiveIndex, question: str, k, mode: str) -> SearchResult:
+        question, k = validate_question(question), validate_k(k)
         if mode not in MODES:
             raise RagError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
-        if not 1 <= int(k) <= MAX_K:
-            raise RagError(f"k must be between 1 and {MAX_K}")
-        retriever = self.retriever()  # one build for the whole question, even if a swap happens
-        result = retriever.search(question, k=int(k), mode=mode)
-        passages = tuple(
-            CitedPassage(n, hit, tuple(retriever.highlights(hit, result.query_vector)))
-            for n, hit in enumerate(result.hits, start=1)
-        )
-        return Answer(question, result.abstained, passages, mode)
+        return live.retriever.search(question, k=k, mode=mode)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -11,8 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from rag import store
+from rag.cache import EmbeddingCache, text_key
 from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents
 from rag.corpus import corpus_hashes, read_corpus
+from rag.errors import IndexCorruptError, IndexStaleError
 from rag.faults import checkpoint
 from rag.lexicon import Lexicon, corpus_terms
 from rag.tokenize_ja import DEFAULT_MODE, tokenize
@@ -38,13 +39,6 @@ class BuildReport:
         )
 
 
-QUERY_KEY = "query\x1f"  # terms are embedded as queries; their cache keys must differ from passages
-
-
-def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def build_index(
     corpus_dir: Path,
     index_dir: Path,
@@ -58,29 +52,19 @@ def build_index(
     log=print,
 ) -> BuildReport:
     started = time.perf_counter()
-    with store.build_lock(index_dir, wait=wait):
+    with store.build_lock(index_dir, wait=wait, log=log):
         previous = _previous_chunks(index_dir)
         documents = read_corpus(corpus_dir, log=log, already_indexed=frozenset(c.source for c in previous))
         chunks = chunk_documents(documents, target=chunk_target)
-        cache = store.EmbeddingCache(index_dir, embedder.identity)
-        if full:
-            cache.vectors = {}
+        cache = EmbeddingCache(index_dir, embedder.identity, empty=full)
         sentence_texts, sentence_spans = _sentences(chunks)
         terms = corpus_terms([c.indexed_text for c in chunks])
-        passages = [c.indexed_text for c in chunks] + sentence_texts
-        keys = [text_key(t) for t in passages] + [text_key(QUERY_KEY + t) for t in terms]
-        missing = {k: t for k, t in zip(keys[: len(passages)], passages, strict=True) if k not in cache.vectors}
-        missing_terms = {k: t for k, t in zip(keys[len(passages) :], terms, strict=True) if k not in cache.vectors}
-        if missing:
-            cache.vectors.update(
-                zip(missing, _embed(embedder.encode_passages, list(missing.values()), progress), strict=True)
-            )
-        if missing_terms:
-            cache.vectors.update(
-                zip(missing_terms, _embed(embedder.encode_queries, list(missing_terms.values()), progress), strict=True)
-            )
-        vectors = np.stack([cache.vectors[k] for k in keys]).astype(np.float32)
-        n_chunks, n_passages = len(chunks), len(passages)
+        bar = "embedding" if progress else None
+        passage_vectors = cache.embed([c.indexed_text for c in chunks], embedder.encode_passages, progress=bar)
+        sentence_vectors = cache.embed(sentence_texts, embedder.encode_passages, progress=bar)
+        term_vectors = cache.embed(terms, embedder.encode_queries, kind="query", progress=bar)
+        used = {text_key(c.indexed_text) for c in chunks} | {text_key(t) for t in sentence_texts}
+        used |= {text_key(t, "query") for t in terms}
         checkpoint("embedded")
 
         import bm25s
@@ -101,21 +85,21 @@ def build_index(
             folder,
             manifest=manifest,
             chunks=chunks,
-            vectors=vectors[:n_chunks],
+            vectors=passage_vectors,
             bm25=bm25,
             sentence_spans=sentence_spans,
-            sentence_vectors=vectors[n_chunks:n_passages],
-            lexicon=Lexicon(terms, vectors[n_passages:]),
+            sentence_vectors=sentence_vectors,
+            lexicon=Lexicon(terms, term_vectors),
         )
         checkpoint("written")
-        cache.save(set(keys))
+        cache.save(used)
         final = store.publish(index_dir, folder)
     diff = _diff(previous, chunks)
     return BuildReport(
         len(chunks),
         *diff,
-        embedded=len(missing) + len(missing_terms),
-        reused=len(set(keys)) - len(missing) - len(missing_terms),
+        embedded=cache.embedded,
+        reused=len(used) - cache.embedded,
         seconds=time.perf_counter() - started,
         folder=final,
     )
@@ -131,26 +115,13 @@ def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
     return texts, np.array(spans, dtype=np.int64).reshape(-1, 3)
 
 
-def _embed(encode, texts: list[str], progress: bool) -> np.ndarray:
-    batch = 32
-    parts = []
-    iterator = range(0, len(texts), batch)
-    if progress:
-        from tqdm import tqdm
-
-        iterator = tqdm(iterator, desc="embedding", unit="batch", total=(len(texts) + batch - 1) // batch)
-    for i in iterator:
-        parts.append(encode(texts[i : i + batch]))
-    return np.concatenate(parts)
-
-
 def _previous_chunks(index_dir: Path) -> list[Chunk]:
     folder = store.current_build(index_dir)
     if folder is None:
         return []
     try:
         return store.load_chunks(folder)
-    except store.IndexCorruptError:
+    except IndexCorruptError:
         return []  # a damaged old build is simply replaced
 
 
@@ -165,8 +136,6 @@ def _diff(old: list[Chunk], new: list[Chunk]) -> tuple[int, int, int, int]:
 
 def ensure_index(engine, *, log=print) -> BuildReport | None:
     """Build the index when it is missing, stale or damaged, so the UI can start; None if it was fine."""
-    from rag.errors import IndexCorruptError, IndexStaleError
-
     try:
         engine.retriever()
         return None

@@ -14,3 +14,8 @@ def corpus_dir(override: str | None = None) -> Path:
 
 def index_dir(override: str | None = None) -> Path:
     return Path(override or os.environ.get("RAG_INDEX_DIR") or PROJECT_ROOT / "index")
+
+
+def feedback_file(override: str | None = None) -> Path:
+    """Where the UI appends thumbs up/down and `rag eval --feedback` reads them."""
+    return Path(override or os.environ.get("RAG_FEEDBACK") or "feedback.jsonl")

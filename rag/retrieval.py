@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
 from rag.chunking import Chunk
+from rag.language import script_of
 from rag.lexicon import latin_words
 from rag.store import LoadedIndex
 from rag.tokenize_ja import tokenize
@@ -19,8 +18,6 @@ SENTENCE_WEIGHT = 0.5  # dense score = mix of whole-passage and best-sentence co
 BM25_WEIGHT = 0.008  # BM25 points are ~1-20; cosines differ by hundredths
 ABSTAIN_BELOW = {"ja": 0.845, "other": 0.795}  # top hybrid/dense score; cross-lingual cosines run lower
 BM25_ABSTAIN_BELOW = 1.5
-SECOND_HIGHLIGHT_WITHIN = 0.04  # cosine margin for highlighting a second sentence
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -28,8 +25,6 @@ class Hit:
     chunk: Chunk
     rank: int
     score: float
-    dense_score: float
-    bm25_score: float
 
 
 @dataclass(frozen=True)
@@ -38,10 +33,6 @@ class SearchResult:
     hits: tuple[Hit, ...]
     abstained: bool
     query_vector: np.ndarray  # reused to pick the highlighted sentences
-
-
-def script_of(question: str) -> str:
-    return "ja" if _JAPANESE.search(unicodedata.normalize("NFKC", question)) else "other"
 
 
 def lexical_coverage(query_tokens: list[str], vocab) -> float:
@@ -71,7 +62,6 @@ class Retriever:
         self.embedder = embedder
         self.bm25_mode = bm25_mode
         self._vocab = index.bm25.vocab_dict
-        self._rows = {c.id: i for i, c in enumerate(index.chunks)}
         self._sentence_rows = index.sentence_spans[:, 0].astype(np.int64)
 
     def search(self, query: str, *, k: int = 5, mode: str = "hybrid", query_vector=None) -> SearchResult:
@@ -89,10 +79,7 @@ class Retriever:
             translated = self._bm25(self._translated_tokens(query))
             scores = fuse(dense, bm25, translated, lexical_coverage(tokens, self._vocab))
         order = np.argsort(-scores, kind="stable")[: max(1, min(k, len(scores)))]
-        hits = tuple(
-            Hit(self.index.chunks[i], r + 1, float(scores[i]), float(dense[i]), float(bm25[i]))
-            for r, i in enumerate(order)
-        )
+        hits = tuple(Hit(self.index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
         return SearchResult(query, hits, self._abstains(query, mode, scores), qv)
 
     def dense_scores(self, qv: np.ndarray) -> np.ndarray:
@@ -123,25 +110,3 @@ class Retriever:
         if mode == "bm25":
             return top < BM25_ABSTAIN_BELOW
         return top < ABSTAIN_BELOW[script_of(query)]
-
-    def highlights(self, hit: Hit, query_vector: np.ndarray, *, max_sentences: int = 2) -> list[tuple[int, int]]:
-        """The one or two sentences of a passage closest to the question, as file offsets."""
-        spans = self.index.sentence_spans
-        mine = np.flatnonzero(self._sentence_rows == self._rows[hit.chunk.id])
-        if not len(mine):
-            return []
-        sims = self.index.sentence_vectors[mine] @ query_vector
-        order = np.argsort(-sims)
-        best = [order[0]]
-        # A second sentence only when it is nearly as close as the best one.
-        if max_sentences > 1 and len(order) > 1 and sims[order[1]] >= sims[order[0]] - SECOND_HIGHLIGHT_WITHIN:
-            best.append(order[1])
-        return sorted((int(spans[mine[j], 1]), int(spans[mine[j], 2])) for j in best)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def clean_question(text: str) -> str:
-    """Control characters are dropped and whitespace runs collapsed; the rest is kept."""
-    return " ".join(_CONTROL.sub(" ", text).split())

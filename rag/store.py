@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -123,16 +122,21 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def build_lock(index_dir: Path, *, wait: bool = False):
-    """One build at a time; a second one stops with a clear message (or waits)."""
+def build_lock(index_dir: Path, *, wait: bool = False, log=print):
+    """One build at a time; a second one stops with a clear message, or says it waits and waits."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise RagError(f"another rag build is running ({holder}); wait for it or run: rag build --wait") from None
+            if not wait:
+                raise RagError(
+                    f"another rag build is running ({holder}); wait for it or run: rag build --wait"
+                ) from None
+            log(f"waiting for another rag build ({holder}) to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
@@ -270,27 +274,3 @@ def _chunk_from_record(r: dict) -> Chunk:
         r["text"],
         tuple(tuple(s) for s in r["sentences"]),
     )
-
-
-class EmbeddingCache:
-    """Passage vectors keyed by (model weights, indexed text) so rebuilds embed only new text."""
-
-    def __init__(self, index_dir: Path, embedder_identity: dict):
-        key = json.dumps(embedder_identity, sort_keys=True)
-        self.path = index_dir / "cache" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
-        self.vectors: dict[str, np.ndarray] = {}
-        if self.path.exists():
-            try:
-                with np.load(self.path) as data:
-                    self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-            except (OSError, ValueError, KeyError):
-                self.vectors = {}  # a damaged cache only costs a full re-embed
-
-    def save(self, keep: set[str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        keys = sorted(k for k in self.vectors if k in keep)
-        if not keys:
-            return
-        tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
-        os.replace(tmp, self.path)

@@ -42,5 +42,11 @@ def tokenize(text: str, *, mode: str = DEFAULT_MODE) -> list[str]:
 
 
 def _pieces(text: str, size: int):
-    for i in range(0, len(text), size):
-        yield text[i : i + size]
+    """Slices of at most `size` characters, cut after a sentence end or space so no word is split."""
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = max(window.rfind(c) for c in "。．.!?！？\n ") + 1 or size
+        yield text[start : start + cut]
+        start += cut
+    yield text[start:]

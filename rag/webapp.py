@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import html
-import os
 import threading
 import time
 from dataclasses import dataclass
 
-from rag.answer import Answer, CitedPassage, to_json
-from rag.engine import MAX_K, Engine
+from rag import paths
+from rag.answer import Answer, CitedPassage, splice, to_json
+from rag.engine import Engine
 from rag.errors import RagError
 from rag.feedback import append_feedback
 from rag.retrieval import MODES
-
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 QUEUE_SIZE = 64  # waiting requests beyond this get a clean "busy, retry" answer
 CONCURRENCY = 2  # two cores: more parallel searches only queue inside torch
@@ -100,12 +97,8 @@ def shown(text: str) -> str:
 
 
 def render_passage(p: CitedPassage, t: dict, section_text: str, *, nearest: bool) -> str:
-    chunk, out, pos = p.hit.chunk, [], 0
-    for start, end in p.highlights:
-        a, b = start - chunk.start, end - chunk.start
-        out += [shown(chunk.text[pos:a]), "<mark>", shown(chunk.text[a:b]), "</mark>"]
-        pos = b
-    out.append(shown(chunk.text[pos:]))
+    chunk = p.hit.chunk
+    body = splice(p, lambda s: f"<mark>{shown(s)}</mark>", shown)
     label = f"[{p.label}]" + (f" ({t['nearest']})" if nearest else "")
     meta = (
         f"<b>{label}</b> {html.escape(chunk.section_label)} · {t['id']} <code>{html.escape(chunk.id)}</code>"
@@ -113,7 +106,7 @@ def render_passage(p: CitedPassage, t: dict, section_text: str, *, nearest: bool
     )
     return (
         f'<div class="cite{" nearest" if nearest else ""}" data-chunk="{html.escape(chunk.id)}">'
-        f'<div class="meta">{meta}</div><div class="passage">{"".join(out).strip()}</div>'
+        f'<div class="meta">{meta}</div><div class="passage">{body.strip()}</div>'
         f'<details><summary>{t["section"]}</summary><div class="passage">{shown(section_text)}</div>'
         f"</details></div>"
     )
@@ -196,11 +189,9 @@ def build_ui(engine: Engine, *, feedback_path: str):
     def search_api(question: str, k: int = 5) -> dict:
         """The `rag search --json` object for one question."""
         try:
-            return to_json(engine.ask(question, k=int(k)))
+            return to_json(engine.ask(question, k=k))
         except RagError as exc:
             raise gr.Error(str(exc)) from None
-        except (TypeError, ValueError):
-            raise gr.Error(f"k must be a whole number between 1 and {MAX_K}") from None
 
     def relabel(ui_lang):
         t = TEXT[ui_lang]
@@ -249,13 +240,11 @@ def build_ui(engine: Engine, *, feedback_path: str):
     return demo
 
 
-def serve(
-    engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback_path: str | None = None, block: bool = True
-):
+def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback_path=None, block: bool = True):
     import gradio as gr
 
     engine.retriever()  # fail now, with the message, if the index is missing or stale
-    feedback_path = feedback_path or os.environ.get("RAG_FEEDBACK", "feedback.jsonl")
+    feedback_path = feedback_path or paths.feedback_file()
     demo = build_ui(engine, feedback_path=feedback_path)
     # System fonts only: the default theme would fetch web fonts, and nothing may leave the machine.
     theme = gr.themes.Soft(font=["system-ui", "Noto Sans CJK JP", "sans-serif"], font_mono=["monospace"])

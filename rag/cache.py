@@ -1,0 +1,66 @@
+"""Vectors cached by model and text, so rebuilds and evaluation embed only what is new."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+Encode = Callable[[list[str]], np.ndarray]
+
+
+def text_key(text: str, kind: str = "passage") -> str:
+    """Passages, terms embedded as queries and baseline windows must not share keys."""
+    prefix = "" if kind == "passage" else f"{kind}\x1f"
+    return hashlib.sha256((prefix + text).encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """An .npz file per embedder under `index/cache/`, keyed by (kind, text)."""
+
+    def __init__(self, index_dir: Path, embedder_identity: dict, *, empty: bool = False):
+        key = json.dumps(embedder_identity, sort_keys=True)
+        self.path = index_dir / "cache" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+        self.vectors: dict[str, np.ndarray] = {}
+        self.embedded = 0  # texts sent through the model by this cache object
+        if self.path.exists() and not empty:
+            try:
+                with np.load(self.path) as data:
+                    self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+            except (OSError, ValueError, KeyError):
+                self.vectors = {}  # a damaged cache only costs a full re-embed
+
+    def embed(self, texts: list[str], encode: Encode, *, kind: str = "passage", progress=None) -> np.ndarray:
+        """Vectors for `texts` in order, embedding only those not cached yet (each distinct text once)."""
+        keys = [text_key(t, kind) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}
+        if missing:
+            vectors = _batched(encode, list(missing.values()), progress)
+            self.vectors.update(zip(missing, vectors, strict=True))
+            self.embedded += len(missing)
+        if not keys:
+            return np.asarray(encode([]), np.float32)  # (0, dim)
+        return np.stack([self.vectors[k] for k in keys]).astype(np.float32)
+
+    def save(self, keep: set[str]) -> None:
+        """Write the vectors whose keys are in `keep` (what the live build uses), dropping the rest."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(k for k in self.vectors if k in keep)
+        if not keys:
+            return
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
+        os.replace(tmp, self.path)
+
+
+def _batched(encode: Encode, texts: list[str], progress, batch: int = 32) -> np.ndarray:
+    starts = range(0, len(texts), batch)
+    if progress:
+        from tqdm import tqdm
+
+        starts = tqdm(starts, desc=progress, unit="batch", total=(len(texts) + batch - 1) // batch)
+    return np.concatenate([encode(texts[i : i + batch]) for i in starts])

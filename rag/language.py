@@ -1,0 +1,18 @@
+"""Which script a text is written in: the one "is this Japanese?" test the project uses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
+
+
+def is_japanese(text: str) -> bool:
+    """True when the text has any kana or kanji: 「OSAとは」 -> True, "What is OSA?" -> False."""
+    return bool(_JAPANESE.search(unicodedata.normalize("NFKC", text)))
+
+
+def script_of(text: str) -> str:
+    """ "ja" or "other": cross-lingual questions score lower, so some settings are kept per script."""
+    return "ja" if is_japanese(text) else "other"
