@@ -7,12 +7,10 @@ import json
 import os
 import sys
 
+import rag  # noqa: F401 - sets the offline defaults before anything else loads
 from rag import paths
 from rag.errors import RagError
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from rag.question import printable, validate_k, validate_question
 
 
 def _log(msg: str) -> None:
@@ -54,45 +52,39 @@ def cmd_build(args) -> int:
 def cmd_ask(args) -> int:
     from rag.answer import format_text
 
-    print(format_text(_engine(args).ask(args.question, k=args.k, mode=args.mode)))
+    question, k = validate_question(args.question), validate_k(args.k)  # before the model loads
+    print(format_text(_engine(args).ask(question, k=k, mode=args.mode)))
     return 0
 
 
-def _read_queries(path: str):
-    handle = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
-    try:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                yield str(record.get("id", n)), record["question"]
-            except (json.JSONDecodeError, KeyError, AttributeError):
-                raise RagError(f'{path} line {n}: expected a JSON object with "id" and "question"') from None
-    finally:
-        if handle is not sys.stdin:
-            handle.close()
-
-
 def cmd_search(args) -> int:
-    from rag.answer import format_text, to_json
+    from rag.answer import to_json
+    from rag.batch import read_questions
 
     if (args.question is None) == (args.queries is None):
         raise RagError("give a question or --queries FILE (one of them)")
-    if args.queries is not None and args.queries != "-" and not os.path.isfile(args.queries):
-        raise RagError(f"{args.queries}: no such file")
-    engine = _engine(args)
+    k = validate_k(args.k)
     if args.question is not None:
-        answer = engine.ask(args.question, k=args.k, mode=args.mode)
-        print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else format_text(answer))
+        question = validate_question(args.question)  # before the model loads
+        answer = _engine(args).ask(question, k=k, mode=args.mode)
+        if args.json:
+            print(json.dumps(to_json(answer), ensure_ascii=False))
+        else:
+            from rag.answer import format_text
+
+            print(format_text(answer))
         return 0
-    failed = 0
-    for query_id, question in _read_queries(args.queries):
-        try:
-            record = to_json(engine.ask(question, k=args.k, mode=args.mode), query_id=query_id)
-        except RagError as exc:  # one bad question does not stop the batch
-            failed += 1
-            record = {"id": query_id, "query": question, "abstained": True, "hits": [], "error": str(exc)}
+    if args.queries != "-" and not os.path.isfile(args.queries):
+        raise RagError(f"{args.queries}: no such file")
+    engine, failed = _engine(args), 0
+    for item in read_questions(args.queries):
+        record = {"id": item.id, "query": printable(item.question), "abstained": True, "hits": [], "error": item.error}
+        if item.error is None:
+            try:
+                record = to_json(engine.ask(item.question, k=k, mode=args.mode), query_id=item.id)
+            except RagError as exc:  # one bad question does not stop the batch
+                record["error"] = str(exc)
+        failed += record.get("error") is not None
         print(json.dumps(record, ensure_ascii=False), flush=True)
     if failed:
         _log(f'error: {failed} question(s) could not be searched; see their "error" field')
@@ -100,9 +92,41 @@ def cmd_search(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from rag.eval_run import run_eval
+    from pathlib import Path
 
-    return run_eval(args, embedder=_embedder(args), log=_log)
+    if args.feedback is not None:
+        from rag.feedback import gold_candidates
+
+        for row in gold_candidates(paths.feedback_file(args.feedback or None)):
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    from rag.evaluation.gold import load_gold
+    from rag.evaluation.metrics import gate_failures
+    from rag.evaluation.report import misses, table, write_report
+    from rag.evaluation.runner import run_evaluation
+
+    gold_path = Path(args.gold) if args.gold else paths.PROJECT_ROOT / "eval" / "gold.jsonl"
+    gold = load_gold(gold_path)  # before the model loads
+    evaluation = run_evaluation(_engine(args), gold)
+    failures = gate_failures(evaluation.metrics["hybrid"]) if args.gate else []
+    if args.json:
+        payload = {"gold": str(gold_path), "metrics": evaluation.metrics, "misses": misses(evaluation)}
+        if args.gate:
+            payload["gate_failures"] = failures
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(table(evaluation))
+        print()
+        for row in misses(evaluation):
+            print(
+                f"miss {row['id']} ({row['lang']}, {row['kind']}): {row['question']}\n"
+                f"    expected: {row['expected']}\n    first:    {row['first']}"
+            )
+        if args.gate:
+            print("\ngate: " + ("all targets met" if not failures else "MISSED: " + "; ".join(failures)))
+    if args.report:
+        _log(f"report: {write_report(evaluation, Path(args.report), gold_path)}")
+    return 1 if failures else 0
 
 
 def cmd_serve(args) -> int:
@@ -113,57 +137,86 @@ def cmd_serve(args) -> int:
     report = ensure_index(engine, log=_log)
     if report:
         _log(report.summary())
-    serve(engine, host=args.host, port=args.port, feedback_path=args.feedback)
+    serve(engine, host=args.host, port=args.port, feedback_path=paths.feedback_file(args.feedback))
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rag", description="Cited answers from 「外交力の強化について」.")
-    parser.add_argument("--corpus-dir", help="folder of .txt/.md files (default: corpus/ or $RAG_CORPUS_DIR)")
-    parser.add_argument("--index-dir", help="index folder (default: index/ or $RAG_INDEX_DIR)")
-    parser.add_argument(
-        "--model",
-        help="sentence-transformers model name or folder (default: the bundled "
-        "multilingual-e5-small, or $RAG_EMBED_MODEL)",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+def _common_options(parser: argparse.ArgumentParser, *, default) -> None:
+    """Options every subcommand takes, before or after its name.
 
-    p = sub.add_parser("build", help="build or rebuild the index")
+    `rag --index-dir d search x` and `rag search x --index-dir d` mean the same.
+    """
+    group = parser.add_argument_group("common options")
+    group.add_argument(
+        "--corpus-dir", default=default, help="folder of documents (default: corpus/ or $RAG_CORPUS_DIR)"
+    )
+    group.add_argument("--index-dir", default=default, help="index folder (default: index/ or $RAG_INDEX_DIR)")
+    group.add_argument(
+        "--model",
+        default=default,
+        help="sentence-transformers model name or folder (default: the bundled multilingual-e5-small, "
+        "or $RAG_EMBED_MODEL)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Cited answers from the documents in corpus/.")
+    _common_options(parser, default=None)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve}")
+
+    def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        # SUPPRESS: a value given before the subcommand is not overwritten by this parser's default.
+        _common_options(p, default=argparse.SUPPRESS)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("build", cmd_build, "build or rebuild the index (incremental by default)")
     p.add_argument("--full", action="store_true", help="re-embed everything, ignoring the cache")
     p.add_argument("--wait", action="store_true", help="wait for another running build instead of stopping")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
-    p.set_defaults(func=cmd_build)
 
     for name, func, help_text in (
         ("ask", cmd_ask, "print a readable cited answer"),
         ("search", cmd_search, "print ranked passages (JSON with --json)"),
     ):
-        p = sub.add_parser(name, help=help_text)
+        p = command(name, func, help_text)
         p.add_argument("question", nargs=None if name == "ask" else "?")
-        p.add_argument("-k", type=int, default=5, help="number of passages (1-20, default 5)")
+        p.add_argument("-k", default="5", help="number of passages (1-20, default 5)")
         p.add_argument("--mode", default="hybrid", choices=("hybrid", "dense", "bm25"))
         if name == "search":
             p.add_argument("--json", action="store_true", help="one JSON object per question")
             p.add_argument("--queries", help='JSONL file of {"id", "question"} per line, - for stdin')
-        p.set_defaults(func=func)
 
-    p = sub.add_parser("eval", help="retrieval metrics on the gold set")
+    p = command("eval", cmd_eval, "retrieval metrics on a gold set")
     p.add_argument("--gold", help="gold JSONL (default: eval/gold.jsonl)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     p.add_argument("--report", metavar="DIR", help="write report.md and hit_at_k.png into DIR")
-    p.add_argument("--feedback", metavar="FILE", help="turn thumbs-down feedback into gold-set candidates")
-    p.set_defaults(func=cmd_eval)
+    p.add_argument("--gate", action="store_true", help="exit 1 when the hybrid misses a target (for CI)")
+    p.add_argument(
+        "--feedback",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="instead of evaluating, print the thumbs-down answers of the feedback file "
+        "(default: feedback.jsonl or $RAG_FEEDBACK) as gold-set candidates",
+    )
 
-    p = sub.add_parser("serve", help="start the web UI")
+    p = command("serve", cmd_serve, "start the web UI")
     p.add_argument("--host", default=os.environ.get("RAG_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
-    p.add_argument("--feedback", help="feedback JSONL file (default: feedback.jsonl)")
-    p.set_defaults(func=cmd_serve)
+    p.add_argument(
+        "--feedback",
+        metavar="FILE",
+        help="where thumbs up/down are appended (default: feedback.jsonl or $RAG_FEEDBACK)",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for name in ("corpus_dir", "index_dir", "model"):
+        setattr(args, name, getattr(args, name, None))
     try:
         return args.func(args)
     except RagError as exc:

@@ -12,15 +12,17 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag.launch import start_app  # noqa: E402
+
 QUEUE_FULL = ("queue is full", "too many requests")
 RETRIES = 40  # a queue-full answer is retried; anything else is a failure
 
@@ -28,28 +30,6 @@ RETRIES = 40  # a queue-full answer is retried; anything else is a failure
 def questions() -> list[str]:
     rows = [json.loads(line) for line in (ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     return [r["question"] for r in rows]
-
-
-def start_app() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--feedback", os.devnull],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.time() + 180
-    for line in proc.stdout:
-        if "serving on" in line:
-            return proc, f"http://127.0.0.1:{port}/"
-        if time.time() > deadline:
-            break
-    proc.kill()
-    raise SystemExit("error: app.py did not start")
 
 
 def run(url: str, clients: int, per_client: int, timeout_s: float) -> dict:
@@ -120,15 +100,14 @@ def main() -> int:
     if not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         print("error: load tests only target this machine (127.0.0.1 or localhost)", file=sys.stderr)
         return 1
-    proc = None
-    if args.start:
-        proc, args.url = start_app()
+    app = start_app(feedback=os.devnull) if args.start else None
+    if app:
+        args.url = app.url
     try:
         report = run(args.url, args.clients, args.questions, args.time_limit)
     finally:
-        if proc:
-            proc.terminate()
-            proc.wait(timeout=20)
+        if app:
+            app.stop()
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0 if report["failed"] == 0 else 1
 
