@@ -1,50 +1,57 @@
-"""Shared fixtures: the real corpus, the real bundled model (loaded once), a real built index."""
+"""Shared fixtures.
+
+The default run (`pytest`) uses the tiny hashing embedder and never loads a model: a guard below
+makes importing torch fail, and the run fails if it was imported anyway. Tests marked `slow` use
+the real bundled model, the real corpus and a real browser; `./test.sh` runs everything.
+"""
 
 from __future__ import annotations
 
-import os
+import importlib.abc
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import pytest
 
-import pytest  # noqa: E402
+import rag  # noqa: F401 - the offline defaults, before anything else loads
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 BRIEFING = CORPUS / "gaikoryoku_no_kyoka.txt"
+HEAVY = ("torch", "sentence_transformers", "transformers")
+QUIET = {"log": lambda _: None, "progress": False}
 
 
-@pytest.fixture(scope="session")
-def embedder():
-    from rag.embedding import load_embedder
-
-    return load_embedder(log=lambda _: None)
+def fast_run(config) -> bool:
+    """True when slow tests are deselected (the default): then no model may load."""
+    return config.getoption("markexpr", "") == "not slow"
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory, embedder):
-    """A private corpus copy and an index built from it (tests must not touch the repo's index)."""
-    from rag.indexer import build_index
-
-    base = tmp_path_factory.mktemp("built")
-    corpus, index = base / "corpus", base / "index"
-    shutil.copytree(CORPUS, corpus)
-    report = build_index(corpus, index, embedder, progress=False, log=lambda _: None)
-    return corpus, index, report
+class _BlockHeavyImports(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in HEAVY:
+            raise ImportError(f"{name} imported in the fast test run; mark the test slow or use the hash embedder")
+        return None
 
 
-@pytest.fixture()
-def workspace(built, tmp_path):
-    """A private copy of the built corpus and index that a test may edit, kill and corrupt."""
-    corpus, index, _ = built
-    shutil.copytree(corpus, tmp_path / "corpus")
-    shutil.copytree(index, tmp_path / "index", symlinks=True)
-    return tmp_path / "corpus", tmp_path / "index"
+def pytest_configure(config):
+    if fast_run(config):
+        sys.meta_path.insert(0, _BlockHeavyImports())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    loaded = [m for m in HEAVY if m in sys.modules]
+    if fast_run(session.config) and loaded:
+        print(f"\nerror: the fast run imported {', '.join(loaded)}", file=sys.stderr)
+        session.exitstatus = 1
+
+
+def copy_built(corpus: Path, index: Path, dest: Path) -> tuple[Path, Path]:
+    shutil.copytree(corpus, dest / "corpus")
+    shutil.copytree(index, dest / "index", symlinks=True)
+    return dest / "corpus", dest / "index"
 
 
 def edit_briefing(corpus: Path, old: str, new: str) -> str:
@@ -56,17 +63,13 @@ def edit_briefing(corpus: Path, old: str, new: str) -> str:
     return original
 
 
-@pytest.fixture(scope="session")
-def engine(built, embedder):
-    from rag.engine import Engine
+def run_cli(*args, env=None, input=None, timeout=300, model: str | None = None):
+    """Run `rag` in a fresh process, as a user would (`model="hash"` keeps it fast)."""
+    import os
 
-    corpus, index, _ = built
-    return Engine(index_dir=index, corpus_dir=corpus, embedder=embedder)
-
-
-def run_cli(*args, env=None, input=None, timeout=300):
-    """Run `rag` in a fresh process, as a user would."""
     full_env = {**os.environ, **(env or {})}
+    if model:
+        full_env["RAG_EMBED_MODEL"] = model
     return subprocess.run(
         [sys.executable, "-m", "rag.cli", *args],
         capture_output=True,
@@ -78,48 +81,78 @@ def run_cli(*args, env=None, input=None, timeout=300):
     )
 
 
-def free_port() -> int:
-    import socket
+# --- the fast world: the hashing embedder over the real corpus -------------------------------------
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
+@pytest.fixture(scope="session")
+def hash_embedder():
+    from rag.hash_embedder import HashEmbedder
+
+    return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def hash_built(tmp_path_factory, hash_embedder):
+    """A corpus copy and an index built from it with the hashing embedder: (corpus, index, report)."""
+    from rag.indexer import build_index
+
+    base = tmp_path_factory.mktemp("hash-built")
+    shutil.copytree(CORPUS, base / "corpus")
+    report = build_index(base / "corpus", base / "index", hash_embedder, **QUIET)
+    return base / "corpus", base / "index", report
+
+
+@pytest.fixture()
+def hash_workspace(hash_built, tmp_path):
+    """A private copy of the hash-built corpus and index that a test may edit, kill and corrupt."""
+    return copy_built(hash_built[0], hash_built[1], tmp_path)
+
+
+@pytest.fixture(scope="session")
+def hash_engine(hash_built, hash_embedder):
+    from rag.engine import Engine
+
+    return Engine(index_dir=hash_built[1], corpus_dir=hash_built[0], embedder=hash_embedder)
+
+
+# --- the real world: the bundled model (slow) -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from rag.embedding import load_embedder
+
+    return load_embedder(log=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, embedder):
+    """A private corpus copy and an index built from it with the real model (tests never touch the repo's)."""
+    from rag.indexer import build_index
+
+    base = tmp_path_factory.mktemp("built")
+    shutil.copytree(CORPUS, base / "corpus")
+    report = build_index(base / "corpus", base / "index", embedder, **QUIET)
+    return base / "corpus", base / "index", report
+
+
+@pytest.fixture()
+def workspace(built, tmp_path):
+    return copy_built(built[0], built[1], tmp_path)
+
+
+@pytest.fixture(scope="session")
+def engine(built, embedder):
+    from rag.engine import Engine
+
+    return Engine(index_dir=built[1], corpus_dir=built[0], embedder=embedder)
 
 
 @pytest.fixture(scope="session")
 def server(built, tmp_path_factory):
-    """app.py on a free loopback port, serving the test build; yields (url, feedback file)."""
-    import time
-    import urllib.request
+    """`rag serve` on a free loopback port over the real build; yields (url, feedback file, app)."""
+    from rag.launch import start_app
 
-    corpus, index, _ = built
     feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("server") / "server.log", "w+")  # noqa: SIM115
-    env = {**os.environ, "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index), "GRADIO_SERVER_PORT": str(port)}
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--feedback", str(feedback)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                log.seek(0)
-                proc.kill()
-                raise RuntimeError("app.py did not start:\n" + log.read()[-3000:]) from None
-            time.sleep(0.5)
-    yield url, feedback
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with start_app(corpus_dir=built[0], index_dir=built[1], feedback=feedback) as app:
+        yield app.url, feedback, app

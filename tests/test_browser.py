@@ -10,19 +10,16 @@ import time
 
 import pytest
 
-from .conftest import ROOT, run_cli
+from .conftest import run_cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is not installed; test.sh installs it as root")
-        pytest.skip("needs Debian chromium at /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)")
+    if not os.path.exists(CHROMIUM):  # a failure, not a skip: a suite that skips its browser proves nothing
+        pytest.fail("Debian chromium is missing: apt-get install chromium fonts-noto-cjk (test.sh does it as root)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -42,23 +39,19 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module")
-def outside_requests():
+@pytest.fixture()
+def requests_seen():
     return []
 
 
 @pytest.fixture()
-def page(browser, server, outside_requests):
+def page(browser, server, requests_seen):
     context = browser.new_context(viewport={"width": 1280, "height": 2000}, locale="ja-JP")
     pg = context.new_page()
     pg.dialogs = []
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
 
-    def note(request):
-        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
-            outside_requests.append(request.url)
-
-    pg.on("request", note)
+    pg.on("request", lambda request: requests_seen.append(request.url))
     pg.goto(server[0])
     pg.wait_for_selector("#question textarea")
     yield pg
@@ -82,16 +75,15 @@ def last_answer(page):
     return page.locator('#chat [data-testid="bot"]').last
 
 
-def test_japanese_question_shows_citation_and_highlight(page):
+def test_japanese_question_shows_citation_and_highlight(page, tmp_path):
     ask(page, "OSAの令和8年度の予算はいくらですか")
     answer = last_answer(page)
     assert "[1]" in answer.inner_text() and "OSAの現状と当面の方向性" in answer.inner_text()
     assert answer.locator("mark").count() >= 1
     assert "予算約181億円" in answer.locator(".cite").first.inner_text()
     assert "**" not in answer.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.locator("#chat").screenshot(path=str(ARTIFACTS / "answer.png"))
-    assert (ARTIFACTS / "answer.png").stat().st_size > 20_000
+    page.locator("#chat").screenshot(path=str(tmp_path / "answer.png"))
+    assert (tmp_path / "answer.png").stat().st_size > 20_000
 
 
 def test_the_whole_section_opens_under_a_citation(page):
@@ -121,7 +113,6 @@ def test_unanswerable_question_says_so(page):
 def test_markup_in_a_question_is_shown_as_text_and_runs_nothing(page):
     evil = "<img src=x onerror=alert(1)>OSAとは"
     ask(page, evil)
-    time.sleep(1)
     user_messages = page.locator('#chat [data-testid="user"]').all_inner_texts()
     assert evil in user_messages[-1]
     assert page.locator("#chat img").count() == 0 and page.dialogs == []
@@ -133,17 +124,13 @@ def test_over_long_question_gets_a_clear_message(page):
 
 
 def test_thumbs_down_is_recorded_and_becomes_a_gold_candidate(page, server, built):
-    url, feedback = server
+    url, feedback, app = server
     before = feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
     ask(page, "中国とはどのような関係を築く方針ですか")
     page.locator('#chat [data-testid="bot"]').last.hover()
     # Gradio labels the button in the page's language (the context is ja-JP)
     page.get_by_role("button", name=re.compile(r"^(Dislike|よくないね)$")).last.click()
-    deadline = time.time() + 10
-    while time.time() < deadline and len(
-        feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
-    ) == len(before):
-        time.sleep(0.2)
+    page.get_by_text("フィードバックを記録しました").wait_for(timeout=10_000)  # shown once the record is written
     lines = feedback.read_text(encoding="utf-8").splitlines()
     assert lines[: len(before)] == before  # appended, never rewritten
     record = json.loads(lines[-1])
@@ -182,12 +169,12 @@ def test_enter_to_answer_latency_median_of_ten(page):
     for n, q in enumerate(questions):
         times.append(ask(page, q, answers_before=n))
     median = statistics.median(times)
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "browser_latency.json").write_text(
-        json.dumps({"median_s": round(median, 3), "all_s": [round(t, 3) for t in times]}, indent=2)
-    )
+    print(f"Enter to answer rendered, median of {len(times)}: {median * 1000:.0f} ms")
     assert median < 3.0, times
 
 
-def test_the_browser_made_no_request_outside_loopback(outside_requests):
-    assert outside_requests == []
+def test_the_browser_made_no_request_outside_loopback(page, requests_seen):
+    ask(page, "OSAの予算は")
+    local = ("http://127.0.0.1", "data:", "blob:")
+    assert any(url.startswith("http://127.0.0.1") for url in requests_seen)  # it did watch the traffic
+    assert [url for url in requests_seen if not url.startswith(local)] == []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from rag.chunking import MAX_CHARS, chunk_document, chunk_documents
@@ -62,8 +66,15 @@ def test_sentences_end_at_sentence_or_line_boundaries(doc, chunks):
             )
 
 
-def test_ids_are_stable_across_builds(doc):
-    assert [c.id for c in chunk_document(doc)] == [c.id for c in chunk_document(doc)]
+def test_ids_are_the_same_in_another_process(chunks):
+    """Ids come from content and place, never from Python's per-process hash seed or the clock."""
+    code = (
+        "from pathlib import Path; from rag.corpus import read_corpus; from rag.chunking import chunk_document;"
+        f"print(' '.join(c.id for c in chunk_document(read_corpus(Path({str(CORPUS)!r}), log=print)[0])))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == [c.id for c in chunks]
 
 
 def test_editing_one_section_changes_only_its_ids(doc, chunks):

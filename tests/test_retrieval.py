@@ -1,0 +1,90 @@
+"""Search, fusion, highlights and the answer forms, on the real corpus with the hashing embedder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.answer import format_text, splice, to_json
+from rag.errors import RagError
+from rag.retrieval import fuse, lexical_coverage
+
+from .conftest import BRIEFING
+
+
+def test_fusion_adds_bm25_points_scaled_by_coverage():
+    dense = np.array([0.80, 0.82])
+    assert np.allclose(fuse(dense, np.array([10.0, 0.0]), np.zeros(2), 1.0), [0.88, 0.82])
+    assert np.allclose(fuse(dense, np.array([10.0, 0.0]), np.zeros(2), 0.0), dense)  # nothing the corpus knows
+
+
+def test_lexical_coverage_is_the_share_of_known_tokens():
+    assert lexical_coverage(["osa", "予算", "幾ら"], {"osa": 0, "予算": 1}) == pytest.approx(2 / 3)
+    assert lexical_coverage([], {"osa": 0}) == 0.0
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_every_mode_ranks_k_distinct_passages(hash_engine, mode):
+    result = hash_engine.search("OSAの令和8年度の予算", k=4, mode=mode)
+    assert [h.rank for h in result.hits] == [1, 2, 3, 4]
+    assert len({h.chunk.id for h in result.hits}) == 4
+    assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
+
+
+def test_shared_words_find_the_passage(hash_engine):
+    top = hash_engine.search("OSA 令和8(2026)年度 予算約181億円", k=1).hits[0]
+    assert "予算約181億円" in top.chunk.text
+
+
+def test_unknown_mode_is_refused(hash_engine):
+    with pytest.raises(RagError, match="unknown mode 'fuzzy'"):
+        hash_engine.ask("OSA", mode="fuzzy")
+
+
+def test_highlights_are_sentences_inside_their_passage(hash_engine):
+    answer = hash_engine.ask("PCGの人員は4千人から約3万人に増加", k=3)
+    for p in answer.passages:
+        assert 1 <= len(p.highlights) <= 2
+        assert all(span in p.hit.chunk.sentences for span in p.highlights)
+    assert any("約3万人" in splice(p, lambda s: f"<{s}>").split("<", 1)[-1] for p in answer.passages[:1])
+
+
+def test_splice_marks_exactly_the_highlighted_offsets(hash_engine):
+    p = hash_engine.ask("北方四島の帰属の問題を解決", k=1).passages[0]
+    marked = splice(p, lambda s: f"【{s}】")
+    assert marked.replace("【", "").replace("】", "") == p.hit.chunk.text
+    text = BRIEFING.read_text(encoding="utf-8")
+    inside = [part.split("】")[0] for part in marked.split("【")[1:]]
+    assert inside == [text[s:e] for s, e in p.highlights]
+
+
+def test_json_schema_and_offsets_slice_the_source(hash_engine):
+    record = to_json(hash_engine.ask("日米同盟の強化", k=2), query_id="q1")
+    assert set(record) == {"id", "query", "abstained", "hits"} and record["id"] == "q1"
+    text = BRIEFING.read_text(encoding="utf-8")
+    for h in record["hits"]:
+        assert set(h) == {"rank", "chunk_id", "source", "section", "text", "score", "start", "end", "highlights"}
+        assert text[h["start"] : h["end"]] == h["text"]
+        assert all(h["start"] <= s < e <= h["end"] for s, e in h["highlights"])
+
+
+def test_text_form_numbers_and_cites_each_passage(hash_engine):
+    answer = hash_engine.ask("日米同盟の強化", k=2)
+    text = format_text(answer)
+    for p in answer.passages:
+        c = p.hit.chunk
+        assert f"[{p.label}] {c.section_label}  ({c.source} {c.start}-{c.end}, id {c.id}" in text
+    assert text.count("【") == sum(len(p.highlights) for p in answer.passages)
+
+
+def test_a_saved_index_loads_back_to_the_same_answers(hash_built, hash_embedder):
+    from rag.engine import Engine
+
+    corpus, index, _ = hash_built
+    first = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder)
+    second = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder)
+    for q in ("OSAの予算", "What is FOIP?", "認知戦"):
+        a, b = first.ask(q, k=5), second.ask(q, k=5)
+        assert [(p.hit.chunk.id, p.hit.score, p.highlights) for p in a.passages] == [
+            (p.hit.chunk.id, p.hit.score, p.highlights) for p in b.passages
+        ]
