@@ -48,6 +48,15 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def build_copy(tmp_path_factory, name: str, embedder):
+    """A private copy of corpus/ and an index built from it: (corpus, index, report)."""
+    from rag.indexer import build_index
+
+    base = tmp_path_factory.mktemp(name)
+    shutil.copytree(CORPUS, base / "corpus")
+    return base / "corpus", base / "index", build_index(base / "corpus", base / "index", embedder, **QUIET)
+
+
 def copy_built(corpus: Path, index: Path, dest: Path) -> tuple[Path, Path]:
     shutil.copytree(corpus, dest / "corpus")
     shutil.copytree(index, dest / "index", symlinks=True)
@@ -93,13 +102,8 @@ def hash_embedder():
 
 @pytest.fixture(scope="session")
 def hash_built(tmp_path_factory, hash_embedder):
-    """A corpus copy and an index built from it with the hashing embedder: (corpus, index, report)."""
-    from rag.indexer import build_index
-
-    base = tmp_path_factory.mktemp("hash-built")
-    shutil.copytree(CORPUS, base / "corpus")
-    report = build_index(base / "corpus", base / "index", hash_embedder, **QUIET)
-    return base / "corpus", base / "index", report
+    """The corpus and an index built with the hashing embedder (tests never touch the repo's)."""
+    return build_copy(tmp_path_factory, "hash-built", hash_embedder)
 
 
 @pytest.fixture()
@@ -127,13 +131,8 @@ def embedder():
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, embedder):
-    """A private corpus copy and an index built from it with the real model (tests never touch the repo's)."""
-    from rag.indexer import build_index
-
-    base = tmp_path_factory.mktemp("built")
-    shutil.copytree(CORPUS, base / "corpus")
-    report = build_index(base / "corpus", base / "index", embedder, **QUIET)
-    return base / "corpus", base / "index", report
+    """The corpus and an index built with the real model."""
+    return build_copy(tmp_path_factory, "built", embedder)
 
 
 @pytest.fixture()
