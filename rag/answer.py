@@ -19,8 +19,13 @@ class CitedPassage:
 @dataclass(frozen=True)
 class Answer:
     query: str
-    abstained: bool
+    status: str  # "answered" | "partial" | "not_covered" (rag.retrieval.STATUSES)
     passages: tuple[CitedPassage, ...]
+    missing: tuple[str, ...] = ()  # for "partial": the asked-for terms no cited passage contains
+
+    @property
+    def abstained(self) -> bool:
+        return self.status == "not_covered"
 
 
 def cite(result: SearchResult, highlighter: Highlighter, rows: dict[str, int]) -> Answer:
@@ -29,7 +34,7 @@ def cite(result: SearchResult, highlighter: Highlighter, rows: dict[str, int]) -
         CitedPassage(n, hit, tuple(highlighter.sentences(rows[hit.chunk.id], result.query_vector)))
         for n, hit in enumerate(result.hits, start=1)
     )
-    return Answer(result.query, result.abstained, passages)
+    return Answer(result.query, result.status, passages, result.missing)
 
 
 def to_json(answer: Answer, *, query_id: str | None = None) -> dict:
@@ -38,6 +43,8 @@ def to_json(answer: Answer, *, query_id: str | None = None) -> dict:
         "id": query_id,
         "query": answer.query,
         "abstained": answer.abstained,
+        "status": answer.status,
+        "missing": list(answer.missing),
         "hits": [
             {
                 "rank": p.hit.rank,
@@ -71,9 +78,13 @@ def splice(passage: CitedPassage, mark: Callable[[str], str], plain: Callable[[s
 
 def format_text(answer: Answer) -> str:
     lines = []
-    if answer.abstained:
+    if answer.status == "not_covered":
         lines.append("この資料には、この質問に答える記述が見当たりません。(not covered by the briefing)")
         lines.append("参考までに、最も近い箇所 / nearest passages:")
+    elif answer.status == "partial":
+        missing = "、".join(answer.missing)
+        lines.append(f"資料はこの話題を扱っていますが、次の点は書かれていません: {missing}")
+        lines.append(f"(partly covered; not mentioned: {', '.join(answer.missing)})")
     for p in answer.passages:
         c = p.hit.chunk
         lines.append(

@@ -78,7 +78,15 @@ def cmd_search(args) -> int:
         raise RagError(f"{args.queries}: no such file")
     engine, failed = _engine(args), 0
     for item in read_questions(args.queries):
-        record = {"id": item.id, "query": printable(item.question), "abstained": True, "hits": [], "error": item.error}
+        record = {
+            "id": item.id,
+            "query": printable(item.question),
+            "abstained": True,
+            "status": "not_covered",
+            "missing": [],
+            "hits": [],
+            "error": item.error,
+        }
         if item.error is None:
             try:
                 record = to_json(engine.ask(item.question, k=k, mode=args.mode), query_id=item.id)

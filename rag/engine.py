@@ -70,6 +70,16 @@ class Engine:
         self._live = LiveIndex(build, Retriever(loaded, self.embedder, bm25_mode=mode), Highlighter(loaded), rows)
         self._seen_build, self.reload_error = build, None
 
+    def document_text(self, source: str) -> str:
+        """The full text a passage's offsets point into (`text[start:end] == passage`)."""
+        path = (self.corpus_dir / source).resolve()
+        if self.corpus_dir.resolve() not in path.parents:
+            raise RagError(f"{source!r} is not a document of this corpus")
+        for chunk in self.live().retriever.index.chunks:
+            if chunk.source == source:
+                return path.read_text(encoding="utf-8")
+        raise RagError(f"{source!r} is not a document of this index")
+
     def search(self, question: str, *, k: int = 5, mode: str = "hybrid") -> SearchResult:
         """Ranked passages for a question, without highlights."""
         return self._search(self.live(), question, k, mode)

@@ -27,12 +27,21 @@ class Hit:
     score: float
 
 
+STATUSES = ("answered", "partial", "not_covered")
+
+
 @dataclass(frozen=True)
 class SearchResult:
     query: str
     hits: tuple[Hit, ...]
-    abstained: bool
+    status: str  # one of STATUSES
     query_vector: np.ndarray  # reused to pick the highlighted sentences
+    missing: tuple[str, ...] = ()  # for "partial": what the question asks about that no cited passage holds
+
+    @property
+    def abstained(self) -> bool:
+        """True exactly when the documents do not cover the question."""
+        return self.status == "not_covered"
 
 
 def lexical_coverage(query_tokens: list[str], vocab) -> float:
@@ -80,7 +89,8 @@ class Retriever:
             scores = fuse(dense, bm25, translated, lexical_coverage(tokens, self._vocab))
         order = np.argsort(-scores, kind="stable")[: max(1, min(k, len(scores)))]
         hits = tuple(Hit(self.index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
-        return SearchResult(query, hits, self._abstains(query, mode, scores), qv)
+        status = "not_covered" if self._abstains(query, mode, scores) else "answered"
+        return SearchResult(query, hits, status, qv)
 
     def dense_scores(self, qv: np.ndarray) -> np.ndarray:
         """Mix of the passage's cosine and its best sentence's: a one-line fact in a long passage still counts."""

@@ -23,7 +23,7 @@ def client(server):
 )
 def test_search_returns_cited_hits(client, question, phrase):
     result = client.predict(question, 3, api_name="/search")
-    assert set(result) == {"id", "query", "abstained", "hits"}
+    assert set(result) == {"id", "query", "abstained", "status", "missing", "hits"}
     assert result["query"] == question and len(result["hits"]) == 3
     top = result["hits"][0]
     assert phrase in top["text"] and top["rank"] == 1 and top["highlights"]
