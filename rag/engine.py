@@ -17,6 +17,13 @@ from rag.retrieval import MODES, Retriever, SearchResult
 
 
 @dataclass(frozen=True)
+class DocumentInfo:
+    source: str  # path inside the corpus folder: what `sources=` filters on
+    title: str  # what people see: the document's own title, else its file name
+    passages: int
+
+
+@dataclass(frozen=True)
 class LiveIndex:
     """Everything one question needs from one build; swapped as a whole on reload."""
 
@@ -80,19 +87,33 @@ class Engine:
                 return path.read_text(encoding="utf-8")
         raise RagError(f"{source!r} is not a document of this index")
 
-    def search(self, question: str, *, k: int = 5, mode: str = "hybrid") -> SearchResult:
-        """Ranked passages for a question, without highlights."""
-        return self._search(self.live(), question, k, mode)
+    def documents(self) -> list[DocumentInfo]:
+        """The documents of the live index, in corpus order."""
+        counts: dict[str, int] = {}
+        titles: dict[str, str] = {}
+        for chunk in self.live().retriever.index.chunks:
+            counts[chunk.source] = counts.get(chunk.source, 0) + 1
+            titles.setdefault(chunk.source, chunk.section[0] if chunk.section else chunk.source)
+        return [DocumentInfo(source, titles[source], n) for source, n in counts.items()]
 
-    def ask(self, question: str, *, k: int = 5, mode: str = "hybrid") -> Answer:
+    def search(self, question: str, *, k: int = 5, mode: str = "hybrid", sources=None) -> SearchResult:
+        """Ranked passages for a question, without highlights; `sources` limits it to some documents."""
+        return self._search(self.live(), question, k, mode, sources)
+
+    def ask(self, question: str, *, k: int = 5, mode: str = "hybrid", sources=None) -> Answer:
         """Ranked passages with their answering sentences marked: what the CLI and the UI show."""
         live = self.live()  # one build for the whole question, even if a swap happens meanwhile
-        result = self._search(live, question, k, mode)
+        result = self._search(live, question, k, mode, sources)
         return cite(result, live.highlighter, live.rows)
 
     @staticmethod
-    def _search(live: LiveIndex, question: str, k, mode: str) -> SearchResult:
+    def _search(live: LiveIndex, question: str, k, mode: str, sources) -> SearchResult:
         question, k = validate_question(question), validate_k(k)
         if mode not in MODES:
             raise RagError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
-        return live.retriever.search(question, k=k, mode=mode)
+        if sources is not None:
+            sources = frozenset([sources] if isinstance(sources, str) else sources)
+            known = {c.source for c in live.retriever.index.chunks}
+            if unknown := sorted(sources - known):
+                raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
+        return live.retriever.search(question, k=k, mode=mode, sources=sources)

@@ -73,7 +73,10 @@ class Retriever:
         self._vocab = index.bm25.vocab_dict
         self._sentence_rows = index.sentence_spans[:, 0].astype(np.int64)
 
-    def search(self, query: str, *, k: int = 5, mode: str = "hybrid", query_vector=None) -> SearchResult:
+    def search(
+        self, query: str, *, k: int = 5, mode: str = "hybrid", query_vector=None, sources: frozenset[str] | None = None
+    ) -> SearchResult:
+        """The top k passages; with `sources`, only passages of those documents are considered."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         qv = query_vector if query_vector is not None else self.embedder.encode_queries([query])[0]
@@ -87,10 +90,15 @@ class Retriever:
         else:
             translated = self._bm25(self._translated_tokens(query))
             scores = fuse(dense, bm25, translated, lexical_coverage(tokens, self._vocab))
-        order = np.argsort(-scores, kind="stable")[: max(1, min(k, len(scores)))]
+        if sources is not None:
+            scores = np.where(self._in_sources(sources), scores, -np.inf)
+        order = np.argsort(-scores, kind="stable")[: max(1, min(k, int(np.isfinite(scores).sum())))]
         hits = tuple(Hit(self.index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
         status = "not_covered" if self._abstains(query, mode, scores) else "answered"
         return SearchResult(query, hits, status, qv)
+
+    def _in_sources(self, sources: frozenset[str]) -> np.ndarray:
+        return np.array([c.source in sources for c in self.index.chunks], dtype=bool)
 
     def dense_scores(self, qv: np.ndarray) -> np.ndarray:
         """Mix of the passage's cosine and its best sentence's: a one-line fact in a long passage still counts."""
@@ -116,7 +124,7 @@ class Retriever:
         return [t for term in terms for t in tokenize(term, mode=self.bm25_mode) if t in self._vocab]
 
     def _abstains(self, query: str, mode: str, scores: np.ndarray) -> bool:
-        top = float(scores.max(initial=0.0))
+        top = float(scores[np.isfinite(scores)].max(initial=0.0))
         if mode == "bm25":
             return top < BM25_ABSTAIN_BELOW
         return top < ABSTAIN_BELOW[script_of(query)]

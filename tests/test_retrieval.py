@@ -88,3 +88,25 @@ def test_a_saved_index_loads_back_to_the_same_answers(hash_built, hash_embedder)
         assert [(p.hit.chunk.id, p.hit.score, p.highlights) for p in a.passages] == [
             (p.hit.chunk.id, p.hit.score, p.highlights) for p in b.passages
         ]
+
+
+def test_a_source_filter_keeps_to_those_documents(hash_workspace, hash_embedder):
+    from rag.engine import Engine
+    from rag.indexer import build_index
+
+    from .conftest import QUIET
+
+    corpus, index = hash_workspace
+    (corpus / "notes.md").write_text("# 補足資料\n\n## OSA\n\nOSAの予算について補足する。\n", encoding="utf-8")
+    build_index(corpus, index, hash_embedder, **QUIET)
+    engine = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder)
+    assert [(d.source, d.title) for d in engine.documents()] == [
+        (BRIEFING.name, "外交力の強化について"),
+        ("notes.md", "補足資料"),
+    ]
+    only_notes = engine.ask("OSAの予算", k=5, sources=["notes.md"])
+    assert [p.hit.chunk.source for p in only_notes.passages] == ["notes.md"]
+    both = engine.ask("OSAの予算", k=5, sources=[BRIEFING.name, "notes.md"])
+    assert len(both.passages) == 5
+    with pytest.raises(RagError, match="no document 'nope.md' in the index"):
+        engine.ask("OSA", sources=["nope.md"])
