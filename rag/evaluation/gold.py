@@ -1,4 +1,11 @@
-"""Gold sets: reading them, and judging whether a passage answers a gold question."""
+"""Gold sets: reading them, and judging whether a passage answers a gold question.
+
+Two record shapes are read:
+- the team's: {"id", "question", "lang", "kind", "split", "answers", "unanswerable"}; a passage is
+  relevant when it contains an answer string (compared after NFKC, without spaces or ** marks);
+- span-based benchmarks such as JSQuAD: {"id", "question", "answers", "source", "answer_span"}; a
+  passage is relevant when it comes from `source` and its [start, end) holds `answer_span` whole.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from rag.errors import RagError
+
+ANSWERABLE, UNANSWERABLE = "answerable", "unanswerable"  # kinds when a gold set names none
 
 
 @dataclass(frozen=True)
@@ -18,6 +28,17 @@ class GoldQuestion:
     lang: str
     answers: tuple[str, ...]
     unanswerable: bool
+    kind: str = ANSWERABLE  # e.g. paraphrase, casual, everyday, english, ontopic_unanswerable, offtopic
+    split: str = ""  # "dev" (tune on it), "test" (report and gate on it), or "" (no split)
+    source: str | None = None  # span-based gold: the file the answer is in
+    answer_span: tuple[int, int] | None = None  # and where, as [start, end) character offsets
+
+
+class Passage(Protocol):
+    source: str
+    start: int
+    end: int
+    text: str
 
 
 def normalise(text: str) -> str:
@@ -25,8 +46,11 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s*]", "", unicodedata.normalize("NFKC", text))
 
 
-def is_relevant(passage_text: str, question: GoldQuestion) -> bool:
-    body = normalise(passage_text)
+def is_relevant(passage: Passage, question: GoldQuestion) -> bool:
+    if question.answer_span is not None:
+        a, b = question.answer_span
+        return passage.source == question.source and passage.start <= a and b <= passage.end
+    body = normalise(passage.text)
     return any(normalise(a) in body for a in question.answers)
 
 
@@ -38,24 +62,39 @@ def load_gold(path: Path) -> list[GoldQuestion]:
         if not line.strip():
             continue
         try:
-            r = json.loads(line)
-            q = GoldQuestion(
-                str(r["id"]),
-                r["question"],
-                r.get("lang", "ja"),
-                tuple(r.get("answers", [])),
-                bool(r.get("unanswerable", False)),
-            )
-        except (json.JSONDecodeError, KeyError, TypeError):
+            q = _question(json.loads(line))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
             raise RagError(
-                f'{path} line {n}: expected {{"id", "question", "lang", "answers", "unanswerable"}}'
+                f'{path} line {n}: expected {{"id", "question", "answers", "unanswerable"}} '
+                'or {"id", "question", "source", "answer_span"}'
             ) from None
         if q.id in seen:
             raise RagError(f"{path} line {n}: duplicate id {q.id}")
-        if not q.unanswerable and not q.answers:
+        if not q.unanswerable and not q.answers and q.answer_span is None:
             raise RagError(f"{path} line {n}: answerable question {q.id} has no answers")
         seen.add(q.id)
         questions.append(q)
     if not questions:
         raise RagError(f"gold set {path} is empty")
     return questions
+
+
+def _question(r: dict) -> GoldQuestion:
+    unanswerable = bool(r.get("unanswerable", False))
+    span = r.get("answer_span")
+    if span is not None:
+        a, b = (int(x) for x in span)
+        if not 0 <= a < b:
+            raise ValueError(span)
+        span = (a, b)
+    return GoldQuestion(
+        id=str(r["id"]),
+        question=str(r["question"]),
+        lang=r.get("lang", "ja"),
+        answers=tuple(r.get("answers", [])),
+        unanswerable=unanswerable,
+        kind=r.get("kind") or (UNANSWERABLE if unanswerable else ANSWERABLE),
+        split=r.get("split", ""),
+        source=r.get("source"),
+        answer_span=span,
+    )

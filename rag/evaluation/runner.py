@@ -1,7 +1,8 @@
-"""Running a gold set through every retriever and the naive baseline."""
+"""Running a gold set through every retriever and the naive baseline, per split."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,61 +10,92 @@ import numpy as np
 from rag.cache import EmbeddingCache
 from rag.corpus import read_corpus
 from rag.engine import Engine, LiveIndex
-from rag.evaluation.gold import GoldQuestion, is_relevant
+from rag.evaluation.gold import GoldQuestion, Passage, is_relevant
 from rag.evaluation.metrics import TOP_K, QuestionOutcome, metrics
-from rag.language import script_of
-from rag.retrieval import ABSTAIN_BELOW
 
 RETRIEVERS = ("naive", "bm25", "dense", "hybrid")
 NAIVE_WINDOW, NAIVE_OVERLAP = 500, 50  # what a tutorial builds
 
 
+@dataclass(frozen=True)
+class Window:
+    """A naive fixed-size window of a document, with offsets like a passage."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+
+
 @dataclass
 class Evaluation:
     gold: list[GoldQuestion]
-    outcomes: dict[str, list[QuestionOutcome]]
-    metrics: dict[str, dict]
+    outcomes: dict[str, list[QuestionOutcome]]  # retriever -> one outcome per gold question, in gold order
+    metrics: dict[str, dict[str, dict]]  # split ("dev", "test", "all") -> retriever -> metrics
     unreachable: list[GoldQuestion]  # answers no passage contains whole: a chunking or gold-set fault
+
+    @property
+    def splits(self) -> list[str]:
+        return list(self.metrics)
+
+
+class _RelevantCount:
+    """How many passages of the index answer a question; span-based gold looks only at its own file."""
+
+    def __init__(self, passages: list[Passage]):
+        self.passages = passages
+        self.by_source: dict[str, list[Passage]] = defaultdict(list)
+        for p in passages:
+            self.by_source[p.source].append(p)
+
+    def __call__(self, q: GoldQuestion) -> int:
+        if q.unanswerable:
+            return 0
+        pool = self.by_source.get(q.source, []) if q.answer_span is not None else self.passages
+        return sum(is_relevant(p, q) for p in pool)
 
 
 def evaluate_mode(live: LiveIndex, gold: list[GoldQuestion], query_vectors: np.ndarray, mode: str):
     """One outcome per question for one retriever mode; the top hit's highlight is judged too."""
-    chunks = live.retriever.index.chunks
+    count = _RelevantCount(live.retriever.index.chunks)
     outcomes = []
     for q, qv in zip(gold, query_vectors, strict=True):
         result = live.retriever.search(q.question, k=TOP_K, mode=mode, query_vector=qv)
-        total = sum(is_relevant(c.text, q) for c in chunks) if not q.unanswerable else 0
-        outcome = QuestionOutcome(
-            q, [h.chunk.text for h in result.hits], [h.chunk.id for h in result.hits], result.abstained, total
-        )
-        top = result.hits[0].chunk
-        if outcome.first_relevant == 1:
+        ranked = [h.chunk for h in result.hits]
+        outcome = QuestionOutcome(q, ranked, result.status, count(q), result.missing)
+        if outcome.first_relevant == 1 and not q.answer_span:
+            top = ranked[0]
             spans = live.highlighter.sentences(live.rows[top.id], qv)
             marked = "".join(top.text[s - top.start : e - top.start] for s, e in spans)
-            outcome.highlight_has_answer = is_relevant(marked, q)
+            outcome.highlight_has_answer = is_relevant(Window(top.source, top.start, top.end, marked), q)
         outcomes.append(outcome)
     return outcomes
 
 
-def naive_windows(text: str, size: int = NAIVE_WINDOW, overlap: int = NAIVE_OVERLAP) -> list[str]:
+def naive_windows(source: str, text: str, size: int = NAIVE_WINDOW, overlap: int = NAIVE_OVERLAP) -> list[Window]:
     step = size - overlap
-    return [text[i : i + size] for i in range(0, max(len(text) - overlap, 1), step)]
+    return [
+        Window(source, i, min(i + size, len(text)), text[i : i + size])
+        for i in range(0, max(len(text) - overlap, 1), step)
+    ]
 
 
 def evaluate_naive(engine: Engine, gold: list[GoldQuestion], query_vectors: np.ndarray) -> list[QuestionOutcome]:
-    """Fixed windows, dense only: the baseline a tutorial builds. Window vectors are cached like passages."""
-    windows = [w for doc in read_corpus(engine.corpus_dir, log=lambda _: None) for w in naive_windows(doc.text)]
+    """Fixed windows, dense only, never declining: the baseline a tutorial builds. Vectors are cached."""
+    windows = [
+        w for doc in read_corpus(engine.corpus_dir, log=lambda _: None) for w in naive_windows(doc.source, doc.text)
+    ]
     cache = EmbeddingCache(engine.index_dir, engine.embedder.identity)
-    vectors = cache.embed(windows, engine.embedder.encode_passages, kind="naive")
+    vectors = cache.embed([w.text for w in windows], engine.embedder.encode_passages, kind="naive")
     if cache.embedded:
         cache.save(set(cache.vectors))
+    count = _RelevantCount(windows)
     outcomes = []
     for q, qv in zip(gold, query_vectors, strict=True):
         sims = vectors @ qv
-        order = np.argsort(-sims)[:TOP_K]
-        total = sum(is_relevant(w, q) for w in windows) if not q.unanswerable else 0
-        abstained = bool(sims.max() < ABSTAIN_BELOW[script_of(q.question)])
-        outcomes.append(QuestionOutcome(q, [windows[i] for i in order], [f"w{i}" for i in order], abstained, total))
+        top = np.argpartition(-sims, min(TOP_K, len(sims) - 1))[:TOP_K]
+        order = top[np.argsort(-sims[top], kind="stable")]
+        outcomes.append(QuestionOutcome(q, [windows[i] for i in order], "answered", count(q)))
     return outcomes
 
 
@@ -74,13 +106,17 @@ def run_evaluation(engine: Engine, gold: list[GoldQuestion], *, with_naive: bool
     if with_naive:
         outcomes["naive"] = evaluate_naive(engine, gold, query_vectors)
     chunk_lengths = [len(c.text) for c in live.retriever.index.chunks]
-    results = {}
-    for name, outs in outcomes.items():
-        cited = [len(t) for o in outs for t in o.ranked_texts[:5]]
-        m = metrics(outs, cited)
-        if name != "naive":
-            m["max_passage_chars"] = max(m["max_passage_chars"], max(chunk_lengths))
-        results[name] = m
-    hybrid = outcomes["hybrid"]
-    unreachable = [o.question for o in hybrid if not o.question.unanswerable and o.relevant_total == 0]
-    return Evaluation(gold, outcomes, results, unreachable)
+    splits = sorted({q.split for q in gold if q.split}) + ["all"]
+    table: dict[str, dict[str, dict]] = {}
+    for split in splits:
+        keep = [split == "all" or q.split == split for q in gold]
+        table[split] = {}
+        for name, outs in outcomes.items():
+            mine = [o for o, k in zip(outs, keep, strict=True) if k]
+            cited = [len(p.text) for o in mine for p in o.ranked[:5]]
+            m = metrics(mine, cited)
+            if name != "naive":
+                m["max_passage_chars"] = max(m["max_passage_chars"], max(chunk_lengths))
+            table[split][name] = m
+    unreachable = [o.question for o in outcomes["hybrid"] if not o.question.unanswerable and o.relevant_total == 0]
+    return Evaluation(gold, outcomes, table, unreachable)
