@@ -1,0 +1,47 @@
+"""What a question becomes before it is searched: respelled kana, BM25 tokens, translated English.
+
+QueryAnalyzer(...).analyze("おーえすえーのよさんは？")
+-> QueryForms(search_text="OSAの予算は？", tokens=("osa", "予算"), translated=(), ...)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.config import RetrievalConfig
+from rag.lexicon import Lexicon
+from rag.tokenize_ja import tokenize
+
+
+@dataclass(frozen=True)
+class QueryForms:
+    question: str  # as asked (cleaned)
+    search_text: str  # what is embedded and tokenised: kana words respelled as the corpus spells them
+    respelled: tuple[tuple[str, str], ...]  # (as typed, as the corpus spells it)
+    tokens: tuple[str, ...]  # BM25 tokens the corpus knows
+    coverage: float  # share of the question's tokens the corpus knows
+    translated: tuple[str, ...]  # BM25 tokens reached through English words
+
+
+class QueryAnalyzer:
+    """Turns questions into `QueryForms` for one index (its vocabulary, lexicon and tokeniser mode)."""
+
+    def __init__(self, lexicon: Lexicon, vocab, *, bm25_mode: str, embedder, config: RetrievalConfig):
+        self.lexicon, self.vocab, self.bm25_mode, self.embedder = lexicon, vocab, bm25_mode, embedder
+        self.config = config
+
+    def analyze(self, question: str) -> QueryForms:
+        rewrite = self.lexicon.readings.rewrite(question)
+        text = rewrite.text
+        all_tokens = tokenize(text, mode=self.bm25_mode)
+        known = tuple(t for t in all_tokens if t in self.vocab)
+        coverage = len(known) / len(all_tokens) if all_tokens else 0.0
+        terms = self.lexicon.translate(
+            text,
+            self.embedder,
+            known=self.vocab,
+            match_at_least=self.config.match_at_least,
+            senses=self.config.translation_senses,
+        )
+        translated = tuple(t for term in terms for t in tokenize(term, mode=self.bm25_mode) if t in self.vocab)
+        return QueryForms(question, text, rewrite.replaced, known, coverage, translated)

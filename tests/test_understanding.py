@@ -1,0 +1,161 @@
+"""Reading questions as people type them: kana respelled by reading, English through JMdict, and
+what a question asks for that the passages do not hold (the 'partial' status)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag import coverage
+from rag.dictionary import english_words, gloss_phrases, glosses
+from rag.lexicon import Lexicon, gloss_index
+from rag.readings import ReadingIndex, corpus_readings, latin_reading, reading_key
+
+from .conftest import BRIEFING
+
+
+@pytest.fixture(scope="module")
+def readings():
+    return ReadingIndex(corpus_readings([BRIEFING.read_text(encoding="utf-8")]))
+
+
+@pytest.mark.parametrize(
+    "typed, key",
+    [
+        ("おーえすえー", "オウエスエイ"),
+        ("オーエスエー", "オウエスエイ"),
+        ("ほっぽう", "ホツポウ"),
+        ("ホッポー", "ホツポウ"),
+        ("ふぃりぴん", "フイリピン"),
+        ("ｶﾀｶﾅ", "カタカナ"),
+        ("ゔぁ", "ブア"),
+    ],
+)
+def test_reading_keys_forgive_how_people_type(typed, key):
+    assert reading_key(typed) == key
+
+
+def test_acronyms_are_read_letter_by_letter():
+    assert latin_reading("OSA") == "オーエスエー" and latin_reading("FOIP") == "エフオーアイピー"
+    assert latin_reading("Japan") is None and latin_reading("A") is None
+
+
+@pytest.mark.parametrize(
+    "question, respelled",
+    [
+        ("ほっぽうりょうどのもんだいってどうするつもり？", "北方領土の問題ってどうするつもり？"),
+        ("おーえすえーのれいわ8ねんどのよさんっていくら", "OSAの令和8年度の予算っていくら"),
+        ("ふぃりぴんのえんがんけいびたいのひと、どんだけふえたの", "フィリピンの沿岸警備隊のひと、どんだけふえたの"),
+        ("いらんとでんわで何回はなしたの", "イランと電話で何回はなしたの"),
+    ],
+)
+def test_kana_words_are_respelled_as_the_corpus_spells_them(readings, question, respelled):
+    assert readings.rewrite(question).text == respelled
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "関係が冷え込む中でもロシアとの関係をどうしていきますか",  # どうし is not 同志
+        "技術が流出しないようにするための取組は何ですか",  # ないよう is not 内容
+        "北朝鮮のかくミサイルってどうしてほしいの",
+        "OSAの予算はいくらですか",
+    ],
+)
+def test_grammar_in_kana_is_left_alone(readings, question):
+    assert readings.rewrite(question).text == question
+
+
+def test_english_words_are_stemmed_alike_in_questions_and_glosses():
+    assert english_words("Japan's patrol boats") == ("japan", "patrol", "boat")
+    assert gloss_phrases("the Northern Territories") == ("northern", "territory")
+    assert gloss_phrases("Southern Kuril Islands (held by Russia, claimed by Japan)") == ("southern", "kuril", "island")
+    assert gloss_phrases("after an inflectable word, creates a noun phrase indicating something") is None
+
+
+def test_jmdict_glosses_the_corpus_terms():
+    found = glosses(["予算", "平和条約", "ホルムズ海峡", "存在しない語"])
+    assert "budget" in found["予算"] and "peace treaty" in found["平和条約"]
+    assert "Strait of Hormuz" in found["ホルムズ海峡"] and "存在しない語" not in found
+
+
+class _Table:
+    """A stand-in embedder: each text's vector is looked up."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def encode_queries(self, texts):
+        return np.array([self.table[t] for t in texts], np.float32)
+
+
+def _lexicon():
+    terms = ["予算", "平和条約", "安全", "警備", "質", "捕鯨"]
+    vectors = np.eye(len(terms), dtype=np.float32)
+    index = gloss_index(
+        {
+            "予算": ["budget"],
+            "平和条約": ["peace treaty"],
+            "安全": ["security"],
+            "警備": ["security"],
+            "質": ["security", "quality"],
+            "捕鯨": ["whaling"],
+        }
+    )
+    return Lexicon(terms, vectors, glosses=index)
+
+
+def test_dictionary_phrases_come_first_and_many_senses_are_narrowed():
+    embedder = _Table(
+        {"budget": [1, 0, 0, 0, 0, 0], "peace treaty": [0, 1, 0, 0, 0, 0], "security": [0, 0, 0.9, 0.4, 0.1, 0]}
+    )
+    found = _lexicon().translate(
+        "What OSA budget for the peace treaty and security?", embedder, {"osa": 0}, match_at_least=None, senses=2
+    )
+    assert found == ["OSA", "予算", "平和条約", "安全", "警備"]  # 質 is the third sense of "security"
+
+
+def test_words_without_a_gloss_need_a_close_embedding_match():
+    embedder = _Table({"budget": [1, 0, 0, 0, 0, 0], "sashimi": [0.5, 0.5, 0.5, 0.5, 0, 0]})
+    lexicon = _lexicon()
+    assert lexicon.translate("budget sashimi", embedder, {}, match_at_least=0.9) == ["予算"]
+    assert lexicon.translate("budget sashimi", embedder, {}, match_at_least=0.4) == ["予算"]  # found once
+
+
+def test_a_lexicon_survives_save_and_load(tmp_path):
+    lexicon = Lexicon(
+        ["予算"], np.ones((1, 2), np.float32), glosses={("budget",): ["予算"]}, readings={"ヨサン": "予算"}
+    )
+    lexicon.save(tmp_path / "lexicon.npz")
+    back = Lexicon.load(tmp_path / "lexicon.npz")
+    assert back.terms == ["予算"] and back.glosses == {("budget",): ["予算"]}
+    assert back.readings.rewrite("よさんは").text == "予算は"
+
+
+OSA = "令和5(2023)年のOSA創設後、これまでに11か国に対し16案件(計約150億円)を決定。令和8(2026)年度(予算約181億円)。"
+PALAU = "中部太平洋の戦略的要衝に位置するパラオの玄関口である同国唯一の国際空港のターミナル拡張・運営等を支援。"
+
+
+@pytest.mark.parametrize(
+    "question, evidence, missing",
+    [
+        ("OSAの令和9年度の予算はいくらですか", OSA, ["令和9年度"]),
+        ("OSAの2027年度の予算は", OSA, ["2027年度"]),
+        ("OSAの令和8年度の予算はいくらですか", OSA, []),
+        ("2026年度のOSAの予算はいくらですか", OSA, []),  # 2026 = 令和8, written (2026)
+        ("OSAはこれまで何か国に何件決まりましたか", OSA, []),
+        ("パラオ国際空港への支援額はいくらでしたか", PALAU, ["金額 (amount)"]),
+        ("パラオ国際空港の拡張はいつ完成しますか", PALAU, ["日付 (date)"]),
+        ("パラオ国際空港の年間の利用者数は何人ですか", PALAU, ["数 (count)"]),
+        ("パラオの空港にはどんな支援をしていますか", PALAU, []),
+        ("GCCへの支援はいくらですか", OSA, ["GCC"]),
+        ("What is the OSA budget for fiscal year 2027?", OSA, ["2027"]),
+        ("When will the airport in Palau be finished?", PALAU, ["日付 (date)"]),
+    ],
+)
+def test_what_the_evidence_does_not_hold_is_named(question, evidence, missing):
+    assert coverage.missing(question, [evidence]) == missing
+
+
+def test_years_are_compared_as_years():
+    assert coverage.years_in("令和8(2026)年度、平成元年、1999年") == {2026, 1989, 1999}
