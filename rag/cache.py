@@ -27,6 +27,7 @@ class EmbeddingCache:
         self.path = index_dir / "cache" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
         self.vectors: dict[str, np.ndarray] = {}
         self.embedded = 0  # texts sent through the model by this cache object
+        self.touched: set[str] = set()  # keys asked for through this object: what its build uses
         if self.path.exists() and not empty:
             try:
                 with np.load(self.path) as data:
@@ -37,6 +38,7 @@ class EmbeddingCache:
     def embed(self, texts: list[str], encode: Encode, *, kind: str = "passage", progress=None) -> np.ndarray:
         """Vectors for `texts` in order, embedding only those not cached yet (each distinct text once)."""
         keys = [text_key(t, kind) for t in texts]
+        self.touched.update(keys)
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}
         if missing:
             vectors = _batched(encode, list(missing.values()), progress)
@@ -46,8 +48,9 @@ class EmbeddingCache:
             return np.asarray(encode([]), np.float32)  # (0, dim)
         return np.stack([self.vectors[k] for k in keys]).astype(np.float32)
 
-    def save(self, keep: set[str]) -> None:
-        """Write the vectors whose keys are in `keep` (what the live build uses), dropping the rest."""
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the vectors whose keys are in `keep` (default: those this object was asked for), dropping the rest."""
+        keep = self.touched if keep is None else keep
         self.path.parent.mkdir(parents=True, exist_ok=True)
         keys = sorted(k for k in self.vectors if k in keep)
         if not keys:

@@ -9,6 +9,7 @@ from pathlib import Path
 from rag import store
 from rag.answer import Answer, cite
 from rag.chunking import CHUNKER_VERSION
+from rag.config import RetrievalConfig
 from rag.corpus import corpus_hashes
 from rag.errors import IndexStaleError, RagError
 from rag.highlight import Highlighter
@@ -66,6 +67,7 @@ class Engine:
                 embedder=self.embedder.identity,
                 chunker=CHUNKER_VERSION,
             )
+            config = RetrievalConfig.from_manifest(loaded.manifest)
         except RagError as exc:
             if self._live is None:
                 raise
@@ -74,7 +76,8 @@ class Engine:
             return
         mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
         rows = {c.id: i for i, c in enumerate(loaded.chunks)}
-        self._live = LiveIndex(build, Retriever(loaded, self.embedder, bm25_mode=mode), Highlighter(loaded), rows)
+        retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
+        self._live = LiveIndex(build, retriever, Highlighter(loaded), rows)
         self._seen_build, self.reload_error = build, None
 
     def document_text(self, source: str) -> str:

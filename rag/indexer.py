@@ -10,12 +10,16 @@ from pathlib import Path
 import numpy as np
 
 from rag import store
-from rag.cache import EmbeddingCache, text_key
+from rag.cache import EmbeddingCache
+from rag.calibration import calibrate
 from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents
+from rag.config import RetrievalConfig
 from rag.corpus import corpus_hashes, read_corpus
+from rag.dictionary import glosses
 from rag.errors import IndexCorruptError, IndexStaleError
 from rag.faults import checkpoint
-from rag.lexicon import Lexicon, corpus_terms
+from rag.lexicon import Lexicon, corpus_terms, gloss_index
+from rag.readings import corpus_readings
 from rag.tokenize_ja import DEFAULT_MODE, tokenize
 
 
@@ -48,6 +52,7 @@ def build_index(
     wait: bool = False,
     bm25_mode: str = DEFAULT_MODE,
     chunk_target: int = TARGET_CHARS,
+    config: RetrievalConfig | None = None,
     progress: bool = True,
     log=print,
 ) -> BuildReport:
@@ -63,14 +68,14 @@ def build_index(
         passage_vectors = cache.embed([c.indexed_text for c in chunks], embedder.encode_passages, progress=bar)
         sentence_vectors = cache.embed(sentence_texts, embedder.encode_passages, progress=bar)
         term_vectors = cache.embed(terms, embedder.encode_queries, kind="query", progress=bar)
-        used = {text_key(c.indexed_text) for c in chunks} | {text_key(t) for t in sentence_texts}
-        used |= {text_key(t, "query") for t in terms}
         checkpoint("embedded")
 
         import bm25s
 
         bm25 = bm25s.BM25()
         bm25.index([tokenize(c.indexed_text, mode=bm25_mode) for c in chunks], show_progress=False)
+        texts = [c.indexed_text for c in chunks]
+        lexicon = Lexicon(terms, term_vectors, glosses=gloss_index(glosses(terms)), readings=corpus_readings(texts))
 
         manifest = {
             "embedder": embedder.identity,
@@ -80,6 +85,11 @@ def build_index(
             "chunks": len(chunks),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
+        in_memory = store.in_memory_index(
+            manifest, chunks, passage_vectors, bm25, sentence_spans, sentence_vectors, lexicon
+        )
+        config = calibrate(in_memory, embedder, config or RetrievalConfig(), cache)
+        manifest["retrieval"] = config.to_manifest()
         folder = store.new_build_folder(index_dir)
         store.write_build(
             folder,
@@ -89,17 +99,17 @@ def build_index(
             bm25=bm25,
             sentence_spans=sentence_spans,
             sentence_vectors=sentence_vectors,
-            lexicon=Lexicon(terms, term_vectors),
+            lexicon=lexicon,
         )
         checkpoint("written")
-        cache.save(used)
+        cache.save()  # keeps what this build used, calibration questions included
         final = store.publish(index_dir, folder)
     diff = _diff(previous, chunks)
     return BuildReport(
         len(chunks),
         *diff,
         embedded=cache.embedded,
-        reused=len(used) - cache.embedded,
+        reused=len(cache.touched) - cache.embedded,
         seconds=time.perf_counter() - started,
         folder=final,
     )

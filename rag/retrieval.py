@@ -1,4 +1,4 @@
-"""Dense search, BM25 search, their fusion, abstention, and the `Hit`s they return."""
+"""Dense search, BM25 search, their fusion, the answer status, and the `Hit`s they return."""
 
 from __future__ import annotations
 
@@ -6,18 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag import coverage
 from rag.chunking import Chunk
+from rag.config import RetrievalConfig
 from rag.language import script_of
-from rag.lexicon import latin_words
+from rag.query import QueryAnalyzer, QueryForms
 from rag.store import LoadedIndex
-from rag.tokenize_ja import tokenize
 
 MODES = ("hybrid", "dense", "bm25")
-# All chosen on the gold set; docs/decisions.md has the sweeps.
-SENTENCE_WEIGHT = 0.5  # dense score = mix of whole-passage and best-sentence cosine
-BM25_WEIGHT = 0.008  # BM25 points are ~1-20; cosines differ by hundredths
-ABSTAIN_BELOW = {"ja": 0.845, "other": 0.795}  # top hybrid/dense score; cross-lingual cosines run lower
-BM25_ABSTAIN_BELOW = 1.5
+STATUSES = ("answered", "partial", "not_covered")
 
 
 @dataclass(frozen=True)
@@ -27,9 +24,6 @@ class Hit:
     score: float
 
 
-STATUSES = ("answered", "partial", "not_covered")
-
-
 @dataclass(frozen=True)
 class SearchResult:
     query: str
@@ -37,6 +31,7 @@ class SearchResult:
     status: str  # one of STATUSES
     query_vector: np.ndarray  # reused to pick the highlighted sentences
     missing: tuple[str, ...] = ()  # for "partial": what the question asks about that no cited passage holds
+    forms: QueryForms | None = None  # how the question was read (respelled kana, translated English)
 
     @property
     def abstained(self) -> bool:
@@ -44,58 +39,77 @@ class SearchResult:
         return self.status == "not_covered"
 
 
-def lexical_coverage(query_tokens: list[str], vocab) -> float:
-    """Share of the question's tokens the passages know at all.
+def fuse(
+    dense: np.ndarray, bm25: np.ndarray, translated: np.ndarray, coverage: float, config: RetrievalConfig
+) -> np.ndarray:
+    """Dense score in units of its own spread, plus BM25 in units of a typical matched term.
 
-    A question in another language shares few tokens with the briefing, and BM25 would then
-    rank noise; its weight shrinks with this share. ["osa", "予算", "幾ら"] with 幾ら unknown -> 2/3.
+    Both units are measured per build (rag.calibration), so the weight means the same for any
+    model and corpus. The native BM25 counts only as much as the corpus knows the question's words.
+    dense [0.80, 0.82] (centre 0.78, scale 0.02), bm25 [3, 0] (scale 3), coverage 1, weight 1.5
+    -> [1.0 + 1.5, 2.0] = [2.5, 2.0]
     """
-    if not query_tokens:
-        return 0.0
-    return sum(t in vocab for t in query_tokens) / len(query_tokens)
+    return standard_dense(dense, config) + config.bm25_weight * (coverage * bm25 + translated) / config.bm25_scale
 
 
-def fuse(dense: np.ndarray, bm25: np.ndarray, translated_bm25: np.ndarray, coverage: float) -> np.ndarray:
-    """Dense cosine plus BM25 points, the native BM25 scaled by how much of the question it saw.
-
-    dense [0.80, 0.82], bm25 [10, 0], nothing translated, coverage 1 -> [0.88, 0.82]
-    """
-    return dense + BM25_WEIGHT * (coverage * bm25 + translated_bm25)
+def standard_dense(dense: np.ndarray, config: RetrievalConfig) -> np.ndarray:
+    return (dense - config.dense_center) / config.dense_scale
 
 
 class Retriever:
     """Searches one loaded index with one embedder; safe to share between threads."""
 
-    def __init__(self, index: LoadedIndex, embedder, *, bm25_mode: str):
+    def __init__(self, index: LoadedIndex, embedder, *, bm25_mode: str, config: RetrievalConfig):
         self.index = index
         self.embedder = embedder
         self.bm25_mode = bm25_mode
+        self.config = config
         self._vocab = index.bm25.vocab_dict
         self._sentence_rows = index.sentence_spans[:, 0].astype(np.int64)
+        self.analyzer = QueryAnalyzer(index.lexicon, self._vocab, bm25_mode=bm25_mode, embedder=embedder, config=config)
 
     def search(
-        self, query: str, *, k: int = 5, mode: str = "hybrid", query_vector=None, sources: frozenset[str] | None = None
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        mode: str = "hybrid",
+        query_vector=None,
+        sources: frozenset[str] | None = None,
+        forms: QueryForms | None = None,
     ) -> SearchResult:
-        """The top k passages; with `sources`, only passages of those documents are considered."""
+        """The top k passages and the answer status; with `sources`, only passages of those documents."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        qv = query_vector if query_vector is not None else self.embedder.encode_queries([query])[0]
-        dense = self.dense_scores(qv)
-        tokens = tokenize(query, mode=self.bm25_mode)
-        bm25 = self._bm25([t for t in tokens if t in self._vocab])
-        if mode == "dense":
-            scores = dense
-        elif mode == "bm25":
-            scores = bm25
-        else:
-            translated = self._bm25(self._translated_tokens(query))
-            scores = fuse(dense, bm25, translated, lexical_coverage(tokens, self._vocab))
+        forms = forms or self.analyzer.analyze(query)
+        qv = query_vector if query_vector is not None else self.embedder.encode_queries([forms.search_text])[0]
+        scores = self.scores(forms, qv, mode)
         if sources is not None:
             scores = np.where(self._in_sources(sources), scores, -np.inf)
         order = np.argsort(-scores, kind="stable")[: max(1, min(k, int(np.isfinite(scores).sum())))]
         hits = tuple(Hit(self.index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
-        status = "not_covered" if self._abstains(query, mode, scores) else "answered"
-        return SearchResult(query, hits, status, qv)
+        status, missing = self.status(query, forms, mode, hits)
+        return SearchResult(query, hits, status, qv, missing, forms)
+
+    def scores(self, forms: QueryForms, qv: np.ndarray, mode: str) -> np.ndarray:
+        """One score per passage on the scale the mode's abstention threshold was calibrated on."""
+        if mode == "bm25":
+            return (forms.coverage * self._bm25(forms.tokens) + self._bm25(forms.translated)) / self.config.bm25_scale
+        dense = self.dense_scores(qv)
+        if mode == "dense":
+            return standard_dense(dense, self.config)
+        return fuse(dense, self._bm25(forms.tokens), self._bm25(forms.translated), forms.coverage, self.config)
+
+    def status(self, query: str, forms: QueryForms, mode: str, hits: tuple[Hit, ...]) -> tuple[str, tuple[str, ...]]:
+        """not_covered below the calibrated threshold; partial when the evidence lacks what is asked."""
+        if not hits:
+            return "not_covered", ()
+        threshold = self.config.abstain_below.get(mode, {}).get(script_of(query))
+        if threshold is not None and hits[0].score < threshold:
+            return "not_covered", ()
+        evidence = [h.chunk.text for h in hits[: self.config.evidence_passages]]
+        absent = coverage.missing(forms.search_text, evidence)
+        return ("partial", tuple(absent)) if absent else ("answered", ())
 
     def _in_sources(self, sources: frozenset[str]) -> np.ndarray:
         return np.array([c.source in sources for c in self.index.chunks], dtype=bool)
@@ -106,25 +120,13 @@ class Retriever:
         scores, ids = self.index.dense.search(qv[None, :].astype(np.float32), n)
         passage = np.empty(n, np.float32)
         passage[ids[0]] = scores[0]
-        best_sentence = np.full(n, -1.0, np.float32)
+        best_sentence = np.full(n, -np.inf, np.float32)
         np.maximum.at(best_sentence, self._sentence_rows, self.index.sentence_vectors @ qv)
-        best_sentence = np.where(best_sentence < -0.5, passage, best_sentence)  # passages with no sentence
-        return (1 - SENTENCE_WEIGHT) * passage + SENTENCE_WEIGHT * best_sentence
+        best_sentence = np.where(np.isfinite(best_sentence), best_sentence, passage)  # passages with no sentence
+        w = self.config.sentence_weight
+        return (1 - w) * passage + w * best_sentence
 
-    def _bm25(self, tokens: list[str]) -> np.ndarray:
+    def _bm25(self, tokens) -> np.ndarray:
         if not tokens:
             return np.zeros(len(self.index.chunks), np.float32)
-        return self.index.bm25.get_scores(tokens)
-
-    def _translated_tokens(self, query: str) -> list[str]:
-        words = latin_words(query)
-        if not words:
-            return []
-        terms = self.index.lexicon.translate(words, self.embedder, known=self._vocab)
-        return [t for term in terms for t in tokenize(term, mode=self.bm25_mode) if t in self._vocab]
-
-    def _abstains(self, query: str, mode: str, scores: np.ndarray) -> bool:
-        top = float(scores[np.isfinite(scores)].max(initial=0.0))
-        if mode == "bm25":
-            return top < BM25_ABSTAIN_BELOW
-        return top < ABSTAIN_BELOW[script_of(query)]
+        return self.index.bm25.get_scores(list(tokens))

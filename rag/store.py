@@ -149,6 +149,15 @@ def build_lock(index_dir: Path, *, wait: bool = False, log=print):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def in_memory_index(manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon) -> LoadedIndex:
+    """A build not yet written, searchable (exact inner product), for calibrating it before it is saved."""
+    import faiss
+
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    return LoadedIndex(None, manifest, chunks, dense, bm25, sentence_spans, sentence_vectors, lexicon)
+
+
 def write_build(
     folder: Path,
     *,
@@ -179,7 +188,7 @@ def write_build(
     faiss.write_index(dense, str(folder / DENSE))
     bm25.save(str(folder / BM25_DIR), show_progress=False)
     np.savez(folder / SENTENCES, spans=sentence_spans, vectors=sentence_vectors)
-    np.savez(folder / LEXICON, terms=np.array(lexicon.terms, dtype=str), vectors=lexicon.vectors)
+    lexicon.save(folder / LEXICON)
     # The manifest goes last: a folder with a manifest is a complete build.
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -244,8 +253,7 @@ def load_build(folder: Path) -> LoadedIndex:
         bm25 = bm25s.BM25.load(str(folder / BM25_DIR), show_progress=False)
         with np.load(folder / SENTENCES) as data:
             spans, sent_vectors = data["spans"], data["vectors"]
-        with np.load(folder / LEXICON) as data:
-            lexicon = Lexicon(data["terms"].tolist(), data["vectors"])
+        lexicon = Lexicon.load(folder / LEXICON)
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"{folder} has damaged BM25 or sentence data ({exc}); {REBUILD}") from None
     if bm25.scores["num_docs"] != len(chunks) or len(spans) != len(sent_vectors):

@@ -1,113 +1,197 @@
-"""Sweep the retrieval choices on the gold set and print the tables in docs/decisions.md.
+"""Sweep the chosen retrieval settings on a gold set and print the tables behind docs/decisions.md.
 
-    python scripts/tune.py > /tmp/sweep.md
+    python scripts/tune.py                                   # the briefing, eval/gold.jsonl
+    python scripts/tune.py --gold G --corpus-dir C --index-dir I --split all --only bm25_weight
 
-Each row changes one choice from the shipped configuration; the index is rebuilt in a
-temporary folder when the choice is made at build time (chunk size, tokeniser mode).
+Each row changes one setting of RetrievalConfig from the shipped default. Measured settings
+(dense centre and spread, thresholds) are re-measured for every row on the calibration
+questions, as a build would. Choices are made on the dev split; the test split is printed beside
+it to show what a choice does on questions it was not chosen on.
+
+The per-passage signals (passage and sentence cosines, native and translated BM25) are computed
+once per question, so a sweep is arithmetic over arrays; the retriever's own code computes them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import shutil
+import argparse
+import functools
 import sys
-import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from rag import language, lexicon, paths, retrieval  # noqa: E402
+from rag import coverage, paths  # noqa: E402
+from rag.cache import EmbeddingCache  # noqa: E402
+from rag.calibration import bm25_scale, calibration_questions, lexicon_threshold  # noqa: E402
+from rag.config import RetrievalConfig  # noqa: E402
 from rag.embedding import load_embedder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.evaluation.gold import load_gold  # noqa: E402
-from rag.evaluation.runner import run_evaluation  # noqa: E402
-from rag.indexer import build_index  # noqa: E402
+from rag.evaluation.metrics import TOP_K, QuestionOutcome, metrics  # noqa: E402
+from rag.indexer import ensure_index  # noqa: E402
+from rag.language import script_of  # noqa: E402
+from rag.query import QueryAnalyzer  # noqa: E402
 
 COLUMNS = (
     "hit@1",
     "hit@5",
-    "mrr@10",
-    "en_hit@1",
-    "unanswerable_abstained",
-    "answerable_abstained",
-    "mean_passage_chars",
+    "paraphrase_hit@1",
+    "english_hit@1",
+    "everyday_hit@1",
+    "casual_hit@1",
+    "answerable_not_covered",
+    "answerable_partial",
+    "ontopic_unanswerable_declined",
+    "offtopic_not_covered",
 )
+SWEEPS = {
+    "bm25_weight": (0.25, 0.5, 1.0, 1.5, 2.0, 3.0),
+    "sentence_weight": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "abstain_quantile": (0.9, 0.95, 0.98, 0.99, 1.0),
+    "lexicon_quantile": (0.9, 0.95, 0.98, 1.0),
+    "translation_senses": (1, 2, 3),
+    "evidence_passages": (1, 2, 3),
+}
+FORM_SETTINGS = ("lexicon_quantile", "translation_senses")  # these change how questions are read
 
 
-@contextlib.contextmanager
-def patched(module, **values):
-    old = {k: getattr(module, k) for k in values}
-    for k, v in values.items():
-        setattr(module, k, v)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            setattr(module, k, v)
+@dataclass
+class Signals:
+    """One question's per-passage signals."""
+
+    passage: np.ndarray
+    sentence: np.ndarray
+    bm25: np.ndarray
+    translated: np.ndarray
+    coverage: float
+    search_text: str
 
 
-def row(label: str, m: dict) -> str:
-    cells = [f"{m[c]:.0f}" if "chars" in c else f"{m[c]:.3f}" for c in COLUMNS]
+class Sweep:
+    def __init__(self, engine: Engine, gold):
+        self.engine, self.gold = engine, gold
+        self.retriever = engine.live().retriever
+        self.index = self.retriever.index
+        self.cache = EmbeddingCache(engine.index_dir, engine.embedder.identity)
+        self.texts = [c.text for c in self.index.chunks]
+        self.bm25_scale = bm25_scale(self.index.bm25)
+        self.vectors: dict[str, np.ndarray] = {}
+
+    @functools.cache  # noqa: B019 - one sweep object per run
+    def signals(self, lexicon_quantile: float, senses: int) -> tuple[list[Signals], list[Signals]]:
+        """(gold, calibration) signals for one way of reading questions."""
+        config = replace(RetrievalConfig(), lexicon_quantile=lexicon_quantile, translation_senses=senses)
+        questions = list(calibration_questions())
+        config = config.with_measured(
+            match_at_least=lexicon_threshold(self.index, self.engine.embedder, questions, config, self.cache)
+        )
+        analyzer = QueryAnalyzer(
+            self.index.lexicon,
+            self.retriever._vocab,
+            bm25_mode=self.retriever.bm25_mode,
+            embedder=self.engine.embedder,
+            config=config,
+        )
+        return [self._signals(analyzer, q.question) for q in self.gold], [self._signals(analyzer, q) for q in questions]
+
+    def _signals(self, analyzer, question: str) -> Signals:
+        forms = analyzer.analyze(question)
+        if forms.search_text not in self.vectors:
+            self.vectors[forms.search_text] = self.engine.embedder.encode_queries([forms.search_text])[0]
+        qv = self.vectors[forms.search_text]
+        r = self.retriever
+        passage = r.index.dense.reconstruct_n(0, len(r.index.chunks)) @ qv
+        best = np.full(len(passage), -np.inf, np.float32)
+        np.maximum.at(best, r._sentence_rows, r.index.sentence_vectors @ qv)
+        best = np.where(np.isfinite(best), best, passage)
+        return Signals(
+            passage, best, r._bm25(forms.tokens), r._bm25(forms.translated), forms.coverage, forms.search_text
+        )
+
+    def outcomes(self, config: RetrievalConfig) -> list[QuestionOutcome]:
+        gold_signals, calibration = self.signals(config.lexicon_quantile, config.translation_senses)
+        w = config.sentence_weight
+        dense = [(1 - w) * s.passage + w * s.sentence for s in calibration]
+        center = float(np.mean([d.mean() for d in dense]))
+        scale = float(np.mean([d.std() for d in dense]))
+        config = config.with_measured(dense_center=center, dense_scale=scale, bm25_scale=self.bm25_scale)
+        tops: dict[str, list[float]] = {"ja": [], "other": []}
+        for q, s in zip(calibration_questions(), calibration, strict=True):
+            tops[script_of(q)].append(float(self.fused(s, config).max()))
+        threshold = {script: float(np.quantile(v, config.abstain_quantile)) for script, v in tops.items()}
+        outcomes = []
+        for q, s in zip(self.gold, gold_signals, strict=True):
+            scores = self.fused(s, config)
+            order = np.argsort(-scores, kind="stable")[:TOP_K]
+            ranked = [self.index.chunks[i] for i in order]
+            if scores[order[0]] < threshold[script_of(q.question)]:
+                status = "not_covered"
+            else:
+                evidence = tuple(int(i) for i in order[: config.evidence_passages])
+                status = "partial" if self._missing(s.search_text, evidence) else "answered"
+            outcomes.append(QuestionOutcome(q, ranked, status, 1))
+        return outcomes
+
+    @staticmethod
+    def fused(s: Signals, config: RetrievalConfig) -> np.ndarray:
+        w = config.sentence_weight
+        dense = ((1 - w) * s.passage + w * s.sentence - config.dense_center) / config.dense_scale
+        return dense + config.bm25_weight * (s.coverage * s.bm25 + s.translated) / config.bm25_scale
+
+    @functools.cache  # noqa: B019
+    def _missing(self, search_text: str, evidence: tuple[int, ...]) -> tuple[str, ...]:
+        return tuple(coverage.missing(search_text, [self.texts[i] for i in evidence]))
+
+
+def row(label: str, outcomes: list, splits: list[str]) -> str:
+    cells = []
+    for split in splits:
+        m = metrics([o for o in outcomes if split == "all" or o.question.split == split])
+        cells += [f"{m[c]:.3f}" if c in m else "-" for c in COLUMNS]
     return f"| {label} | " + " | ".join(cells) + " |"
 
 
-def header(title: str) -> str:
-    return f"\n### {title}\n\n| choice | " + " | ".join(COLUMNS) + " |\n|---|" + "---|" * len(COLUMNS)
+def header(title: str, splits: list[str]) -> str:
+    names = [f"{split} {c}" for split in splits for c in COLUMNS]
+    return f"\n### {title}\n\n| setting | " + " | ".join(names) + " |\n|---|" + "---|" * len(names)
 
 
-def main() -> None:
-    embedder = load_embedder(log=lambda _: None)
-    gold = load_gold(paths.PROJECT_ROOT / "eval" / "gold.jsonl")
-    corpus = paths.corpus_dir()
-    work = Path(tempfile.mkdtemp(prefix="rag-tune-"))
-    shutil.copytree(paths.index_dir() / "cache", work / "cache", dirs_exist_ok=True)  # reuse vectors
-    try:
-
-        def evaluate(**build) -> tuple[Engine, dict]:
-            build_index(corpus, work, embedder, progress=False, log=lambda _: None, **build)
-            engine = Engine(index_dir=work, corpus_dir=corpus, embedder=embedder)
-            return engine, run_evaluation(engine, gold, with_naive=False).metrics["hybrid"]
-
-        print(header("Chunk size (greedy packing target; sections shorter than it stay whole)"))
-        for target in (200, 300, 400, 550):
-            print(row(f"target {target}", evaluate(chunk_target=target)[1]))
-        print(header("Sudachi split mode for BM25"))
-        for mode in ("A", "B", "C"):
-            print(row(f"mode {mode}", evaluate(bm25_mode=mode)[1]))
-
-        engine, _ = evaluate()
-        print(header("Fusion (shipped: sentence weight 0.5, BM25 weight 0.008, English words mapped)"))
-        for sw in (0.0, 0.5, 1.0):
-            with patched(retrieval, SENTENCE_WEIGHT=sw):
-                print(row(f"sentence weight {sw}", run_evaluation(engine, gold, with_naive=False).metrics["hybrid"]))
-        for bw in (0.0, 0.004, 0.008, 0.016):
-            with patched(retrieval, BM25_WEIGHT=bw):
-                print(row(f"BM25 weight {bw}", run_evaluation(engine, gold, with_naive=False).metrics["hybrid"]))
-        for match in (1.01, 0.88, 0.90, 0.92):
-            with patched(lexicon, MATCH_AT_LEAST=match):
-                label = "English mapping off" if match > 1 else f"English mapping at cosine >= {match}"
-                print(row(label, run_evaluation(engine, gold, with_naive=False).metrics["hybrid"]))
-
-        print("\n### Abstention: top hybrid score of each question, by script\n")
-        retriever = engine.retriever()
-        vectors = embedder.encode_queries([q.question for q in gold])
-        tops = [
-            float(retriever.search(q.question, k=1, query_vector=v).hits[0].score)
-            for q, v in zip(gold, vectors, strict=True)
-        ]
-        for script in ("ja", "other"):
-            idx = [i for i, q in enumerate(gold) if language.script_of(q.question) == script]
-            ans = np.array([tops[i] for i in idx if not gold[i].unanswerable])
-            una = np.array([tops[i] for i in idx if gold[i].unanswerable])
-            print(f"\n{script}: {len(ans)} answerable, {len(una)} unanswerable\n")
-            print("| threshold | unanswerable abstained | answerable abstained |\n|---|---|---|")
-            for t in np.arange(0.78, 0.876, 0.005):
-                print(f"| {t:.3f} | {np.mean(una < t):.3f} | {np.mean(ans < t):.3f} |")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", default=str(ROOT / "eval" / "gold.jsonl"))
+    parser.add_argument("--corpus-dir")
+    parser.add_argument("--index-dir")
+    parser.add_argument("--split", default="dev,test", help="comma-separated splits to print (dev,test or all)")
+    parser.add_argument("--only", help="comma-separated settings to sweep (default: all)")
+    parser.add_argument("--set", action="append", default=[], help="NAME=VALUE: a base setting other than shipped")
+    args = parser.parse_args()
+    engine = Engine(
+        index_dir=paths.index_dir(args.index_dir),
+        corpus_dir=paths.corpus_dir(args.corpus_dir),
+        embedder=load_embedder(log=lambda _: None),
+    )
+    ensure_index(engine, log=lambda m: print(m, file=sys.stderr))
+    sweep = Sweep(engine, load_gold(Path(args.gold)))
+    splits = args.split.split(",")
+    base = RetrievalConfig()
+    for assignment in args.set:
+        name, value = assignment.split("=", 1)
+        base = replace(base, **{name: type(getattr(base, name))(value)})
+    print(header("Base configuration", splits))
+    print(row("base", sweep.outcomes(base), splits), flush=True)
+    for name, values in SWEEPS.items():
+        if args.only and name not in args.only.split(","):
+            continue
+        print(header(f"{name} (base: {getattr(base, name)})", splits))
+        for value in values:
+            print(row(f"{name} = {value}", sweep.outcomes(replace(base, **{name: value})), splits), flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

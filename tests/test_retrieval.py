@@ -6,21 +6,30 @@ import numpy as np
 import pytest
 
 from rag.answer import format_text, splice, to_json
+from rag.config import RetrievalConfig
 from rag.errors import RagError
-from rag.retrieval import fuse, lexical_coverage
+from rag.retrieval import fuse
 
 from .conftest import BRIEFING
 
 
-def test_fusion_adds_bm25_points_scaled_by_coverage():
-    dense = np.array([0.80, 0.82])
-    assert np.allclose(fuse(dense, np.array([10.0, 0.0]), np.zeros(2), 1.0), [0.88, 0.82])
-    assert np.allclose(fuse(dense, np.array([10.0, 0.0]), np.zeros(2), 0.0), dense)  # nothing the corpus knows
+def test_fusion_adds_bm25_in_its_own_units_to_dense_in_its_own():
+    config = RetrievalConfig(bm25_weight=1.5, dense_center=0.78, dense_scale=0.02, bm25_scale=3.0)
+    dense, bm25, none = np.array([0.80, 0.82]), np.array([3.0, 0.0]), np.zeros(2)
+    assert np.allclose(fuse(dense, bm25, none, 1.0, config), [2.5, 2.0])
+    assert np.allclose(fuse(dense, bm25, none, 0.0, config), [1.0, 2.0])  # words the corpus does not know
+    assert np.allclose(fuse(dense, none, bm25, 0.0, config), [2.5, 2.0])  # translated words count in full
 
 
-def test_lexical_coverage_is_the_share_of_known_tokens():
-    assert lexical_coverage(["osa", "予算", "幾ら"], {"osa": 0, "予算": 1}) == pytest.approx(2 / 3)
-    assert lexical_coverage([], {"osa": 0}) == 0.0
+def test_fusion_ranks_alike_whatever_the_cosine_range():
+    """The same scores squeezed into a narrower cosine range, with the spread measured on them, rank alike."""
+    wide = RetrievalConfig(dense_center=0.5, dense_scale=0.1, bm25_scale=2.0)
+    narrow = RetrievalConfig(dense_center=0.95, dense_scale=0.01, bm25_scale=2.0)
+    dense = np.array([0.62, 0.55, 0.70])
+    bm25 = np.array([0.0, 4.0, 1.0])
+    squeezed = 0.95 + (dense - 0.5) * 0.1
+    ranked = np.argsort(-fuse(dense, bm25, np.zeros(3), 1.0, wide))
+    assert list(np.argsort(-fuse(squeezed, bm25, np.zeros(3), 1.0, narrow))) == list(ranked)
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])

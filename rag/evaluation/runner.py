@@ -55,12 +55,14 @@ class _RelevantCount:
         return sum(is_relevant(p, q) for p in pool)
 
 
-def evaluate_mode(live: LiveIndex, gold: list[GoldQuestion], query_vectors: np.ndarray, mode: str):
-    """One outcome per question for one retriever mode; the top hit's highlight is judged too."""
+def evaluate_mode(live: LiveIndex, gold: list[GoldQuestion], asked: list, mode: str):
+    """One outcome per question for one retriever mode; the top hit's highlight is judged too.
+
+    `asked` holds (forms, query vector) per question, computed once for all modes."""
     count = _RelevantCount(live.retriever.index.chunks)
     outcomes = []
-    for q, qv in zip(gold, query_vectors, strict=True):
-        result = live.retriever.search(q.question, k=TOP_K, mode=mode, query_vector=qv)
+    for q, (forms, qv) in zip(gold, asked, strict=True):
+        result = live.retriever.search(q.question, k=TOP_K, mode=mode, query_vector=qv, forms=forms)
         ranked = [h.chunk for h in result.hits]
         outcome = QuestionOutcome(q, ranked, result.status, count(q), result.missing)
         if outcome.first_relevant == 1 and not q.answer_span:
@@ -101,8 +103,10 @@ def evaluate_naive(engine: Engine, gold: list[GoldQuestion], query_vectors: np.n
 
 def run_evaluation(engine: Engine, gold: list[GoldQuestion], *, with_naive: bool = True) -> Evaluation:
     live = engine.live()
-    query_vectors = engine.embedder.encode_queries([q.question for q in gold])
-    outcomes = {mode: evaluate_mode(live, gold, query_vectors, mode) for mode in ("bm25", "dense", "hybrid")}
+    forms = [live.retriever.analyzer.analyze(q.question) for q in gold]
+    query_vectors = engine.embedder.encode_queries([f.search_text for f in forms])
+    asked = list(zip(forms, query_vectors, strict=True))
+    outcomes = {mode: evaluate_mode(live, gold, asked, mode) for mode in ("bm25", "dense", "hybrid")}
     if with_naive:
         outcomes["naive"] = evaluate_naive(engine, gold, query_vectors)
     chunk_lengths = [len(c.text) for c in live.retriever.index.chunks]
