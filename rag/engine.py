@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,13 @@ from rag import store
 from rag.answer import Answer, cite
 from rag.chunking import CHUNKER_VERSION
 from rag.corpus import corpus_hashes
-from rag.errors import IndexStaleError, RagError
+from rag.errors import IndexCorruptError, RagError, disk_error
 from rag.highlight import Highlighter
 from rag.question import validate_k, validate_question
 from rag.retrieval import MODES, Retriever, SearchResult
+
+log = logging.getLogger(__name__)
+REBUILD = "run: rag build"
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,22 @@ class Engine:
         return self.live().retriever
 
     def _load(self, build: str | None) -> None:
-        folder = store.current_build(self.index_dir)
+        loaded = self._try_load(build)
+        if isinstance(loaded, LiveIndex):
+            self._live, self._seen_build, self.reload_error = loaded, build, None
+        elif self._live is None:
+            raise loaded  # nothing to fall back on: one line, ending in what to do
+        else:  # keep serving the build that works, and say why the new one was not taken
+            self._seen_build, self.reload_error = build, str(loaded)
+            log.warning("kept build %s: %s", self._live.build, loaded)
+
+    def _try_load(self, build: str | None) -> LiveIndex | RagError:
+        """The build `current` points at, ready to answer; or, for any failure at all, a RagError saying why.
+
+        Needs no lock: it reads only the build folder and the corpus hashes.
+        """
         try:
-            if folder is None or not folder.exists():
-                raise IndexStaleError(f"no index in {self.index_dir}; run: rag build")
+            folder = store.live_folder(self.index_dir)
             loaded = store.load_build(folder)
             store.check_fresh(
                 loaded.manifest,
@@ -66,16 +82,17 @@ class Engine:
                 embedder=self.embedder.identity,
                 chunker=CHUNKER_VERSION,
             )
+            mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
+            retriever = Retriever(loaded, self.embedder, bm25_mode=mode)
+            rows = {c.id: i for i, c in enumerate(loaded.chunks)}
+            return LiveIndex(build, retriever, Highlighter(loaded), rows)
         except RagError as exc:
-            if self._live is None:
-                raise
-            self.reload_error = str(exc)  # keep serving the build that works
-            self._seen_build = build
-            return
-        mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
-        rows = {c.id: i for i, c in enumerate(loaded.chunks)}
-        self._live = LiveIndex(build, Retriever(loaded, self.embedder, bm25_mode=mode), Highlighter(loaded), rows)
-        self._seen_build, self.reload_error = build, None
+            return exc
+        except OSError as exc:
+            return disk_error(exc, writing=False)
+        except Exception as exc:  # noqa: BLE001 - a build that cannot be loaded must never stop the service
+            log.debug("loading build %s failed", build, exc_info=True)
+            return IndexCorruptError(f"the index in {self.index_dir} could not be loaded ({_one_line(exc)}); {REBUILD}")
 
     def document_text(self, source: str) -> str:
         """The full text a passage's offsets point into (`text[start:end] == passage`)."""
@@ -117,3 +134,9 @@ class Engine:
             if unknown := sorted(sources - known):
                 raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
         return live.retriever.search(question, k=k, mode=mode, sources=sources)
+
+
+def _one_line(exc: Exception) -> str:
+    """`EOFError: No data left in file`, on one line and not too long."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
