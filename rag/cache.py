@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.errors import about
+
 Encode = Callable[[list[str]], np.ndarray]
 
 
@@ -54,7 +56,8 @@ class EmbeddingCache:
             return
         tmp = self.path.with_suffix(".tmp.npz")
         try:
-            np.savez(tmp, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
+            with about(tmp):
+                np.savez(tmp, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
             os.replace(tmp, self.path)
         except BaseException:  # e.g. a full disk: the old cache stays, the half-written one goes
             tmp.unlink(missing_ok=True)

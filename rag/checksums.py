@@ -17,7 +17,7 @@ import json
 import os
 from pathlib import Path, PurePosixPath
 
-from rag.errors import IndexCorruptError
+from rag.errors import IndexCorruptError, about
 
 ALGORITHM = "sha256"
 REBUILD = "run: rag build"
@@ -28,7 +28,8 @@ def file_digest(path: Path, *, sync: bool = False) -> str:
     with open(path, "rb") as handle:
         digest = hashlib.file_digest(handle, ALGORITHM).hexdigest()
         if sync:
-            os.fsync(handle.fileno())
+            with about(path):
+                os.fsync(handle.fileno())
     return digest
 
 

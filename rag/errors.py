@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
 
 
 class RagError(Exception):
@@ -24,7 +26,8 @@ def disk_error(exc: OSError, *, writing: bool) -> RagError:
     "cannot write index/cache/x.npz (No space left on device); the disk is full: free space there
     or use --index-dir on another disk, then run: rag build"
     """
-    path = exc.filename if exc.filename is not None else "a file"
+    path = exc.filename2 if writing and exc.filename2 is not None else exc.filename  # symlink/rename: the new name
+    path = path if path is not None else "a file"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         remedy = "the disk is full: free space there or use --index-dir on another disk"
     elif exc.errno in (errno.EACCES, errno.EPERM):
@@ -35,3 +38,14 @@ def disk_error(exc: OSError, *, writing: bool) -> RagError:
         remedy = "check that path"
     verb = "write" if writing else "read"
     return RagError(f"cannot {verb} {path} ({exc.strerror or exc}); {remedy}, then run: rag build")
+
+
+@contextlib.contextmanager
+def about(path):
+    """OSErrors from write() and fsync() name no file: give them `path`, so the message can say where."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = os.fspath(path)
+        raise

@@ -27,7 +27,7 @@ import numpy as np
 
 from rag import checksums
 from rag.chunking import Chunk
-from rag.errors import IndexCorruptError, IndexStaleError, RagError
+from rag.errors import IndexCorruptError, IndexStaleError, RagError, about
 from rag.faults import checkpoint
 from rag.lexicon import Lexicon
 
@@ -87,7 +87,8 @@ def partial_build(index_dir: Path):
     """A new `.partial-*` build folder, removed again if anything fails before it is published."""
     folder = new_build_folder(index_dir)
     try:
-        yield folder
+        with about(folder):  # a failed write() names no file; the folder is the best guess
+            yield folder
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # gone already once published (renamed)
         raise
@@ -147,7 +148,8 @@ def _pid_alive(pid: str) -> bool:
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        with about(path):
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -168,10 +170,11 @@ def build_lock(index_dir: Path, *, wait: bool = False, log=print):
                 ) from None
             log(f"waiting for another rag build ({holder}) to finish")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+        with about(index_dir / ".lock"):
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
         try:
             yield
         finally:

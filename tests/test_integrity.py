@@ -39,10 +39,10 @@ def top(engine: Engine) -> list[tuple[str, float]]:
     return [(p.hit.chunk.id, round(p.hit.score, 6)) for p in engine.ask(QUESTION, k=3).passages]
 
 
-def switch_to_copy(index: Path, name: str = "29991231T000000.000000-1") -> Path:
-    """A copy of the live build, made live: what a finished `rag build` leaves (but here we may damage it)."""
+def switch_to_copy(index: Path, name: str = "29991231T000000.000000-1", *, source: Path | None = None) -> Path:
+    """A copy of a build (the live one by default), made live: what a finished `rag build` leaves."""
     copy = index / "builds" / name
-    shutil.copytree(store.current_build(index), copy)
+    shutil.copytree(source or store.current_build(index), copy)
     os.symlink(os.path.relpath(copy, index), index / "next")
     os.replace(index / "next", index / "current")
     return copy
@@ -267,7 +267,7 @@ class _Budget:
             if not isinstance(data, str):
                 self._handle.write(raw[: self._disk.free])  # a disk fills up mid-write
             self._disk.free = 0
-            self._disk._raise(self.name)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as a real write(): no file name
         self._disk.free -= len(raw)
         return self._handle.write(data)
 
@@ -329,7 +329,9 @@ def test_a_disk_full_while_writing_any_file_fails_the_build_cleanly(hash_workspa
     line = build_fails_cleanly(
         corpus, index, capsys, lambda: _failing(monkeypatch, index, errno.ENOSPC, free=free, only=only)
     )
-    assert only in line.replace(str(index), "")
+    # a failed write() names no file: the line names the lock, the build folder or the cache file written
+    named = only if only in (".lock", "cache/") else "builds/.partial-"
+    assert line.startswith(f"error: cannot write {index}/{named}")
     assert "(No space left on device); the disk is full: free space there" in line
 
 
@@ -387,3 +389,18 @@ def test_disk_errors_name_the_path_and_the_remedy():
     )
     odd = disk_error(OSError(errno.EIO, "Input/output error"), writing=False)
     assert str(odd) == "cannot read a file (Input/output error); check that path, then run: rag build"
+
+
+def test_an_unreadable_queries_file_is_one_line(hash_built, monkeypatch, capsys, tmp_path):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"question": "OSA"}\n', encoding="utf-8")
+    real_open = builtins.open
+
+    def fake_open(file, *args, **kwargs):
+        if not isinstance(file, int) and Path(os.fsdecode(file)) == queries:
+            raise PermissionError(errno.EACCES, "Permission denied", str(queries))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    assert main(["search", "--queries", str(queries), *where(*hash_built[:2])]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [f"error: {queries}: Permission denied"]
