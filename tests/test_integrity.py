@@ -404,3 +404,37 @@ def test_an_unreadable_queries_file_is_one_line(hash_built, monkeypatch, capsys,
     monkeypatch.setattr(builtins, "open", fake_open)
     assert main(["search", "--queries", str(queries), *where(*hash_built[:2])]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [f"error: {queries}: Permission denied"]
+
+
+# --- memory under load: what is ours to bound ----------------------------------------------------------
+
+
+def resident_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) / 1024
+
+
+def test_threads_share_one_sudachi_dictionary_so_memory_does_not_grow_with_them():
+    import threading
+
+    from rag import tokenize_ja
+
+    tokenize_ja.tokenize("外交力の強化")  # this thread's tokenizer and the dictionary exist now
+    before, seen, all_alive, measured = resident_mb(), [], threading.Barrier(11), threading.Event()
+
+    def worker():  # like a web server's worker thread: it tokenises, and lives on
+        tokenize_ja.tokenize("OSAの令和8年度の予算は？")
+        seen.append(id(tokenize_ja._sudachi()))
+        all_alive.wait(timeout=60)
+        measured.wait(timeout=60)
+
+    threads = [threading.Thread(target=worker) for _ in range(10)]
+    for t in threads:
+        t.start()
+    all_alive.wait(timeout=60)
+    grown = resident_mb() - before
+    measured.set()
+    for t in threads:
+        t.join()
+    # a dictionary is ~74 MB: one per thread would add ~740 MB; ten tokenizers add a few
+    assert grown < 74 and len(set(seen)) == 10
