@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 REBUILD = "run: rag build"
 
 
+class LoadFault(IndexCorruptError):
+    """A build failed to load in a way no check foresaw (a bug): the server log keeps its traceback."""
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     source: str  # path inside the corpus folder: what `sources=` filters on
@@ -66,7 +70,9 @@ class Engine:
             raise loaded  # nothing to fall back on: one line, ending in what to do
         else:  # keep serving the build that works, and say why the new one was not taken
             self._seen_build, self.reload_error = build, str(loaded)
-            log.warning("kept build %s: %s", self._live.build, loaded)
+            # one line for a damaged build; the traceback too when it was a fault of ours (a bug)
+            fault = loaded.__cause__ if isinstance(loaded, LoadFault) else None
+            log.warning("kept build %s: %s", self._live.build, loaded, exc_info=fault)
 
     def _try_load(self, build: str | None) -> LiveIndex | RagError:
         """The build `current` points at, ready to answer; or, for any failure at all, a RagError saying why.
@@ -91,8 +97,9 @@ class Engine:
         except OSError as exc:
             return disk_error(exc, writing=False)
         except Exception as exc:  # noqa: BLE001 - a build that cannot be loaded must never stop the service
-            log.debug("loading build %s failed", build, exc_info=True)
-            return IndexCorruptError(f"the index in {self.index_dir} could not be loaded ({_one_line(exc)}); {REBUILD}")
+            error = LoadFault(f"the index in {self.index_dir} could not be loaded ({_one_line(exc)}); {REBUILD}")
+            error.__cause__ = exc  # kept for the server log
+            return error
 
     def document_text(self, source: str) -> str:
         """The full text a passage's offsets point into (`text[start:end] == passage`)."""
@@ -101,7 +108,10 @@ class Engine:
             raise RagError(f"{source!r} is not a document of this corpus")
         for chunk in self.live().retriever.index.chunks:
             if chunk.source == source:
-                return path.read_text(encoding="utf-8")
+                try:
+                    return path.read_text(encoding="utf-8")
+                except OSError as exc:  # removed or made unreadable since the build
+                    raise disk_error(exc, writing=False) from exc
         raise RagError(f"{source!r} is not a document of this index")
 
     def documents(self) -> list[DocumentInfo]:

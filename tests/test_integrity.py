@@ -144,7 +144,9 @@ def test_the_next_good_build_is_taken_and_the_note_goes(hash_workspace, hash_emb
     [EOFError("No data left in file"), MemoryError(), RuntimeError("faiss"), OSError(errno.EIO, "I/O error")],
     ids=["EOFError", "MemoryError", "RuntimeError", "OSError"],
 )
-def test_any_exception_while_loading_keeps_the_last_good_build(hash_workspace, hash_embedder, monkeypatch, error):
+def test_any_exception_while_loading_keeps_the_last_good_build(
+    hash_workspace, hash_embedder, monkeypatch, caplog, error
+):
     corpus, index = hash_workspace
     engine = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder)
     before = top(engine)
@@ -157,6 +159,10 @@ def test_any_exception_while_loading_keeps_the_last_good_build(hash_workspace, h
     assert top(engine) == before
     assert engine.reload_error.endswith("run: rag build")
     assert type(error).__name__ in engine.reload_error or "I/O error" in engine.reload_error
+    # the log says which build is kept; a fault no check foresaw (a bug) keeps its traceback there
+    (record,) = [r for r in caplog.records if r.name == "rag.engine"]
+    assert record.getMessage().startswith("kept build builds/")
+    assert (record.exc_info is not None) == (not isinstance(error, OSError))
 
     fresh = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder)
     with pytest.raises(RagError, match="run: rag build$"):
