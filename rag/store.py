@@ -70,7 +70,9 @@ def live_folder(index_dir: Path) -> Path:
     if not folder.exists():
         raise IndexCorruptError(f"{index_dir / 'current'} points at {folder}, which does not exist; {REBUILD}")
     if not folder.is_dir():
-        raise IndexCorruptError(f"{index_dir / 'current'} points at {folder}, which is not a build folder; {REBUILD}")
+        link = index_dir / "current"
+        what = f"points at {folder}, which is not a build folder" if link.is_symlink() else "is not a link to a build"
+        raise IndexCorruptError(f"{link} {what}; {REBUILD}")
     return folder
 
 

@@ -172,7 +172,7 @@ def test_any_exception_while_loading_keeps_the_last_good_build(
 @pytest.mark.parametrize(
     "make_current, expected",
     [
-        (lambda index: (index / "current").write_text("x"), "is not a build folder"),
+        (lambda index: (index / "current").write_text("x"), "current is not a link to a build"),
         (lambda index: os.symlink("builds/nowhere", index / "current"), "which does not exist"),
         (lambda index: os.symlink("current", index / "current"), "which does not exist"),  # a loop
         (lambda index: os.symlink("../corpus/gaikoryoku_no_kyoka.txt", index / "current"), "not a build folder"),
