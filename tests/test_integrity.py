@@ -325,7 +325,7 @@ FILLS_UP_IN = [
     "manifest.json",
     "cache/",
 ]
-FRACTIONS = [0.0, 0.01, 0.03, 0.06, 0.1, 0.3, 0.6, 0.99]
+FRACTIONS = [0.0, 0.03, 0.3, 0.99]
 
 
 @pytest.mark.parametrize("only", FILLS_UP_IN)
