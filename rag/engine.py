@@ -11,13 +11,12 @@ from rag import store
 from rag.answer import Answer, cite
 from rag.chunking import CHUNKER_VERSION
 from rag.corpus import corpus_hashes
-from rag.errors import IndexCorruptError, RagError, disk_error
+from rag.errors import REBUILD, IndexCorruptError, RagError, disk_error
 from rag.highlight import Highlighter
 from rag.question import validate_k, validate_question
 from rag.retrieval import MODES, Retriever, SearchResult
 
 log = logging.getLogger(__name__)
-REBUILD = "run: rag build"
 
 
 class LoadFault(IndexCorruptError):

@@ -6,6 +6,8 @@ import contextlib
 import errno
 import os
 
+REBUILD = "run: rag build"  # how every index message ends: the one command that repairs it
+
 
 class RagError(Exception):
     """A problem with input, corpus, index or model; the message says what to do next."""
@@ -37,7 +39,7 @@ def disk_error(exc: OSError, *, writing: bool) -> RagError:
     else:
         remedy = "check that path"
     verb = "write" if writing else "read"
-    return RagError(f"cannot {verb} {path} ({exc.strerror or exc}); {remedy}, then run: rag build")
+    return RagError(f"cannot {verb} {path} ({exc.strerror or exc}); {remedy}, then {REBUILD}")
 
 
 @contextlib.contextmanager

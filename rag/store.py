@@ -27,7 +27,7 @@ import numpy as np
 
 from rag import checksums
 from rag.chunking import Chunk
-from rag.errors import IndexCorruptError, IndexStaleError, RagError, about
+from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, about
 from rag.faults import checkpoint
 from rag.lexicon import Lexicon
 
@@ -40,7 +40,6 @@ MANIFEST, CHUNKS, DENSE, SENTENCES, LEXICON, BM25_DIR = (
     "bm25",
 )
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
-REBUILD = "run: rag build"
 
 
 @dataclass
