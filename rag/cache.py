@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.errors import about
+
 Encode = Callable[[list[str]], np.ndarray]
 
 
@@ -32,8 +34,8 @@ class EmbeddingCache:
             try:
                 with np.load(self.path) as data:
                     self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-            except (OSError, ValueError, KeyError):
-                self.vectors = {}  # a damaged cache only costs a full re-embed
+            except Exception:  # noqa: BLE001 - truncated, bad CRC, unreadable: a damaged cache only costs a re-embed
+                self.vectors = {}
 
     def embed(self, texts: list[str], encode: Encode, *, kind: str = "passage", progress=None) -> np.ndarray:
         """Vectors for `texts` in order, embedding only those not cached yet (each distinct text once)."""
@@ -56,8 +58,13 @@ class EmbeddingCache:
         if not keys:
             return
         tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
-        os.replace(tmp, self.path)
+        try:
+            with about(tmp):
+                np.savez(tmp, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
+            os.replace(tmp, self.path)
+        except BaseException:  # e.g. a full disk: the old cache stays, the half-written one goes
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def _batched(encode: Encode, texts: list[str], progress, batch: int = 32) -> np.ndarray:

@@ -244,11 +244,15 @@ def main(argv: list[str] | None = None) -> int:
     except RagError as exc:
         _log(f"error: {exc}")
         return 1
+    except BrokenPipeError:  # before OSError, which it is: `rag search ... | head` is not an error
+        return 0
+    except OSError as exc:  # a file the user named, the disk or its permissions: which file, and why
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        _log(f"error: {where}{exc.strerror or exc}")
+        return 1
     except KeyboardInterrupt:
         _log("interrupted")
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +12,16 @@ from rag.answer import Answer, cite
 from rag.chunking import CHUNKER_VERSION
 from rag.config import RetrievalConfig
 from rag.corpus import corpus_hashes
-from rag.errors import IndexStaleError, RagError
+from rag.errors import REBUILD, IndexCorruptError, RagError, disk_error
 from rag.highlight import Highlighter
 from rag.question import validate_k, validate_question
 from rag.retrieval import MODES, Retriever, SearchResult
+
+log = logging.getLogger(__name__)
+
+
+class LoadFault(IndexCorruptError):
+    """A build failed to load in a way no check foresaw (a bug): the server log keeps its traceback."""
 
 
 @dataclass(frozen=True)
@@ -56,10 +63,24 @@ class Engine:
         return self.live().retriever
 
     def _load(self, build: str | None) -> None:
-        folder = store.current_build(self.index_dir)
+        loaded = self._try_load(build)
+        if isinstance(loaded, LiveIndex):
+            self._live, self._seen_build, self.reload_error = loaded, build, None
+        elif self._live is None:
+            raise loaded  # nothing to fall back on: one line, ending in what to do
+        else:  # keep serving the build that works, and say why the new one was not taken
+            self._seen_build, self.reload_error = build, str(loaded)
+            # one line for a damaged build; the traceback too when it was a fault of ours (a bug)
+            fault = loaded.__cause__ if isinstance(loaded, LoadFault) else None
+            log.warning("kept build %s: %s", self._live.build, loaded, exc_info=fault)
+
+    def _try_load(self, build: str | None) -> LiveIndex | RagError:
+        """The build `current` points at, ready to answer; or, for any failure at all, a RagError saying why.
+
+        Needs no lock: it reads only the build folder and the corpus hashes.
+        """
         try:
-            if folder is None or not folder.exists():
-                raise IndexStaleError(f"no index in {self.index_dir}; run: rag build")
+            folder = store.live_folder(self.index_dir)
             loaded = store.load_build(folder)
             store.check_fresh(
                 loaded.manifest,
@@ -68,17 +89,18 @@ class Engine:
                 chunker=CHUNKER_VERSION,
             )
             config = RetrievalConfig.from_manifest(loaded.manifest)
+            mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
+            retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
+            rows = {c.id: i for i, c in enumerate(loaded.chunks)}
+            return LiveIndex(build, retriever, Highlighter(loaded), rows)
         except RagError as exc:
-            if self._live is None:
-                raise
-            self.reload_error = str(exc)  # keep serving the build that works
-            self._seen_build = build
-            return
-        mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
-        rows = {c.id: i for i, c in enumerate(loaded.chunks)}
-        retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
-        self._live = LiveIndex(build, retriever, Highlighter(loaded), rows)
-        self._seen_build, self.reload_error = build, None
+            return exc
+        except OSError as exc:
+            return disk_error(exc, writing=False)
+        except Exception as exc:  # noqa: BLE001 - a build that cannot be loaded must never stop the service
+            error = LoadFault(f"the index in {self.index_dir} could not be loaded ({_one_line(exc)}); {REBUILD}")
+            error.__cause__ = exc  # kept for the server log
+            return error
 
     def document_text(self, source: str) -> str:
         """The full text a passage's offsets point into (`text[start:end] == passage`)."""
@@ -87,7 +109,10 @@ class Engine:
             raise RagError(f"{source!r} is not a document of this corpus")
         for chunk in self.live().retriever.index.chunks:
             if chunk.source == source:
-                return path.read_text(encoding="utf-8")
+                try:
+                    return path.read_text(encoding="utf-8")
+                except OSError as exc:  # removed or made unreadable since the build
+                    raise disk_error(exc, writing=False) from exc
         raise RagError(f"{source!r} is not a document of this index")
 
     def documents(self) -> list[DocumentInfo]:
@@ -120,3 +145,9 @@ class Engine:
             if unknown := sorted(sources - known):
                 raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
         return live.retriever.search(question, k=k, mode=mode, sources=sources)
+
+
+def _one_line(exc: Exception) -> str:
+    """`EOFError: No data left in file`, on one line and not too long."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+
+REBUILD = "run: rag build"  # how every index message ends: the one command that repairs it
+
 
 class RagError(Exception):
     """A problem with input, corpus, index or model; the message says what to do next."""
@@ -13,3 +19,35 @@ class IndexStaleError(RagError):
 
 class IndexCorruptError(RagError):
     """An index file is unreadable or inconsistent with the others."""
+
+
+def disk_error(exc: OSError, *, writing: bool) -> RagError:
+    """One line for an OSError: the path, what the system said, and what to do.
+
+    OSError(ENOSPC, "No space left on device", "index/cache/x.npz"), writing ->
+    "cannot write index/cache/x.npz (No space left on device); the disk is full: free space there
+    or use --index-dir on another disk, then run: rag build"
+    """
+    path = exc.filename2 if writing and exc.filename2 is not None else exc.filename  # symlink/rename: the new name
+    path = path if path is not None else "a file"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        remedy = "the disk is full: free space there or use --index-dir on another disk"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        remedy = "make it writable for this user or use --index-dir elsewhere" if writing else "make it readable"
+    elif exc.errno == errno.EROFS:
+        remedy = "the file system is read-only: use --index-dir on a writable disk"
+    else:
+        remedy = "check that path"
+    verb = "write" if writing else "read"
+    return RagError(f"cannot {verb} {path} ({exc.strerror or exc}); {remedy}, then {REBUILD}")
+
+
+@contextlib.contextmanager
+def about(path):
+    """OSErrors from write() and fsync() name no file: give them `path`, so the message can say where."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = os.fspath(path)
+        raise

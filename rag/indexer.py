@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents
 from rag.config import RetrievalConfig
 from rag.corpus import corpus_hashes, read_corpus
 from rag.dictionary import glosses
-from rag.errors import IndexCorruptError, IndexStaleError
+from rag.errors import IndexCorruptError, IndexStaleError, RagError, disk_error
 from rag.faults import checkpoint
 from rag.lexicon import Lexicon, corpus_terms, gloss_index
 from rag.readings import corpus_readings
@@ -57,7 +59,7 @@ def build_index(
     log=print,
 ) -> BuildReport:
     started = time.perf_counter()
-    with store.build_lock(index_dir, wait=wait, log=log):
+    with _disk_errors(corpus_dir), store.build_lock(index_dir, wait=wait, log=log):
         previous = _previous_chunks(index_dir)
         documents = read_corpus(corpus_dir, log=log, already_indexed=frozenset(c.source for c in previous))
         chunks = chunk_documents(documents, target=chunk_target)
@@ -90,20 +92,20 @@ def build_index(
         )
         config = calibrate(in_memory, embedder, config or RetrievalConfig(), cache)
         manifest["retrieval"] = config.to_manifest()
-        folder = store.new_build_folder(index_dir)
-        store.write_build(
-            folder,
-            manifest=manifest,
-            chunks=chunks,
-            vectors=passage_vectors,
-            bm25=bm25,
-            sentence_spans=sentence_spans,
-            sentence_vectors=sentence_vectors,
-            lexicon=lexicon,
-        )
-        checkpoint("written")
-        cache.save()  # keeps what this build used, calibration questions included
-        final = store.publish(index_dir, folder)
+        with store.partial_build(index_dir) as folder:
+            store.write_build(
+                folder,
+                manifest=manifest,
+                chunks=chunks,
+                vectors=passage_vectors,
+                bm25=bm25,
+                sentence_spans=sentence_spans,
+                sentence_vectors=sentence_vectors,
+                lexicon=lexicon,
+            )
+            checkpoint("written")
+            cache.save()  # keeps what this build used, calibration questions included
+            final = store.publish(index_dir, folder)
     diff = _diff(previous, chunks)
     return BuildReport(
         len(chunks),
@@ -113,6 +115,16 @@ def build_index(
         seconds=time.perf_counter() - started,
         folder=final,
     )
+
+
+@contextlib.contextmanager
+def _disk_errors(corpus_dir: Path):
+    """Disk full, permissions, a read-only disk: one line naming the path (the partial build is gone by now)."""
+    try:
+        yield
+    except OSError as exc:
+        in_corpus = exc.filename is not None and Path(os.fsdecode(exc.filename)).is_relative_to(corpus_dir)
+        raise disk_error(exc, writing=not in_corpus) from exc
 
 
 def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
@@ -126,13 +138,10 @@ def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
 
 
 def _previous_chunks(index_dir: Path) -> list[Chunk]:
-    folder = store.current_build(index_dir)
-    if folder is None:
-        return []
     try:
-        return store.load_chunks(folder)
-    except IndexCorruptError:
-        return []  # a damaged old build is simply replaced
+        return store.load_chunks(store.live_folder(index_dir))
+    except (RagError, OSError):
+        return []  # no build, or a damaged one: it is simply replaced
 
 
 def _diff(old: list[Chunk], new: list[Chunk]) -> tuple[int, int, int, int]:

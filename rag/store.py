@@ -3,7 +3,7 @@
 Layout::
 
     index/current -> builds/<id>      (a symlink, replaced in one rename)
-    index/builds/<id>/manifest.json   embedder identity, corpus hashes, chunker version
+    index/builds/<id>/manifest.json   embedder identity, corpus hashes, chunker version, file checksums
     index/builds/<id>/chunks.jsonl    chunk records, in vector order
     index/builds/<id>/dense.faiss     exact inner-product index of passage vectors
     index/builds/<id>/sentences.npz   sentence spans and vectors for highlights
@@ -25,8 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from rag import checksums
 from rag.chunking import Chunk
-from rag.errors import IndexCorruptError, IndexStaleError, RagError
+from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, about
 from rag.faults import checkpoint
 from rag.lexicon import Lexicon
 
@@ -39,7 +40,6 @@ MANIFEST, CHUNKS, DENSE, SENTENCES, LEXICON, BM25_DIR = (
     "bm25",
 )
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
-REBUILD = "run: rag build"
 
 
 @dataclass
@@ -61,10 +61,38 @@ def current_build(index_dir: Path) -> Path | None:
     return (index_dir / os.readlink(link)) if link.is_symlink() else link
 
 
+def live_folder(index_dir: Path) -> Path:
+    """The build folder `current` points at, or a RagError saying why there is none."""
+    folder = current_build(index_dir)
+    if folder is None:
+        raise IndexStaleError(f"no index in {index_dir}; {REBUILD}")
+    if not folder.exists():
+        raise IndexCorruptError(f"{index_dir / 'current'} points at {folder}, which does not exist; {REBUILD}")
+    if not folder.is_dir():
+        link = index_dir / "current"
+        what = f"points at {folder}, which is not a build folder" if link.is_symlink() else "is not a link to a build"
+        raise IndexCorruptError(f"{link} {what}; {REBUILD}")
+    return folder
+
+
 def build_id(index_dir: Path) -> str | None:
-    """What `current` points at; changes exactly when a new build is switched in."""
-    link = index_dir / "current"
-    return os.readlink(link) if link.is_symlink() else None
+    """What `current` points at; changes exactly when a new build is switched in (None if unreadable)."""
+    try:
+        return os.readlink(index_dir / "current")
+    except OSError:  # no link, not a link, or no permission: loading then says which
+        return None
+
+
+@contextlib.contextmanager
+def partial_build(index_dir: Path):
+    """A new `.partial-*` build folder, removed again if anything fails before it is published."""
+    folder = new_build_folder(index_dir)
+    try:
+        with about(folder):  # a failed write() names no file; the folder is the best guess
+            yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # gone already once published (renamed)
+        raise
 
 
 def new_build_folder(index_dir: Path) -> Path:
@@ -82,11 +110,16 @@ def publish(index_dir: Path, partial: Path) -> Path:
     os.replace(partial, final)
     checkpoint("renamed")
     tmp_link = index_dir / f".current-{os.getpid()}"
-    if tmp_link.is_symlink():
-        tmp_link.unlink()
-    os.symlink(os.path.relpath(final, index_dir), tmp_link)
-    _fsync_dir(final)
-    os.replace(tmp_link, index_dir / "current")
+    try:
+        if tmp_link.is_symlink():
+            tmp_link.unlink()
+        os.symlink(os.path.relpath(final, index_dir), tmp_link)
+        _fsync_dir(final)
+        os.replace(tmp_link, index_dir / "current")
+    except BaseException:  # not switched: the live build stays, this one goes
+        tmp_link.unlink(missing_ok=True)
+        shutil.rmtree(final, ignore_errors=True)
+        raise
     _fsync_dir(index_dir)
     _prune(index_dir, keep=final)
     return final
@@ -116,7 +149,8 @@ def _pid_alive(pid: str) -> bool:
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        with about(path):
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -137,10 +171,11 @@ def build_lock(index_dir: Path, *, wait: bool = False, log=print):
                 ) from None
             log(f"waiting for another rag build ({holder}) to finish")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+        with about(index_dir / ".lock"):
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
         try:
             yield
         finally:
@@ -185,12 +220,29 @@ def write_build(
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
-    faiss.write_index(dense, str(folder / DENSE))
+    write_faiss(dense, folder / DENSE)
     bm25.save(str(folder / BM25_DIR), show_progress=False)
     np.savez(folder / SENTENCES, spans=sentence_spans, vectors=sentence_vectors)
     lexicon.save(folder / LEXICON)
-    # The manifest goes last: a folder with a manifest is a complete build.
-    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_manifest(folder, manifest)
+
+
+def write_faiss(index, path: Path) -> None:
+    """faiss.write_index can drop a failed write silently (a full disk gave a short file and no error):
+    serialise in memory and write with Python, which raises."""
+    import faiss
+
+    with open(path, "wb") as f:
+        f.write(memoryview(faiss.serialize_index(index)))
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """Last: a folder with a manifest is a complete build, and the manifest vouches for every other file."""
+    sealed = checksums.seal({**manifest, "files": checksums.describe_files(folder, skip=MANIFEST)})
+    with open(folder / MANIFEST, "w", encoding="utf-8") as f:
+        f.write(json.dumps(sealed, ensure_ascii=False, indent=2))
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def read_manifest(folder: Path) -> dict:
@@ -201,7 +253,13 @@ def read_manifest(folder: Path) -> dict:
         raise IndexCorruptError(f"{path} is missing; the index is incomplete, {REBUILD}") from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise IndexCorruptError(f"{path} is not valid JSON; the index is damaged, {REBUILD}") from None
-    if not isinstance(manifest, dict) or "corpus" not in manifest or "embedder" not in manifest:
+    if not isinstance(manifest, dict):
+        raise IndexCorruptError(f"{path} is not a JSON object; the index is damaged, {REBUILD}")
+    if "checksum" not in manifest:
+        raise IndexStaleError(f"{path} has no checksums (built by an older version); {REBUILD}")
+    if not checksums.is_sealed(manifest):
+        raise IndexCorruptError(f"{path} does not match its checksum: damaged on disk; {REBUILD}")
+    if "corpus" not in manifest or "embedder" not in manifest:
         raise IndexCorruptError(f"{path} lacks corpus or embedder fields; {REBUILD}")
     return manifest
 
@@ -234,10 +292,14 @@ def check_fresh(manifest: dict, *, corpus: dict[str, str], embedder: dict, chunk
 
 
 def load_build(folder: Path) -> LoadedIndex:
+    """A build, checked byte for byte against its manifest before any file is parsed."""
     import bm25s
     import faiss
 
+    if not folder.is_dir():
+        raise IndexCorruptError(f"{folder} is not a build folder; {REBUILD}")
     manifest = read_manifest(folder)
+    checksums.verify_files(folder, manifest.get("files"))
     chunks = load_chunks(folder)
     dense_path = folder / DENSE
     try:

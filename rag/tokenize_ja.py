@@ -8,15 +8,30 @@ import unicodedata
 DEFAULT_MODE = "A"  # short units match paraphrases best on the gold set (docs/decisions.md)
 CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "代名詞"}
 _local = threading.local()  # Sudachi tokenizers are not safe to share between threads
+_dictionary_lock = threading.Lock()
+_shared_dictionary = None
 
 
 def _sudachi():
     tokenizer = getattr(_local, "tokenizer", None)
     if tokenizer is None:
-        from sudachipy import Dictionary
-
-        tokenizer = _local.tokenizer = Dictionary(dict="core").tokenizer()
+        tokenizer = _local.tokenizer = _dictionary().tokenizer()
     return tokenizer
+
+
+def _dictionary():
+    """One dictionary per process, shared by the threads' tokenizers.
+
+    A dictionary is ~74 MB resident: one per thread made a server's memory grow by hundreds of MB
+    under concurrent load, as the web server's worker threads came and went (docs/decisions.md).
+    """
+    global _shared_dictionary
+    with _dictionary_lock:
+        if _shared_dictionary is None:
+            from sudachipy import Dictionary
+
+            _shared_dictionary = Dictionary(dict="core")
+        return _shared_dictionary
 
 
 def tokenize(text: str, *, mode: str = DEFAULT_MODE) -> list[str]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from rag.language import is_japanese, script_of
-from rag.lexicon import Lexicon, corpus_terms, latin_words
+from rag.lexicon import corpus_terms, latin_words
 from rag.tokenize_ja import tokenize
 
 
@@ -43,19 +42,3 @@ def test_latin_words_keep_content_words_once():
 def test_corpus_terms_are_japanese_nouns():
     terms = corpus_terms(["OSAの予算は約181億円。日米同盟を強化する。"])
     assert {"予算", "同盟", "強化"} <= set(terms) and not {"OSA", "181", "の"} & set(terms)
-
-
-class _Table:
-    """A stand-in embedder mapping known words to fixed vectors."""
-
-    def __init__(self, table):
-        self.table = table
-
-    def encode_queries(self, words):
-        return np.array([self.table[w] for w in words], np.float32)
-
-
-def test_lexicon_keeps_known_words_and_maps_close_unknown_ones():
-    lexicon = Lexicon(["予算", "捕鯨"], np.array([[1, 0], [0, 1]], np.float32))
-    embedder = _Table({"budget": [0.99, 0.14], "whaling": [0.6, 0.8]})
-    assert lexicon.translate(["OSA", "budget", "whaling"], embedder, known={"osa": 0}) == ["OSA", "予算"]
