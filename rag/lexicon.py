@@ -87,20 +87,21 @@ class Lexicon:
         self.longest_gloss = max((len(p) for p in self.glosses), default=0)
         self._row = {t: i for i, t in enumerate(terms)}
 
-    def translate(self, question: str, embedder, known, *, match_at_least: float | None, senses: int = 2) -> list[str]:
-        """Corpus terms for the English of a question.
+    def translate(self, question: str, embedder, known, *, match_at_least: float | None, senses: int = 1) -> list[str]:
+        """Corpus terms for the English words of a question the corpus does not spell as they are.
 
-        Words the corpus has stay. Dictionary phrases (longest first) become their terms; when a phrase
-        glosses many terms ("security": 安全, 保障, 警備, 質, ...), only the `senses` nearest to it in the
-        embedding space are kept. Other words become their nearest term when its cosine reaches
-        `match_at_least` (measured per build; None turns that route off). One embedding call in all.
+        Words the corpus has ("OSA") are left to the caller. Dictionary phrases (longest first) become
+        their terms; when a phrase glosses many terms ("security": 安全, 保障, 警備, 質, ...), only
+        the `senses` nearest to it in the embedding space are kept. Other words become their nearest
+        term when its cosine reaches `match_at_least` (measured per build; None turns that route
+        off). One embedding call in all.
 
-        "What is the OSA budget for the peace treaty?" -> ["OSA", "予算", "平和条約"]
+        "What is the OSA budget for the peace treaty?" -> ["予算", "平和条約"]
         """
         words = latin_words(question)
         if not words:
             return []
-        found = [w for w in words if w.lower() in known]
+        found: list[str] = []
         phrases, used = self._gloss_phrases([w for w in english_words(question) if w not in ARTICLES])
         unknown = [w for w in words if w.lower() not in known and _stem_of(w) not in used]
         if match_at_least is None:

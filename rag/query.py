@@ -6,10 +6,11 @@ QueryAnalyzer(...).analyze("おーえすえーのよさんは？")
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from rag.config import RetrievalConfig
-from rag.lexicon import Lexicon
+from rag.lexicon import _LATIN_WORD, Lexicon, latin_words
 from rag.tokenize_ja import tokenize
 
 
@@ -31,11 +32,17 @@ class QueryAnalyzer:
         self.config = config
 
     def analyze(self, question: str) -> QueryForms:
+        """Latin-script words count natively only as spelled in the corpus ("OSA"); otherwise they are
+        translated. Sudachi's katakana for them ("Japan" -> ジャパン) would match the wrong passages."""
         rewrite = self.lexicon.readings.rewrite(question)
         text = rewrite.text
-        all_tokens = tokenize(text, mode=self.bm25_mode)
-        known = tuple(t for t in all_tokens if t in self.vocab)
-        coverage = len(known) / len(all_tokens) if all_tokens else 0.0
+        latin = latin_words(text)
+        japanese = tokenize(_LATIN_WORD.sub(" ", unicodedata.normalize("NFKC", text)), mode=self.bm25_mode)
+        known = tuple(t for t in japanese if t in self.vocab) + tuple(
+            w.lower() for w in latin if w.lower() in self.vocab
+        )
+        asked = len(japanese) + len(latin)
+        coverage = len(known) / asked if asked else 0.0
         terms = self.lexicon.translate(
             text,
             self.embedder,
