@@ -11,7 +11,7 @@ import numpy as np
 
 from rag import store
 from rag.cache import EmbeddingCache, text_key
-from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents
+from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents, with_titles
 from rag.corpus import corpus_hashes, read_corpus
 from rag.errors import IndexCorruptError, IndexStaleError
 from rag.faults import checkpoint
@@ -56,6 +56,7 @@ def build_index(
         previous = _previous_chunks(index_dir)
         documents = read_corpus(corpus_dir, log=log, already_indexed=frozenset(c.source for c in previous))
         chunks = chunk_documents(documents, target=chunk_target)
+        documents = with_titles(documents, chunks)
         cache = EmbeddingCache(index_dir, embedder.identity, empty=full)
         sentence_texts, sentence_spans = _sentences(chunks)
         terms = corpus_terms([c.indexed_text for c in chunks])
@@ -90,6 +91,7 @@ def build_index(
             sentence_spans=sentence_spans,
             sentence_vectors=sentence_vectors,
             lexicon=Lexicon(terms, term_vectors),
+            documents=documents,
         )
         checkpoint("written")
         cache.save(used)
@@ -108,10 +110,8 @@ def build_index(
 def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
     texts, spans = [], []
     for row, chunk in enumerate(chunks):
-        for start, end in chunk.sentences:
-            sentence = chunk.text[start - chunk.start : end - chunk.start]
-            texts.append(sentence)
-            spans.append((row, start, end))
+        texts.extend(chunk.sentence_texts())  # in search form, like the passages
+        spans.extend((row, start, end) for start, end in chunk.sentences)
     return texts, np.array(spans, dtype=np.int64).reshape(-1, 3)
 
 

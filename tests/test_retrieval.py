@@ -63,8 +63,10 @@ def test_json_schema_and_offsets_slice_the_source(hash_engine):
     assert set(record) == {"id", "query", "abstained", "status", "missing", "hits"} and record["id"] == "q1"
     text = BRIEFING.read_text(encoding="utf-8")
     for h in record["hits"]:
-        assert set(h) == {"rank", "chunk_id", "source", "section", "text", "score", "start", "end", "highlights"}
+        keys = {"rank", "chunk_id", "source", "section", "text", "score", "start", "end", "highlights", "page", "pages"}
+        assert set(h) == keys
         assert text[h["start"] : h["end"]] == h["text"]
+        assert h["page"] is None and h["pages"] is None  # a text file has no pages
         assert all(h["start"] <= s < e <= h["end"] for s, e in h["highlights"])
 
 
