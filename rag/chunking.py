@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from rag.corpus import Document
 from rag.normalize import search_form
@@ -36,7 +37,7 @@ class Chunk:
     def section_label(self) -> str:
         return PATH_SEPARATOR.join(self.section)
 
-    @property
+    @cached_property  # the indexer asks for it several times; a frozen record may cache in its __dict__
     def indexed_text(self) -> str:
         """What is embedded and BM25-indexed, in search form (rag.normalize): the section path gives the
         passage its context.

@@ -7,6 +7,7 @@ Citations always point into the stored text as extracted; only what the model an
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ LOOKALIKES = {"\u2027": "・"}  # HYPHENATION POINT: Noto CJK draws 「・」 wi
 _MAP = {ord(a): b for a, b in zip(RADICALS[::2], RADICALS[1::2], strict=True)}
 _MAP |= {ord(k): v for k, v in LOOKALIKES.items()}
 _JOINERS = "\u3099\u309a\uff9e\uff9f"  # (half-width) voiced sound marks, composed with the kana before them
+# Characters NFKC and the tables leave as they are: kana, unified ideographs, ASCII letters and digits.
+_STABLE = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9、。「」]+")
 MARKUP = "**"  # Markdown emphasis (also in the slide export): not part of the words
 SENTENCE_END = "。．！？!?.:："
 
@@ -51,6 +54,16 @@ def normalize(text: str) -> Normalized:
     spans: list[tuple[int, int]] = []
     i, n = 0, len(text)
     while i < n:
+        stable = _STABLE.match(text, i)
+        if stable:  # the common case, copied as it is
+            end = stable.end()
+            if end < n and _joins(text[end]):
+                end -= 1  # the last character composes with the mark after it
+            chars.extend(text[i:end])
+            spans.extend(zip(range(i, end), range(i + 1, end + 1), strict=True))
+            if end > i:
+                i = end
+                continue
         if text.startswith(MARKUP, i):
             i += len(MARKUP)
             continue
@@ -58,16 +71,16 @@ def normalize(text: str) -> Normalized:
             j = i
             while j < n and text[j].isspace():
                 j += 1
-            joint = _whitespace(text[i:j], chars[-1] if chars else "", text[j] if j < n else "")
+            joint = _whitespace(text[i:j], chars[-1] if chars else "", _form(text[j]) if j < n else "")
             if joint and chars:
                 chars.append(joint)
                 spans.append((i, j))
             i = j
             continue
         j = i + 1
-        while j < n and (unicodedata.combining(text[j]) or text[j] in _JOINERS):
+        while j < n and _joins(text[j]):
             j += 1
-        for ch in unicodedata.normalize("NFKC", text[i:j]).translate(_MAP):
+        for ch in _form(text[i:j]):
             chars.append(ch)
             spans.append((i, j))
         i = j
@@ -75,6 +88,14 @@ def normalize(text: str) -> Normalized:
         chars.pop()
         spans.pop()
     return Normalized("".join(chars), tuple(spans))
+
+
+def _form(piece: str) -> str:
+    return unicodedata.normalize("NFKC", piece).translate(_MAP)
+
+
+def _joins(ch: str) -> bool:
+    return bool(unicodedata.combining(ch)) or ch in _JOINERS
 
 
 def locate(text: str, phrase: str) -> tuple[int, int] | None:

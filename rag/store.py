@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,7 +164,7 @@ def write_build(
     sentence_spans: np.ndarray,
     sentence_vectors: np.ndarray,
     lexicon: Lexicon,
-    documents: list[Document] = (),
+    documents: Sequence[Document] = (),
 ) -> None:
     import faiss
 
