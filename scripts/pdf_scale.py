@@ -58,7 +58,8 @@ def main() -> None:
     options = parser.parse_args()
     text = (ROOT / "corpus" / "gaikoryoku_no_kyoka.txt").read_text(encoding="utf-8")
     deck = briefing_pages(text)
-    pages = [[f"第{n + 1}部", *deck[n % len(deck)]] for n in range(options.pages)]
+    # every block tagged with its page, so no two passages are the same text (the cache would hide the cost)
+    pages = [[f"第{n + 1}部", *(f"{block}（{n + 1}）" for block in deck[n % len(deck)])] for n in range(options.pages)]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
