@@ -17,6 +17,7 @@ from rag.errors import RagError
 from rag.readers import SUFFIXES, SkipFile, reader_for
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a briefing's text is kilobytes; 10 MB of text means a wrong file
+MAX_PDF_BYTES = 200 * 1024 * 1024  # fonts and photos make PDFs big; 200 MB means a wrong file
 KINDS = ("text", "markdown", "pdf")
 
 
@@ -107,11 +108,12 @@ def read_document(path: Path, folder: Path) -> Document:
     """One file through the reader for its format; RagError stops the build, SkipFile leaves the file out."""
     source = path.relative_to(folder).as_posix()
     reader = reader_for(path.suffix)
-    size = path.stat().st_size
-    if path.suffix.lower() != ".pdf" and size > MAX_FILE_BYTES:
+    size, is_pdf = path.stat().st_size, path.suffix.lower() == ".pdf"
+    limit = MAX_PDF_BYTES if is_pdf else MAX_FILE_BYTES
+    if size > limit:
         raise RagError(
-            f"{path}: {size / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 2**20} MB limit for a "
-            "corpus file; split it or remove it from corpus/"
+            f"{path}: {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a "
+            f"{'PDF' if is_pdf else 'corpus file'}; split it or remove it from corpus/"
         )
     raw = path.read_bytes()
     extracted = reader(raw, path)

@@ -223,7 +223,14 @@ def _not_a_pdf(corpus: Path, tmp: Path):
     return "page.pdf: not a readable PDF"
 
 
-@pytest.mark.parametrize("damage", [_corrupt, _not_a_pdf])
+def _too_big(corpus: Path, tmp: Path):
+    with open(corpus / "huge.pdf", "wb") as f:  # sparse: refused by its size, never read
+        f.write(b"%PDF-1.7\n")
+        f.truncate(201 * 2**20)
+    return "huge.pdf: 210.8 MB is over the 200 MB limit for a PDF"
+
+
+@pytest.mark.parametrize("damage", [_corrupt, _not_a_pdf, _too_big])
 def test_a_damaged_pdf_stops_the_build_and_keeps_the_index(hash_workspace, tmp_path, damage, capsys):
     corpus, index = hash_workspace
     live = store.build_id(index)
@@ -231,5 +238,5 @@ def test_a_damaged_pdf_stops_the_build_and_keeps_the_index(hash_workspace, tmp_p
     assert main(["build", "--corpus-dir", str(corpus), "--index-dir", str(index), "--model", "hash"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and expected in err[0], err
-    assert err[0].endswith("replace it with a good copy or remove it")
+    assert err[0].endswith(("replace it with a good copy or remove it", "split it or remove it from corpus/"))
     assert store.build_id(index) == live

@@ -18,7 +18,6 @@ from pathlib import Path
 from rag.errors import RagError
 from rag.readers import Extracted, SkipFile
 
-MAX_PDF_BYTES = 200 * 1024 * 1024  # fonts and photos make PDFs big; 200 MB means a wrong file
 PARAGRAPH_PITCH = 1.25  # a gap over 1.25x the usual line pitch (for the font size) starts a new block
 SAME_ROW = 0.5  # lines closer than half the usual pitch sit side by side (table cells, labels)
 PAGE_BREAK = "\n\n"
@@ -39,8 +38,6 @@ class _Line:
 def read_pdf(raw: bytes, path: Path) -> Extracted:
     import pypdfium2 as pdfium
 
-    if len(raw) > MAX_PDF_BYTES:
-        raise RagError(f"{path}: {len(raw) / 1e6:.0f} MB is over the {MAX_PDF_BYTES // 2**20} MB limit for a PDF")
     try:
         pdf = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as exc:
