@@ -115,7 +115,10 @@ def read_document(path: Path, folder: Path) -> Document:
             f"{path}: {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a "
             f"{'PDF' if is_pdf else 'corpus file'}; split it or remove it from corpus/"
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RagError(f"{path}: cannot be read ({exc.strerror}); fix its permissions or remove it") from None
     extracted = reader(raw, path)
     return Document(
         source,
