@@ -56,6 +56,8 @@ def to_json(answer: Answer, *, query_id: str | None = None) -> dict:
                 "start": p.hit.chunk.start,
                 "end": p.hit.chunk.end,
                 "highlights": [list(span) for span in p.highlights],
+                "page": p.hit.chunk.page,
+                "pages": list(p.hit.chunk.pages) if p.hit.chunk.pages else None,
             }
             for p in answer.passages
         ],
@@ -87,8 +89,9 @@ def format_text(answer: Answer) -> str:
         lines.append(f"(partly covered; not mentioned: {', '.join(answer.missing)})")
     for p in answer.passages:
         c = p.hit.chunk
+        page = f" p. {c.page}" if c.page is not None else ""
         lines.append(
-            f"\n[{p.label}] {c.section_label}  ({c.source} {c.start}-{c.end}, id {c.id}, score {p.hit.score:.4f})"
+            f"\n[{p.label}] {c.section_label}  ({c.source}{page} {c.start}-{c.end}, id {c.id}, score {p.hit.score:.4f})"
         )
         lines.append(splice(p, lambda s: f"【{s}】").strip())
     return "\n".join(lines)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from rag.corpus import Document
-from rag.sections import BULLET, Block, Section, is_content, markdown_sections, plain_sections
+from rag.normalize import search_form
+from rag.sectioners import Block, Section, is_content, sections_of
+from rag.sectioners.base import BULLET
+from rag.sentences import sentence_ends, split_sentences
 
-CHUNKER_VERSION = 5
+CHUNKER_VERSION = 6
 TARGET_CHARS = 550  # chosen on the gold set (docs/decisions.md): sections mostly stay whole
 MIN_CHARS = 100
 MAX_CHARS = 600
@@ -27,46 +30,62 @@ class Chunk:
     end: int
     text: str
     sentences: tuple[tuple[int, int], ...]  # absolute spans of the sentences/bullets inside
+    page: int | None = None  # PDFs: the 1-based page where the passage starts
+    pages: tuple[int, int] | None = None  # PDFs: its first and last page
 
     @property
     def section_label(self) -> str:
         return PATH_SEPARATOR.join(self.section)
 
-    @property
+    @cached_property  # the indexer asks for it several times; a frozen record may cache in its __dict__
     def indexed_text(self) -> str:
-        """What is embedded and BM25-indexed: the section path gives the passage its context.
+        """What is embedded and BM25-indexed, in search form (rag.normalize): the section path gives the
+        passage its context.
 
         The document title is left out: shared by every passage, it only blurs them together.
         """
         path = self.section[1:] or self.section
-        return f"{PATH_SEPARATOR.join(path)}\n{self.text}"
+        return f"{search_form(PATH_SEPARATOR.join(path))}\n{search_form(self.text)}"
+
+    def sentence_texts(self) -> list[str]:
+        """Each sentence in search form: what the highlighter embeds."""
+        return [search_form(self.text[start - self.start : end - self.start]) for start, end in self.sentences]
 
 
 def chunk_documents(documents: list[Document], *, target: int = TARGET_CHARS) -> list[Chunk]:
+    """Passages of all documents; ids are unique across them all."""
     chunks: list[Chunk] = []
+    used_ids: set[str] = set()
     for doc in documents:
-        chunks.extend(chunk_document(doc, target=target))
+        chunks.extend(chunk_document(doc, target=target, used_ids=used_ids))
     return chunks
 
 
-def chunk_document(doc: Document, *, target: int = TARGET_CHARS) -> list[Chunk]:
+def chunk_document(doc: Document, *, target: int = TARGET_CHARS, used_ids: set[str] | None = None) -> list[Chunk]:
     title = doc.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if doc.source.lower().endswith(".md"):
-        sections = markdown_sections(doc.text, title)
-    else:
-        sections = plain_sections(doc.text, title)
+    used_ids = set() if used_ids is None else used_ids
     chunks: list[Chunk] = []
-    used_ids: set[str] = set()
-    for section in sections:
+    for section in sections_of(doc.text, kind=doc.kind, fallback_title=title):
         for start, end, spans in _pack(section_units(doc.text, section), section.start, target):
             text = doc.text[start:end]
             chunk_id = _chunk_id(doc.source, section.path, text, used_ids)
-            chunks.append(Chunk(chunk_id, doc.source, section.path, start, end, text, tuple(spans)))
+            first, last = doc.page_at(start), doc.page_at(max(start, end - 1))
+            pages = (first, last) if first is not None else None
+            chunks.append(Chunk(chunk_id, doc.source, section.path, start, end, text, tuple(spans), first, pages))
     return chunks
 
 
+def with_titles(documents: list[Document], chunks: list[Chunk]) -> list[Document]:
+    """Each document with the title people see: its own (PDF metadata), else its first heading, else
+    its file name (both are the root of its section paths)."""
+    roots: dict[str, str] = {}
+    for chunk in chunks:
+        roots.setdefault(chunk.source, chunk.section[0] if chunk.section else chunk.source)
+    return [replace(d, title=d.title or roots.get(d.source, d.source)) for d in documents]
+
+
 def _chunk_id(source: str, path: tuple[str, ...], text: str, used: set[str]) -> str:
-    """Derived from source, section and content, so unchanged text keeps its id."""
+    """Derived from source, section and content, so unchanged text keeps its id; `used` spans the corpus."""
     base = hashlib.sha1("\x1f".join((source, *path, text)).encode()).hexdigest()[:12]
     chunk_id, n = base, 1
     while chunk_id in used:  # the same text twice in one section
@@ -107,12 +126,7 @@ def section_units(text: str, section: Section) -> list[_Unit]:
             captions.append(block)
             continue
         flush_captions()
-        for line in block.lines:
-            if BULLET.match(line.text) or not units or "。" in line.text:
-                units.extend(_Unit(a, b, [(a, b)]) for a, b in _sentences(text, line.start, line.end))
-            else:  # a continuation line, e.g. 「(予算20億円、4か国)」 under its bullet
-                units[-1].end = line.end
-                units[-1].sentences[-1] = (units[-1].sentences[-1][0], line.end)
+        _block_units(text, block, units)
     flush_captions()
     if orphans and units:
         units[0].start = orphans[0].start
@@ -121,25 +135,27 @@ def section_units(text: str, section: Section) -> list[_Unit]:
     return [piece for unit in units for piece in _split_long(text, unit)]
 
 
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a line after each 。 (keeping a closing bracket with its sentence)."""
-    spans, pos = [], start
-    for match in re.finditer(r"。[」』）)]*", text[start:end]):
-        cut = start + match.end()
-        if text[pos:cut].strip():
-            spans.append(_trim(text, pos, cut))
-        pos = cut
-    if text[pos:end].strip():
-        spans.append(_trim(text, pos, end))
-    return spans
+def _block_units(text: str, block: Block, units: list[_Unit]) -> None:
+    """Sentences and bullet items of one block, appended to `units`.
 
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    A sentence may run over line breaks (a PDF wraps it); a line with no sentence end of its own
+    after a finished sentence, and not going on into the next line, rides with the unit before it
+    (「(予算20億円、4か国)」 under its bullet).
+    """
+    running = False  # the last unit's sentence goes on in the next line
+    lines = block.lines
+    for k, line in enumerate(lines):
+        ends = sentence_ends(text, line.start, line.end)
+        pos = line.start
+        if not BULLET.match(line.text) and units:
+            goes_on = k + 1 < len(lines) and not BULLET.match(lines[k + 1].text)
+            if running or not (ends or goes_on):
+                pos = ends[0] if running and ends else line.end
+                units[-1].end = pos
+                units[-1].sentences[-1] = (units[-1].sentences[-1][0], pos)
+        if text[pos : line.end].strip():
+            units.extend(_Unit(a, b, [(a, b)]) for a, b in split_sentences(text, pos, line.end))
+        running = not (ends and not text[ends[-1] : line.end].strip())
 
 
 def _split_long(text: str, unit: _Unit) -> list[_Unit]:

@@ -52,9 +52,19 @@ def cmd_build(args) -> int:
 def cmd_ask(args) -> int:
     from rag.answer import format_text
 
-    question, k = validate_question(args.question), validate_k(args.k)  # before the model loads
-    print(format_text(_engine(args).ask(question, k=k, mode=args.mode)))
+    question, k, sources = validate_question(args.question), validate_k(args.k), _sources(args)  # before the model
+    print(format_text(_engine(args).ask(question, k=k, mode=args.mode, sources=sources)))
     return 0
+
+
+def _sources(args) -> list[str] | None:
+    """--source a.pdf --source b.md, or --source a.pdf,b.md: the documents to search (None: all)."""
+    if not args.source:
+        return None
+    names = [name.strip() for value in args.source for name in value.split(",")]
+    if not all(names):
+        raise RagError("--source needs document names, e.g. --source briefing.pdf (see the list in the UI)")
+    return names
 
 
 def cmd_search(args) -> int:
@@ -63,10 +73,10 @@ def cmd_search(args) -> int:
 
     if (args.question is None) == (args.queries is None):
         raise RagError("give a question or --queries FILE (one of them)")
-    k = validate_k(args.k)
+    k, sources = validate_k(args.k), _sources(args)
     if args.question is not None:
         question = validate_question(args.question)  # before the model loads
-        answer = _engine(args).ask(question, k=k, mode=args.mode)
+        answer = _engine(args).ask(question, k=k, mode=args.mode, sources=sources)
         if args.json:
             print(json.dumps(to_json(answer), ensure_ascii=False))
         else:
@@ -77,6 +87,8 @@ def cmd_search(args) -> int:
     if args.queries != "-" and not os.path.isfile(args.queries):
         raise RagError(f"{args.queries}: no such file")
     engine, failed = _engine(args), 0
+    if sources and (unknown := sorted(set(sources) - {d.source for d in engine.documents()})):
+        raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
     for item in read_questions(args.queries):
         record = {
             "id": item.id,
@@ -89,7 +101,7 @@ def cmd_search(args) -> int:
         }
         if item.error is None:
             try:
-                record = to_json(engine.ask(item.question, k=k, mode=args.mode), query_id=item.id)
+                record = to_json(engine.ask(item.question, k=k, mode=args.mode, sources=sources), query_id=item.id)
             except RagError as exc:  # one bad question does not stop the batch
                 record["error"] = str(exc)
         failed += record.get("error") is not None
@@ -200,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("question", nargs=None if name == "ask" else "?")
         p.add_argument("-k", default="5", help="number of passages (1-20, default 5)")
         p.add_argument("--mode", default="hybrid", choices=("hybrid", "dense", "bm25"))
+        p.add_argument(
+            "--source",
+            action="append",
+            metavar="DOC",
+            help="search only this document (its path in the corpus folder); repeat it or separate with commas",
+        )
         if name == "search":
             p.add_argument("--json", action="store_true", help="one JSON object per question")
             p.add_argument("--queries", help='JSONL file of {"id", "question"} per line, - for stdin')

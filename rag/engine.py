@@ -103,26 +103,20 @@ class Engine:
             return error
 
     def document_text(self, source: str) -> str:
-        """The full text a passage's offsets point into (`text[start:end] == passage`)."""
-        path = (self.corpus_dir / source).resolve()
-        if self.corpus_dir.resolve() not in path.parents:
-            raise RagError(f"{source!r} is not a document of this corpus")
-        for chunk in self.live().retriever.index.chunks:
-            if chunk.source == source:
-                try:
-                    return path.read_text(encoding="utf-8")
-                except OSError as exc:  # removed or made unreadable since the build
-                    raise disk_error(exc, writing=False) from exc
-        raise RagError(f"{source!r} is not a document of this index")
+        """The full text a passage's offsets point into (`text[start:end] == passage`), as stored with the
+        build: for a PDF, the text extracted from it."""
+        document = self.live().retriever.index.documents.get(source)
+        if document is None:
+            raise RagError(f"{source!r} is not a document of this index")
+        return document.text
 
     def documents(self) -> list[DocumentInfo]:
-        """The documents of the live index, in corpus order."""
+        """The documents of the live index, in corpus order, with the titles stored in the build."""
+        index = self.live().retriever.index
         counts: dict[str, int] = {}
-        titles: dict[str, str] = {}
-        for chunk in self.live().retriever.index.chunks:
+        for chunk in index.chunks:
             counts[chunk.source] = counts.get(chunk.source, 0) + 1
-            titles.setdefault(chunk.source, chunk.section[0] if chunk.section else chunk.source)
-        return [DocumentInfo(source, titles[source], n) for source, n in counts.items()]
+        return [DocumentInfo(source, index.documents[source].title or source, n) for source, n in counts.items()]
 
     def search(self, question: str, *, k: int = 5, mode: str = "hybrid", sources=None) -> SearchResult:
         """Ranked passages for a question, without highlights; `sources` limits it to some documents."""

@@ -14,7 +14,7 @@ import numpy as np
 from rag import store
 from rag.cache import EmbeddingCache
 from rag.calibration import calibrate
-from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents
+from rag.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents, with_titles
 from rag.config import RetrievalConfig
 from rag.corpus import corpus_hashes, read_corpus
 from rag.dictionary import glosses
@@ -63,6 +63,7 @@ def build_index(
         previous = _previous_chunks(index_dir)
         documents = read_corpus(corpus_dir, log=log, already_indexed=frozenset(c.source for c in previous))
         chunks = chunk_documents(documents, target=chunk_target)
+        documents = with_titles(documents, chunks)
         cache = EmbeddingCache(index_dir, embedder.identity, empty=full)
         sentence_texts, sentence_spans = _sentences(chunks)
         terms = corpus_terms([c.indexed_text for c in chunks])
@@ -88,7 +89,7 @@ def build_index(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         in_memory = store.in_memory_index(
-            manifest, chunks, passage_vectors, bm25, sentence_spans, sentence_vectors, lexicon
+            manifest, chunks, passage_vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents
         )
         config = calibrate(in_memory, embedder, config or RetrievalConfig(), cache)
         manifest["retrieval"] = config.to_manifest()
@@ -102,6 +103,7 @@ def build_index(
                 sentence_spans=sentence_spans,
                 sentence_vectors=sentence_vectors,
                 lexicon=lexicon,
+                documents=documents,
             )
             checkpoint("written")
             cache.save()  # keeps what this build used, calibration questions included
@@ -130,10 +132,8 @@ def _disk_errors(corpus_dir: Path):
 def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
     texts, spans = [], []
     for row, chunk in enumerate(chunks):
-        for start, end in chunk.sentences:
-            sentence = chunk.text[start - chunk.start : end - chunk.start]
-            texts.append(sentence)
-            spans.append((row, start, end))
+        texts.extend(chunk.sentence_texts())  # in search form, like the passages
+        spans.extend((row, start, end) for start, end in chunk.sentences)
     return texts, np.array(spans, dtype=np.int64).reshape(-1, 3)
 
 

@@ -5,6 +5,7 @@ Layout::
     index/current -> builds/<id>      (a symlink, replaced in one rename)
     index/builds/<id>/manifest.json   embedder identity, corpus hashes, chunker version, file checksums
     index/builds/<id>/chunks.jsonl    chunk records, in vector order
+    index/builds/<id>/documents.jsonl each document's text as read (what offsets point into), title, pages
     index/builds/<id>/dense.faiss     exact inner-product index of passage vectors
     index/builds/<id>/sentences.npz   sentence spans and vectors for highlights
     index/builds/<id>/lexicon.npz     corpus terms and vectors for English-to-Japanese matching
@@ -20,13 +21,15 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from rag import checksums
 from rag.chunking import Chunk
+from rag.corpus import Document
 from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, about
 from rag.faults import checkpoint
 from rag.lexicon import Lexicon
@@ -39,6 +42,7 @@ MANIFEST, CHUNKS, DENSE, SENTENCES, LEXICON, BM25_DIR = (
     "lexicon.npz",
     "bm25",
 )
+DOCUMENTS = "documents.jsonl"
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
 
 
@@ -52,6 +56,7 @@ class LoadedIndex:
     sentence_spans: np.ndarray  # [n, 3] chunk row, start, end
     sentence_vectors: np.ndarray  # [n, dim]
     lexicon: Lexicon
+    documents: dict[str, Document] = field(default_factory=dict)  # by source: the text offsets point into
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -184,13 +189,16 @@ def build_lock(index_dir: Path, *, wait: bool = False, log=print):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def in_memory_index(manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon) -> LoadedIndex:
+def in_memory_index(
+    manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents
+) -> LoadedIndex:
     """A build not yet written, searchable (exact inner product), for calibrating it before it is saved."""
     import faiss
 
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
-    return LoadedIndex(None, manifest, chunks, dense, bm25, sentence_spans, sentence_vectors, lexicon)
+    by_source = {d.source: d for d in documents}
+    return LoadedIndex(None, manifest, chunks, dense, bm25, sentence_spans, sentence_vectors, lexicon, by_source)
 
 
 def write_build(
@@ -203,8 +211,21 @@ def write_build(
     sentence_spans: np.ndarray,
     sentence_vectors: np.ndarray,
     lexicon: Lexicon,
+    documents: Sequence[Document] = (),
 ) -> None:
     import faiss
+
+    with open(folder / DOCUMENTS, "w", encoding="utf-8") as f:
+        for d in documents:
+            record = {
+                "source": d.source,
+                "title": d.title,
+                "kind": d.kind,
+                "sha256": d.sha256,
+                "page_starts": list(d.page_starts),
+                "text": d.text,
+            }
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     with open(folder / CHUNKS, "w", encoding="utf-8") as f:
         for c in chunks:
@@ -216,6 +237,8 @@ def write_build(
                 "end": c.end,
                 "text": c.text,
                 "sentences": [list(s) for s in c.sentences],
+                "page": c.page,
+                "pages": list(c.pages) if c.pages else None,
             }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     dense = faiss.IndexFlatIP(vectors.shape[1])
@@ -301,6 +324,9 @@ def load_build(folder: Path) -> LoadedIndex:
     manifest = read_manifest(folder)
     checksums.verify_files(folder, manifest.get("files"))
     chunks = load_chunks(folder)
+    documents = load_documents(folder)
+    if missing := sorted({c.source for c in chunks} - documents.keys()):
+        raise IndexCorruptError(f"{folder / DOCUMENTS} lacks {', '.join(missing)}; {REBUILD}")
     dense_path = folder / DENSE
     try:
         dense = faiss.read_index(str(dense_path))
@@ -320,7 +346,22 @@ def load_build(folder: Path) -> LoadedIndex:
         raise IndexCorruptError(f"{folder} has damaged BM25 or sentence data ({exc}); {REBUILD}") from None
     if bm25.scores["num_docs"] != len(chunks) or len(spans) != len(sent_vectors):
         raise IndexCorruptError(f"{folder / BM25_DIR} does not match {CHUNKS}; {REBUILD}")
-    return LoadedIndex(folder, manifest, chunks, dense, bm25, spans, sent_vectors, lexicon)
+    return LoadedIndex(folder, manifest, chunks, dense, bm25, spans, sent_vectors, lexicon, documents)
+
+
+def load_documents(folder: Path) -> dict[str, Document]:
+    path = folder / DOCUMENTS
+    try:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        documents = [
+            Document(r["source"], r["text"], r["sha256"], r["kind"], r["title"], tuple(r["page_starts"]))
+            for r in records
+        ]
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path} is missing; {REBUILD}") from None
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        raise IndexCorruptError(f"{path} has a damaged record; {REBUILD}") from None
+    return {d.source: d for d in documents}
 
 
 def load_chunks(folder: Path) -> list[Chunk]:
@@ -343,4 +384,6 @@ def _chunk_from_record(r: dict) -> Chunk:
         r["end"],
         r["text"],
         tuple(tuple(s) for s in r["sentences"]),
+        r.get("page"),
+        tuple(r["pages"]) if r.get("pages") else None,
     )

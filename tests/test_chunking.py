@@ -144,7 +144,7 @@ def test_markdown_headings_give_the_sections():
         "# 題名\n\n## 第一章\n\n本文です。説明が続きます。\n\n### 小節\n\n"
         "- 箇条書き一\n- 箇条書き二\n\n## 第二章\n\n別の本文。\n"
     )
-    chunks = chunk_documents([Document("notes.md", text, "x")])
+    chunks = chunk_documents([Document("notes.md", text, "x", kind="markdown")])
     assert [c.section for c in chunks] == [("題名", "第一章"), ("題名", "第一章", "小節"), ("題名", "第二章")]
     for c in chunks:
         assert text[c.start : c.end] == c.text

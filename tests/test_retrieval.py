@@ -26,7 +26,7 @@ def test_fusion_ranks_alike_whatever_the_cosine_range():
     wide = RetrievalConfig(dense_center=0.5, dense_scale=0.1, bm25_scale=2.0)
     narrow = RetrievalConfig(dense_center=0.95, dense_scale=0.01, bm25_scale=2.0)
     dense = np.array([0.62, 0.55, 0.70])
-    bm25 = np.array([0.0, 4.0, 1.0])
+    bm25 = np.array([0.0, 4.0, 0.6])
     squeezed = 0.95 + (dense - 0.5) * 0.1
     ranked = np.argsort(-fuse(dense, bm25, np.zeros(3), 1.0, wide))
     assert list(np.argsort(-fuse(squeezed, bm25, np.zeros(3), 1.0, narrow))) == list(ranked)
@@ -72,8 +72,10 @@ def test_json_schema_and_offsets_slice_the_source(hash_engine):
     assert set(record) == {"id", "query", "abstained", "status", "missing", "hits"} and record["id"] == "q1"
     text = BRIEFING.read_text(encoding="utf-8")
     for h in record["hits"]:
-        assert set(h) == {"rank", "chunk_id", "source", "section", "text", "score", "start", "end", "highlights"}
+        keys = {"rank", "chunk_id", "source", "section", "text", "score", "start", "end", "highlights", "page", "pages"}
+        assert set(h) == keys
         assert text[h["start"] : h["end"]] == h["text"]
+        assert h["page"] is None and h["pages"] is None  # a text file has no pages
         assert all(h["start"] <= s < e <= h["end"] for s, e in h["highlights"])
 
 

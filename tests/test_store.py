@@ -224,17 +224,12 @@ def test_a_damaged_new_build_does_not_stop_a_running_engine(hash_workspace, hash
 def _empty_corpus(corpus: Path):
     for p in corpus.iterdir():
         p.unlink()
-    return "has no .txt or .md files"
+    return "has no readable .txt, .md or .pdf files"
 
 
 def _binary_file(corpus: Path):
     (corpus / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     return "scan.txt: looks binary"
-
-
-def _empty_file(corpus: Path):
-    (corpus / "blank.md").write_text("\n\n  \n", encoding="utf-8")
-    return "blank.md: is empty"
 
 
 def _not_utf8(corpus: Path):
@@ -247,7 +242,7 @@ def _twenty_megabytes(corpus: Path):
     return "huge.txt: 20.0 MB is over the 10 MB limit"
 
 
-@pytest.mark.parametrize("damage", [_empty_corpus, _binary_file, _empty_file, _not_utf8, _twenty_megabytes])
+@pytest.mark.parametrize("damage", [_empty_corpus, _binary_file, _not_utf8, _twenty_megabytes])
 def test_bad_corpus_files_stop_the_build_and_keep_the_index(hash_workspace, damage, capsys):
     corpus, index = hash_workspace
     live = store.build_id(index)

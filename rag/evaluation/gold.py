@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 from rag.errors import RagError
+from rag.normalize import search_form
 
 ANSWERABLE, UNANSWERABLE = "answerable", "unanswerable"  # kinds when a gold set names none
 
@@ -41,9 +42,11 @@ class Passage(Protocol):
     text: str
 
 
+@lru_cache(maxsize=16384)  # every question is judged against every passage: the passages repeat
 def normalise(text: str) -> str:
-    """NFKC, no whitespace, no Markdown emphasis: the form answers are matched in."""
-    return re.sub(r"[\s*]", "", unicodedata.normalize("NFKC", text))
+    """The search form (NFKC, radicals, no Markdown emphasis) without whitespace: answers are matched in it,
+    so they are found in text extracted from a PDF as in the text file."""
+    return re.sub(r"\s", "", search_form(text, drop_markup=True))
 
 
 def is_relevant(passage: Passage, question: GoldQuestion) -> bool:
