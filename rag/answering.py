@@ -28,8 +28,9 @@ NUMBER_BONUS = 0.05
 class SentencePicker:
     """Scores a passage's sentences against a question with the vectors computed at build time."""
 
-    def __init__(self, index: LoadedIndex):
+    def __init__(self, index: LoadedIndex, *, focus_bonus: float = FOCUS_BONUS, number_bonus: float = NUMBER_BONUS):
         self.index = index
+        self.focus_bonus, self.number_bonus = focus_bonus, number_bonus
         self.spans = index.sentence_spans
         self.vectors = index.sentence_vectors
         rows = self.spans[:, 0].astype(np.int64)
@@ -58,7 +59,7 @@ class SentencePicker:
         cosine = self.vectors[a:b] @ query_vector
         focus, asked_numbers = focus_terms(question), numbers(question)
         bonus = [
-            FOCUS_BONUS * bool(focus & terms) + NUMBER_BONUS * bool(asked_numbers & nums)
+            self.focus_bonus * bool(focus & terms) + self.number_bonus * bool(asked_numbers & nums)
             for terms, nums in self._sentence_terms(row)
         ]
         return cosine + np.asarray(bonus, dtype=np.float32)

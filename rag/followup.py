@@ -23,6 +23,8 @@ _EN_ANAPHORS = frozenset("it its they them their theirs these those he she his h
 # 「Xとは」「What is X」 name their subject however short they are.
 _DEFINITION = re.compile(r"(とは|って)\s*(何|なに|なん)?\S{0,6}[?？]?$|^\s*(what|who)\s+(is|are|was|were)\s+\S", re.I)
 _EN_WORD = re.compile(r"[A-Za-z]+")
+_NOW = frozenset(("これまで", "これから"))  # "so far", "from now on": about the present, not an earlier turn
+_QUOTED = re.compile(r"[『「][^』」]*[』」]")
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,11 @@ def _opens_with_anaphor(question: str) -> bool:
     """An anaphor before any content term: one that comes later points inside the question itself
     (「マーラーは長女を亡くしたが、その長女の名前は？」)."""
     if is_japanese(question):
-        for m in morphemes(question, mode="C"):
+        ms = morphemes(_QUOTED.sub("」", question), mode="C")  # a title in brackets is not an anaphor
+        for m, after in zip(ms, [*ms[1:], None], strict=True):
             if m.surface in _JA_ANAPHORS and m.pos[0] in ("連体詞", "代名詞"):
+                if after is not None and m.surface + after.surface in _NOW:
+                    continue
                 return True
             if m.pos[0] == "名詞" and _means_the_same(m.surface):
                 return True

@@ -13,7 +13,7 @@ from rag.question_terms import morphemes
 
 MAX_TERMS = 6  # a short glossary: more reads like a dictionary page
 MAX_GLOSSES = 2  # English senses shown per term
-_lock = threading.Lock()  # jamdict's SQLite handle is not meant for concurrent use
+_local = threading.local()  # jamdict's SQLite connection works only in the thread that opened it
 
 
 @dataclass(frozen=True)
@@ -23,17 +23,18 @@ class Gloss:
     english: str  # "personnel; number of persons"
 
 
-@functools.cache
 def _jamdict():
-    from jamdict import Jamdict
+    jam = getattr(_local, "jamdict", None)
+    if jam is None:
+        from jamdict import Jamdict
 
-    return Jamdict()
+        jam = _local.jamdict = Jamdict()
+    return jam
 
 
 @functools.lru_cache(maxsize=8192)
 def _lookup(word: str) -> tuple[str, tuple[str, ...]]:
-    with _lock:
-        result = _jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=False)
+    result = _jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=False)
     for entry in result.entries:
         senses = tuple(g.text for s in entry.senses for g in s.gloss[:1])
         if senses:

@@ -35,6 +35,8 @@ def test_questions_that_lean_on_the_previous_turn(question):
         "同志国との安全保障協力の内容は",
         "OSAではこれまで何か国に何件の案件が決まりましたか",  # これまで after a content word
         "マーラーは長女を亡くしたが、その長女の名前は？",  # その points inside the question
+        "これまで政府開発援助は安全保障面でどんな役割を果たしてきましたか",  # これまで: "so far"
+        "『その女アレックス』は何万部売れた？",  # a title, not an anaphor
         "OSAとは",  # short, but names its subject
         "What is FOIP?",
         "How does North Korea fund its nuclear and missile programs?",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import threading
 
 import pytest
 
@@ -168,6 +169,16 @@ def test_glossary_glosses_the_quote_offline():
     assert "increase" in next(g for g in found if g.term == "増加").english
     assert glosses("沿岸警備隊") == ("coast guard",)
     assert key_terms("PCGの人員は増加。") == ["人員", "増加"]  # Latin and one-character words left out
+
+
+def test_glossary_works_from_any_thread():
+    """The server answers in worker threads; JMdict's SQLite connection must not cross them."""
+    glosses("巡視船")  # this thread opens its own connection first
+    found = []
+    worker = threading.Thread(target=lambda: found.append(glosses("外交官")))
+    worker.start()
+    worker.join()
+    assert found and found[0]
 
 
 def test_glossary_puts_rare_terms_first():

@@ -155,9 +155,9 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         return (gr.update(value=lang), *relabel(lang, conv, source))
 
     def search_api(question: str, k: int = 5) -> dict:
-        """The `rag search --json` object for one question (highlights only where a passage answers)."""
+        """The `rag search --json` object for one question, exactly as the CLI prints it."""
         try:
-            return to_json(ask(engine, question, k=k).answer)
+            return to_json(engine.ask(question, k=k))
         except RagError as exc:
             log(f"user error (api search): {exc}", flush=True)
             raise gr.Error(str(exc), print_exception=False) from None
@@ -184,7 +184,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     with gr.Blocks(title="外交力の強化について · Q&A") as demo:
         conv_state = gr.State(Conversation())
         with gr.Row(elem_id="header"):
-            title = gr.HTML(header_html("ja"), elem_id="title", apply_default_css=False)
+            title = gr.HTML(header_html("ja"), elem_id="title", apply_default_css=False, scale=1)
             language = gr.Radio(
                 [("日本語", "ja"), ("English", "en")],
                 value="ja",

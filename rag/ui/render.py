@@ -103,7 +103,7 @@ def render_card(card: AnswerCard, lang: str, glossary: list[Gloss] | None = None
         f'<p class="status"><span class="badge" aria-hidden="true">{STATUS_ICON[card.status]}</span> '
         f"{escape(status_line(card, lang))}</p>"
     )
-    parts = [f'<section class="card status-{card.status}" aria-label="{attr(t["reply"])}">', status]
+    parts = [f'<div class="card status-{card.status}">', status]
     if card.status == "not_covered":
         summary = escape(t["nearest"].format(n=len(card.sources)))
         items = "".join(render_source(s, lang, "") for s in card.sources)
@@ -117,7 +117,7 @@ def render_card(card: AnswerCard, lang: str, glossary: list[Gloss] | None = None
             parts.append(render_glossary(glossary, lang))
         items = "".join(render_source(s, lang, _marks(card, s.chunk_id)) for s in card.sources)
         parts.append(f'<h3 class="sources-h">{escape(t["sources"])}</h3><ol class="sources">{items}</ol>')
-    parts.append("</section>")
+    parts.append("</div>")
     return "".join(parts)
 
 
