@@ -48,35 +48,64 @@ def glosses(word: str) -> tuple[str, ...]:
     return _lookup(word)[1]
 
 
+def known_words(term: str) -> list[str]:
+    """The term if JMdict has it, else the longest runs of its Sudachi parts that it has, left to right."""
+    if glosses(term):
+        return [term]
+    parts = [m.surface for m in morphemes(term)]
+    words, i = [], 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            word = "".join(parts[i:j])
+            if len(word) > 1 and glosses(word):
+                words.append(word)
+                i = j
+                break
+        else:
+            i += 1
+    return words
+
+
 def key_terms(text: str) -> list[str]:
-    """Distinct nouns and verbs of a text in Japanese script, compounds kept whole, in text order."""
+    """Distinct noun compounds and verbs of a text in Japanese script, in text order.
+
+    「フィリピン沿岸警備隊の人員は増加。」 -> [フィリピン沿岸警備隊, 人員, 増加]
+    """
     seen: list[str] = []
-    for m in morphemes(text, mode="C"):
-        term = m.surface if m.pos[0] == "名詞" else m.form
-        if m.is_content and not m.surface.isascii() and len(term) > 1 and term not in seen:
+    run: list[str] = []
+
+    def flush():
+        term = "".join(run)
+        if len(term) > 1 and not term.isascii() and term not in seen:
             seen.append(term)
+        run.clear()
+
+    for m in morphemes(text, mode="C"):
+        if m.is_content and m.pos[0] in ("名詞", "接尾辞") and not m.surface.isascii():
+            run.append(m.surface)
+            continue
+        flush()
+        if m.is_content and not m.surface.isascii() and len(m.form) > 1 and m.form not in seen:
+            seen.append(m.form)
+    flush()
     return seen
 
 
 def glossary(texts: list[str], *, rarity=None, limit: int = MAX_TERMS) -> list[Gloss]:
     """Glosses of the key terms of `texts`; `rarity(term)` (higher = rarer) puts the distinctive ones first.
 
-    A compound JMdict lacks (「海上法執行」) is glossed by its parts' entries only when they have one.
+    A compound JMdict lacks is glossed by the longest runs of its parts that it has:
+    「フィリピン沿岸警備隊」 -> 「フィリピン」, 「沿岸警備隊」.
     """
     terms: list[str] = []
     for text in texts:
         terms += [t for t in key_terms(text) if t not in terms]
     found: list[Gloss] = []
     for term in terms:
-        reading, senses = _lookup(term)
-        if not senses:
-            parts = [m.surface for m in morphemes(term) if m.is_content and len(m.surface) > 1]
-            for part in parts if len(parts) > 1 else []:
-                r, s = _lookup(part)
-                if s and all(g.term != part for g in found):
-                    found.append(Gloss(part, r, "; ".join(s[:MAX_GLOSSES])))
-            continue
-        found.append(Gloss(term, reading, "; ".join(senses[:MAX_GLOSSES])))
+        for word in known_words(term):
+            reading, senses = _lookup(word)
+            if all(g.term != word for g in found):
+                found.append(Gloss(word, reading, "; ".join(senses[:MAX_GLOSSES])))
     if rarity is not None:
         found.sort(key=lambda g: -rarity(g.term))  # stable: text order among equals
     return found[:limit]

@@ -43,8 +43,8 @@ def ask(page, question: str) -> None:
 
 
 def settle(page) -> None:
-    """Wait until the page is still: no running request, fonts loaded, two frames drawn."""
-    page.wait_for_load_state("networkidle")
+    """Wait until the page is drawn: fonts loaded, two frames painted (Gradio keeps a stream open,
+    so "network idle" never comes)."""
     page.evaluate("() => document.fonts.ready")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 

@@ -13,7 +13,7 @@ import pytest
 from rag.answer_card import make_card
 from rag.answering import SentencePicker, judged_answer
 from rag.followup import read
-from rag.glossary import glossary, glosses, key_terms
+from rag.glossary import glossary, glosses, key_terms, known_words
 from rag.ui.conversation import Conversation
 from rag.ui.document import outline, render_document
 from rag.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape
@@ -168,6 +168,7 @@ def test_glossary_glosses_the_quote_offline():
     assert {g.term for g in found} >= {"人員", "増加"}
     assert "increase" in next(g for g in found if g.term == "増加").english
     assert glosses("沿岸警備隊") == ("coast guard",)
+    assert known_words("フィリピン沿岸警備隊") == ["フィリピン", "沿岸警備隊"]  # the longest runs JMdict knows
     assert key_terms("PCGの人員は増加。") == ["人員", "増加"]  # Latin and one-character words left out
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from rag import paths
@@ -39,6 +39,7 @@ class Pages:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._docs: dict[tuple, str] = {}
+        self._rarity: tuple[object, dict[str, int]] = (None, {})
         self._lock = threading.Lock()
 
     def documents(self):
@@ -60,14 +61,18 @@ class Pages:
         return html
 
     def glossary(self, card: AnswerCard):
-        chunks = self.engine.live().retriever.index.chunks
-        return glossary([q.text for q in card.quotes], rarity=functools.partial(_rarity, tuple(chunks)))
+        return glossary([q.text for q in card.quotes], rarity=self.rarity)
 
-
-@functools.lru_cache(maxsize=4096)
-def _rarity(chunks: tuple, term: str) -> int:
-    """How many passages lack the term: the glossary lists the distinctive terms first."""
-    return sum(term not in c.text for c in chunks)
+    def rarity(self, term: str) -> int:
+        """How many passages of the live build lack the term: the glossary lists distinctive terms first."""
+        index = self.engine.live().retriever.index
+        with self._lock:
+            if self._rarity[0] is not index:
+                self._rarity = (index, {})
+            counts = self._rarity[1]
+            if term not in counts:
+                counts[term] = sum(term not in c.text for c in index.chunks)
+            return counts[term]
 
 
 def build_ui(engine: Engine, *, feedback_path, log=print):
@@ -84,8 +89,6 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     def with_session(conv: Conversation, request) -> Conversation:
         if conv.session or request is None:
             return conv
-        from dataclasses import replace
-
         return replace(conv, session=(getattr(request, "session_hash", None) or "")[:12])
 
     def answer(question, conv, k, mode, scope, lang, request=None):

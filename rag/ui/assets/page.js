@@ -23,6 +23,8 @@
         if (s.dataset.s === start && s.dataset.e === end) s.classList.add("hl");
       });
     }
+    const outline = pane.querySelector(".outline details");
+    if (outline && window.matchMedia("(max-width: 768px)").matches) outline.open = false; // room for the text
     const box = pane.querySelector(".doc-text");
     box.scrollTop = passage.offsetTop - 8;
     passage.setAttribute("tabindex", "-1");
