@@ -82,7 +82,7 @@ def make_card(answer: Answer, reading: Reading, best_first=()) -> AnswerCard:
             pages=getattr(p.hit.chunk, "pages", None),
             score=p.hit.score,
             answering=bool(p.highlights),
-            shared_terms=shared_terms(reading.question, p.hit.chunk.text),
+            shared_terms=shared_terms(reading.query, p.hit.chunk.text),  # a follow-up's topic matched too
         )
         for p in answer.passages
     )

@@ -280,6 +280,28 @@ def test_keyboard_order_is_question_answer_sources_feedback(open_page):
     assert firsts == sorted(firsts), order
 
 
+def test_copy_and_download_give_markdown_with_citations(open_page, server):
+    page = open_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server[0].rstrip("/"))
+    ask(page, PCG)
+    reply = newest(page)
+    reply.get_by_role("button", name="Markdownでコピー").click()
+    reply.get_by_text("Markdownをコピーしました").wait_for()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith(f"## {PCG}\n") and "<" not in copied
+    assert "> PCGの人員は4千人から約3万人に増加。 [1]" in copied
+    assert "- [1] 外交力の強化について > ODAによる安全保障への貢献" in copied
+    assert "`gaikoryoku_no_kyoka.txt`, 2926–3232字目" in copied
+    reply.get_by_role("button", name="テキストをコピー").click()
+    reply.get_by_text("テキストをコピーしました").wait_for()
+    text = page.evaluate("() => navigator.clipboard.readText()")
+    assert "「PCGの人員は4千人から約3万人に増加。」[1]" in text and "**" not in text and "字目" in text
+    with page.expect_download() as download:
+        page.click("#conversation .download")
+    saved = open(download.value.path(), encoding="utf-8").read()
+    assert saved.startswith("# 「外交力の強化について」に質問する\n") and copied in saved
+
+
 def test_markup_in_a_question_is_shown_as_text_and_runs_nothing(open_page):
     page = open_page()
     evil = "<img src=x onerror=alert(1)>OSAとは"

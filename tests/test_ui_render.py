@@ -91,6 +91,7 @@ def test_a_follow_up_is_shown_as_read(hash_engine):
     second = card_for(hash_engine, "それは何年から続いていますか", previous=first.reading)
     page = render_conversation(conversation_of(first, second), "ja")
     assert "(フィリピン沿岸警備隊への支援について) それは何年から続いていますか" in page
+    assert "支援" in second.sources[0].shared_terms  # the topic it was searched with matched too
 
 
 def test_citations_point_at_the_passage_and_its_sentences(hash_engine):

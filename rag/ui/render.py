@@ -177,9 +177,15 @@ def render_actions(turn: Turn, lang: str) -> str:
         f'<div class="actions" role="group" aria-label="{attr(t["feedback"])}">'
         + thumb("up", t["helpful"])
         + thumb("down", t["not_helpful"])
-        + f'<button type="button" class="copy" data-copy="{attr(card_text(card, lang))}">'
-        f"{escape(t['copy_text'])}</button>"
-        f'<button type="button" class="copy" data-copy="{attr(card_markdown(card, lang))}">'
-        f"{escape(t['copy_md'])}</button>"
-        + f'<span class="note" role="status" aria-live="polite" data-copied="{attr(t["copied"])}"></span></div>'
+        + copy_button(card_text(card, lang), t["copy_text"], t["copied_text"])
+        + copy_button(card_markdown(card, lang), t["copy_md"], t["copied_md"])
+        + '<span class="note" role="status" aria-live="polite"></span></div>'
+    )
+
+
+def copy_button(content: str, label: str, done: str) -> str:
+    """The page's script copies data-copy and says data-done in the reply's status line."""
+    return (
+        f'<button type="button" class="copy" data-copy="{attr(content)}" data-done="{attr(done)}">'
+        f"{escape(label)}</button>"
     )

@@ -90,8 +90,9 @@
     const copyButton = event.target.closest("#conversation [data-copy]");
     if (copyButton) {
       const note = copyButton.parentElement.querySelector(".note");
+      if (note) note.textContent = "";
       copy(copyButton.dataset.copy).then((ok) => {
-        if (ok && note) note.textContent = note.dataset.copied;
+        if (ok && note) note.textContent = copyButton.dataset.done;
       });
       return;
     }
