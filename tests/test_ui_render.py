@@ -138,7 +138,8 @@ def test_conversation_markdown_is_oldest_first(hash_engine):
 
 def test_quote_cleaning_and_markdown_escaping():
     assert clean("- 令和8(2026)年度(**予算約181億円**)\n(4か国)") == "令和8(2026)年度(予算約181億円) (4か国)"
-    assert md_escape("a*b_c[1]<x>") == "a\\*b\\_c\\[1\\]\\<x\\>"
+    assert md_escape("a*b_c[1]<x> > y") == "a\\*b\\_c\\[1\\]\\<x> > y"
+    assert md_escape("# not a heading") == "\\# not a heading"
 
 
 def test_document_pane_renders_the_whole_text_with_every_sentence_addressable(hash_engine):

@@ -81,8 +81,9 @@ def conversation_markdown(conversation: Conversation, lang: str) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Characters that would start Markdown markup inside a line are escaped: "a*b_c" -> "a\\*b\\_c"."""
-    out = []
-    for ch in text:
-        out.append("\\" + ch if ch in "\\`*_[]<>#|" else ch)
-    return "".join(out)
+    """Characters that would start Markdown markup are escaped; > and # only where a line starts.
+
+    "a*b_c > d" -> "a\\*b\\_c > d"; "# x" -> "\\# x"
+    """
+    escaped = "".join("\\" + ch if ch in "\\`*_[]<|" else ch for ch in text)
+    return "\\" + escaped if escaped[:1] in ("#", ">") else escaped
