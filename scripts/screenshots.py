@@ -59,7 +59,7 @@ def shoot(browser, url: str, out: Path, view: str, theme: str, states: dict, loc
         page.goto(url)
         page.wait_for_selector("#conversation .rag-conv")
         if locale.startswith("en"):
-            page.wait_for_function("() => document.querySelector('#ask').innerText.includes('Ask')")
+            page.wait_for_function("() => document.querySelector('#ask')?.innerText.includes('Ask')")
         steps(page)
         settle(page)
         path = out / f"{state}-{view}-{theme}.png"

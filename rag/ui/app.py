@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from pathlib import Path
 
 from rag import paths
-from rag.answer import to_json
-from rag.answer_card import AnswerCard, ask, card_json
+from rag.answer_card import ask
 from rag.engine import Engine
 from rag.errors import RagError
 from rag.feedback import append_feedback
-from rag.followup import read
-from rag.glossary import glossary
-from rag.question import validate_question
 from rag.retrieval import MODES
+from rag.ui.api import endpoints
 from rag.ui.conversation import Conversation
-from rag.ui.document import render_document
+from rag.ui.pages import Pages, header_html
 from rag.ui.palette import gradio_theme, variables_css
 from rag.ui.render import render_conversation
 from rag.ui.text import language_of, words
@@ -26,53 +22,6 @@ QUEUE_SIZE = 64  # waiting requests beyond this get a clean "busy, retry" answer
 CONCURRENCY = 2  # two cores: more parallel searches only queue inside torch
 DEFAULT_K = 3  # passages cited by default: the answer and two neighbours to compare
 ASSETS = Path(__file__).parent / "assets"
-
-
-def header_html(lang: str) -> str:
-    t = words(lang)
-    return f'<h1>{t["title"]}</h1><p class="tagline">{t["intro"]}</p>'
-
-
-class Pages:
-    """What the page shows, rendered from the live build: the document pane (cached per build) and glossaries."""
-
-    def __init__(self, engine: Engine):
-        self.engine = engine
-        self._docs: dict[tuple, str] = {}
-        self._rarity: tuple[object, dict[str, int]] = (None, {})
-        self._lock = threading.Lock()
-
-    def documents(self):
-        return self.engine.documents()
-
-    def document(self, source: str, lang: str) -> str:
-        live = self.engine.live()
-        key = (id(live.retriever.index), source, lang)
-        with self._lock:
-            if key in self._docs:
-                return self._docs[key]
-        chunks = [c for c in live.retriever.index.chunks if c.source == source]
-        title = next((d.title for d in self.documents() if d.source == source), source)
-        html = render_document(source, title, self.engine.document_text(source), chunks, lang)
-        with self._lock:
-            if len(self._docs) > 64:
-                self._docs.clear()
-            self._docs[key] = html
-        return html
-
-    def glossary(self, card: AnswerCard):
-        return glossary([q.text for q in card.quotes], rarity=self.rarity)
-
-    def rarity(self, term: str) -> int:
-        """How many passages of the live build lack the term: the glossary lists distinctive terms first."""
-        index = self.engine.live().retriever.index
-        with self._lock:
-            if self._rarity[0] is not index:
-                self._rarity = (index, {})
-            counts = self._rarity[1]
-            if term not in counts:
-                counts[term] = sum(term not in c.text for c in index.chunks)
-            return counts[term]
 
 
 def build_ui(engine: Engine, *, feedback_path, log=print):
@@ -157,24 +106,6 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             return (gr.update(),) * (len(labelled) + 3)
         return (gr.update(value=lang), *relabel(lang, conv, source))
 
-    def search_api(question: str, k: int = 5) -> dict:
-        """The `rag search --json` object for one question, exactly as the CLI prints it."""
-        try:
-            return to_json(engine.ask(question, k=k))
-        except RagError as exc:
-            log(f"user error (api search): {exc}", flush=True)
-            raise gr.Error(str(exc), print_exception=False) from None
-
-    def ask_api(question: str, k: int = 5, previous: str = "") -> dict:
-        """The answer card as data: status, answer sentences with offsets, sources. `previous` is the
-        question asked before, for a follow-up such as 「それは何年から続いていますか」."""
-        try:
-            context = read(validate_question(previous), None) if previous and previous.strip() else None
-            return card_json(ask(engine, question, k=k, previous=context))
-        except RagError as exc:
-            log(f"user error (api ask): {exc}", flush=True)
-            raise gr.Error(str(exc), print_exception=False) from None
-
     # Gradio finds these parameters by their annotation's class; postponed annotations hide it.
     answer.__annotations__["request"] = gr.Request
     answer_example.__annotations__.update(evt=gr.EventData, request=gr.Request)
@@ -249,6 +180,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         labelled = [title, question, ask_button, clear_button, advanced, k, mode, scope, document, language]
         language.input(relabel, [language, conv_state, document], [*labelled, conversation, docpane], **quiet)
         demo.load(on_load, [conv_state, document], [language, *labelled, conversation, docpane], **quiet)
+        search_api, ask_api = endpoints(engine, log=log)
         gr.api(search_api, api_name="search")
         gr.api(ask_api, api_name="ask")
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
