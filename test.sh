@@ -15,6 +15,16 @@ if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then
     echo "warning: /usr/bin/chromium or fonts-noto-cjk missing and not root; the browser tests will fail" >&2
   fi
 fi
+# The browser tests run axe-core (accessibility) inside the page; it comes from npm, pinned.
+AXE=.cache/axe/node_modules/axe-core/axe.min.js
+if [ ! -f "$AXE" ]; then
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
+  npm install --prefix .cache/axe --no-audit --no-fund --silent axe-core@4.14.1 \
+    || echo "warning: could not install axe-core; the accessibility tests will fail" >&2
+fi
 export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 set +e
 .venv/bin/python -m pytest -m "" "$@"

@@ -159,7 +159,7 @@ def cmd_eval(args) -> int:
 
 def cmd_serve(args) -> int:
     from rag.indexer import ensure_index
-    from rag.webapp import serve
+    from rag.ui import serve
 
     engine = _engine(args)
     report = ensure_index(engine, log=_log)

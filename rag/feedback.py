@@ -41,11 +41,26 @@ def read_feedback(path: str | Path) -> list[dict]:
     return records
 
 
+def latest_votes(records: list[dict]) -> list[dict]:
+    """Each reply's last record: a vote changed or withdrawn ("cleared") counts only as it ended.
+
+    Records without a "reply" id (older files) each stand alone.
+    """
+    last: dict[object, dict] = {}
+    for n, record in enumerate(records):
+        last[record.get("reply") or ("line", n)] = record
+    return list(last.values())
+
+
 def gold_candidates(path: str | Path) -> list[dict]:
-    """Thumbs-down answers as gold-set rows for a person to complete (answers left empty)."""
+    """Thumbs-down answers as gold-set rows for a person to complete (answers left empty).
+
+    Only replies whose last vote is "down" count; a follow-up is listed as it was searched
+    (with the earlier topic), since a gold question must stand alone.
+    """
     rows = []
-    for n, entry in enumerate(e for e in read_feedback(path) if e.get("rating") == "down"):
-        question = entry.get("question", "")
+    for n, entry in enumerate(e for e in latest_votes(read_feedback(path)) if e.get("rating") == "down"):
+        question = entry.get("searched") or entry.get("question", "")
         rows.append(
             {
                 "id": f"fb{n + 1:03d}",

@@ -1,4 +1,4 @@
-"""The running app's `search` endpoint through gradio_client, as scripts would use it."""
+"""The running app's `search` and `ask` endpoints through gradio_client, as scripts would use them."""
 
 from __future__ import annotations
 
@@ -24,21 +24,55 @@ def client(server):
 def test_search_returns_cited_hits(client, question, phrase):
     result = client.predict(question, 3, api_name="/search")
     assert set(result) == {"id", "query", "abstained", "status", "missing", "hits"}
-    assert result["query"] == question and len(result["hits"]) == 3
+    assert result["query"] == question and len(result["hits"]) == 3 and result["status"] == "answered"
     top = result["hits"][0]
     assert phrase in top["text"] and top["rank"] == 1 and top["highlights"]
     assert top["section"].startswith("外交力の強化について > ")
 
 
-def test_over_long_question_is_refused(client):
-    with pytest.raises(Exception, match="the limit is 1,000"):
-        client.predict("長い質問" * 300, 3, api_name="/search")
+def test_ask_returns_the_answer_card(client):
+    result = client.predict("フィリピン沿岸警備隊への支援で人員はどう変わりましたか", 3, "", api_name="/ask")
+    assert set(result) == {"question", "read_as", "searched", "status", "missing", "answer", "sources"}
+    assert result["status"] == "answered" and result["missing"] == []
+    first = result["answer"][0]
+    assert first["text"] == "PCGの人員は4千人から約3万人に増加。" and first["label"] == 1
+    assert first["end"] - first["start"] == len(first["text"])
+    assert [s["label"] for s in result["sources"]] == [1, 2, 3]
+    assert result["sources"][0]["answering"] and result["sources"][0]["chunk_id"] == first["chunk_id"]
+    assert "人員" in result["sources"][0]["shared_terms"]
 
 
-def test_abstention_is_reported(client):
-    result = client.predict("来年のオリンピックの開催都市はどこですか", 2, api_name="/search")
-    assert result["abstained"] is True and len(result["hits"]) == 2
+def test_ask_reads_a_follow_up_with_the_previous_question(client):
+    result = client.predict(
+        "それは何年から続いていますか", 3, "フィリピン沿岸警備隊への支援について教えて", api_name="/ask"
+    )
+    assert result["read_as"] == "(フィリピン沿岸警備隊への支援について) それは何年から続いていますか"
+    assert any("2002年から" in a["text"] for a in result["answer"])
 
 
-def test_only_the_search_endpoint_is_public(client):
-    assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/search"]
+def test_ask_says_when_the_briefing_does_not_cover_it(client):
+    result = client.predict("来年のオリンピックの開催都市はどこですか", 2, "", api_name="/ask")
+    assert result["status"] == "not_covered" and result["answer"] == []
+    assert len(result["sources"]) == 2 and not any(s["answering"] for s in result["sources"])
+
+
+@pytest.mark.parametrize(
+    "endpoint, args, message",
+    [
+        ("/search", ("長い質問" * 300, 3), "the limit is 1,000"),
+        ("/search", ("", 3), "the question is empty"),
+        ("/ask", ("OSAの予算は", 0, ""), "k must be a whole number"),
+        ("/ask", ("   ", 3, ""), "the question is empty"),
+    ],
+)
+def test_user_errors_are_refused_with_one_log_line_and_no_traceback(client, server, endpoint, args, message):
+    app = server[2]
+    with pytest.raises(Exception, match=message):
+        client.predict(*args, api_name=endpoint)
+    app.wait_for(rf"user error \(api {endpoint[1:]}\): .*{message}", 10)
+    assert "Traceback" not in app.output()
+
+
+def test_only_the_search_and_ask_endpoints_are_public(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert sorted(endpoints) == ["/ask", "/search"]

@@ -1,0 +1,133 @@
+"""The UI's words in Japanese and English, and which of the two a browser asks for."""
+
+from __future__ import annotations
+
+LANGUAGES = ("ja", "en")
+
+TEXT = {
+    "ja": {
+        "title": "「外交力の強化について」に質問する",
+        "intro": "外務省提出資料「外交力の強化について」の本文だけを根拠に、該当箇所を引用して答えます。"
+        "日本語・英語のどちらでも質問できます。",
+        "question": "質問",
+        "placeholder": "例: OSAの令和8年度の予算はいくらですか",
+        "ask": "質問する",
+        "advanced": "詳細設定",
+        "k": "引用する箇所の数",
+        "mode": "検索方式",
+        "scope": "検索する資料",
+        "clear": "会話を消去",
+        "download": "会話をMarkdownで保存",
+        "language": "表示言語 / Language",
+        "examples": "質問の例(クリックすると質問します)",
+        "answered": "資料に答えがあります",
+        "partial": "一部だけ資料にあります",
+        "partial_missing": "資料に書かれていない点: {missing}",
+        "not_covered": "この資料には、この質問に答える記述が見当たりません。",
+        "nearest": "参考: 近い箇所 {n} 件(回答ではありません)",
+        "no_quote": "答えにあたる文を特定できませんでした。出典の箇所を確認してください。",
+        "sources": "出典",
+        "matched": "一致した語",
+        "by_meaning": "意味の近さで一致",
+        "chars": "{start}–{end}字目",
+        "helpful": "役に立った",
+        "not_helpful": "役に立たなかった",
+        "feedback": "この回答の評価",
+        "copy_text": "テキストをコピー",
+        "copy_md": "Markdownでコピー",
+        "copied_text": "テキストをコピーしました",
+        "copied_md": "Markdownをコピーしました",
+        "glossary": "用語集 (JMdict)",
+        "error": "質問を受け付けられませんでした",
+        "stale": "新しい索引を読み込めなかったため、直前の索引で回答しています",
+        "thanks": "フィードバックを記録しました",
+        "cleared_vote": "評価を取り消しました",
+        "document": "資料",
+        "outline": "この資料の内容",
+        "document_text": "本文",
+        "earlier": "これまでの質問",
+        "your_question": "質問",
+        "reply": "回答",
+        "all_documents": "すべての資料",
+    },
+    "en": {
+        "title": "Ask the MOFA briefing 「外交力の強化について」",
+        "intro": "Answers come only from the text of the briefing, quoted with its passages cited. "
+        "Ask in English or Japanese; passages are shown in the original Japanese.",
+        "question": "Question",
+        "placeholder": "e.g. What is the OSA budget for fiscal 2026?",
+        "ask": "Ask",
+        "advanced": "Advanced settings",
+        "k": "Passages to cite",
+        "mode": "Retrieval",
+        "scope": "Documents to search",
+        "clear": "Clear chat",
+        "download": "Download chat as Markdown",
+        "language": "表示言語 / Language",
+        "examples": "Example questions (click to ask)",
+        "answered": "Answered by the briefing",
+        "partial": "Partly covered by the briefing",
+        "partial_missing": "Not in the briefing: {missing}",
+        "not_covered": "Not covered: the briefing has nothing that answers this question.",
+        "nearest": "For reference: the {n} nearest passages (not answers)",
+        "no_quote": "No single sentence answers it; see the cited passages.",
+        "sources": "Sources",
+        "matched": "matched",
+        "by_meaning": "matched by meaning",
+        "chars": "chars {start}–{end}",
+        "helpful": "Helpful",
+        "not_helpful": "Not helpful",
+        "feedback": "Rate this answer",
+        "copy_text": "Copy text",
+        "copy_md": "Copy Markdown",
+        "copied_text": "Text copied",
+        "copied_md": "Markdown copied",
+        "glossary": "Glossary (JMdict)",
+        "error": "The question was not accepted",
+        "stale": "The newest index could not be loaded; answering from the previous one",
+        "thanks": "Feedback recorded",
+        "cleared_vote": "Feedback withdrawn",
+        "document": "Document",
+        "outline": "What this briefing covers",
+        "document_text": "Full text",
+        "earlier": "Earlier questions",
+        "your_question": "Question",
+        "reply": "Answer",
+        "all_documents": "All documents",
+    },
+}
+
+EXAMPLES = (
+    "OSAの令和8年度の予算はいくらですか",
+    "フィリピン沿岸警備隊への支援で人員はどう変わりましたか",
+    "中国とはどのような関係を築く方針ですか",
+    "What does Japan do to counter disinformation?",
+    "How many phone calls did Japan hold with Iran?",
+)
+
+
+def words(lang: str) -> dict[str, str]:
+    return TEXT.get(lang, TEXT["ja"])
+
+
+def language_of(accept_language: str | None) -> str:
+    """The UI language for a browser's Accept-Language header: Japanese if it ranks ja above en, else English.
+
+    "ja,en-US;q=0.9" -> "ja"; "en-US,en;q=0.9,ja;q=0.8" -> "en"; None -> "ja" (the briefing's own language)
+    """
+    if not accept_language:
+        return "ja"
+    ranked = []
+    for n, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        ranked.append((-q, n, tag.strip().lower()))
+    for _, _, tag in sorted(ranked):
+        if tag.startswith("ja"):
+            return "ja"
+        if tag and tag != "*":
+            return "en"
+    return "ja"

@@ -1,0 +1,89 @@
+"""A session's conversation: follow-up context, clearing, and feedback bound to the reply it rates."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rag.answer_card import make_card
+from rag.answering import SentencePicker, judged_answer
+from rag.feedback import append_feedback, gold_candidates
+from rag.followup import read
+from rag.ui.conversation import Conversation
+
+
+def card_for(engine, question, previous=None):
+    reading = read(question, previous)
+    result = dataclasses.replace(engine.search(reading.query, k=2), status="answered")
+    live = engine.live()
+    answer, best = judged_answer(result, SentencePicker(live.retriever.index), live.rows, question)
+    return make_card(answer, reading, best)
+
+
+def asked(conv, engine, question):
+    return conv.add(question, card=card_for(engine, question, conv.context()), error=None, mode="hybrid")
+
+
+def test_context_is_the_latest_answered_turn_and_clearing_drops_it(hash_engine):
+    conv = asked(Conversation(session="s"), hash_engine, "フィリピン沿岸警備隊への支援について教えて")
+    conv = conv.add("", card=None, error="the question is empty", mode="hybrid")  # a refused question is no context
+    assert conv.context().question == "フィリピン沿岸警備隊への支援について教えて"
+    conv = asked(conv, hash_engine, "それは何年から続いていますか")
+    assert conv.turns[-1].card.reading.topic == "フィリピン沿岸警備隊への支援"
+    cleared = conv.cleared()
+    assert cleared.turns == () and cleared.context() is None
+    assert asked(cleared, hash_engine, "それは何年から続いていますか").turns[-1].card.reading.topic is None
+
+
+def test_a_vote_is_recorded_against_its_own_reply(hash_engine):
+    conv = asked(Conversation(session="s"), hash_engine, "OSAの予算は")
+    conv = asked(conv, hash_engine, "中国とはどのような関係を築く方針ですか")
+    first, second = conv.turns
+    conv, record = conv.vote(first.id, "down")
+    assert record["question"] == "OSAの予算は" and record["reply"] == f"s-{first.id}"
+    assert record["cited"] == [s.chunk_id for s in first.card.sources]
+    assert record["status"] == "answered" and record["rating"] == "down" and record["time"]
+    assert conv.turn(first.id).vote == "down" and conv.turn(second.id).vote is None
+
+
+def test_unclicking_records_cleared_and_switching_records_the_new_vote(hash_engine):
+    conv = asked(Conversation(session="s"), hash_engine, "OSAの予算は")
+    turn_id = conv.turns[0].id
+    ratings = []
+    for clicked in ("up", "up", "down", "up", "up"):
+        conv, record = conv.vote(turn_id, clicked)
+        ratings.append(record["rating"])
+    assert ratings == ["up", "cleared", "down", "up", "cleared"]
+    assert conv.turn(turn_id).vote is None
+
+
+def test_after_clearing_a_vote_lands_on_the_new_question_only(hash_engine):
+    conv = asked(Conversation(session="s"), hash_engine, "OSAの予算は")
+    old_id = conv.turns[0].id
+    conv = asked(conv.cleared(), hash_engine, "中国とはどのような関係を築く方針ですか")
+    assert conv.vote(old_id, "down")[1] is None  # a vote from the page before clearing finds no reply
+    new_id = conv.turns[0].id
+    assert new_id != old_id
+    assert conv.vote(new_id, "down")[1]["question"] == "中国とはどのような関係を築く方針ですか"
+
+
+def test_bad_votes_are_ignored(hash_engine):
+    conv = asked(Conversation(), hash_engine, "OSAの予算は")
+    conv = conv.add("", card=None, error="the question is empty", mode="hybrid")
+    assert conv.vote(conv.turns[0].id, "meh")[1] is None
+    assert conv.vote(conv.turns[1].id, "down")[1] is None  # a refused question has nothing to rate
+    assert conv.vote(99, "up")[1] is None
+
+
+def test_gold_candidates_take_each_replys_last_vote(tmp_path, hash_engine):
+    path = tmp_path / "feedback.jsonl"
+    conv = asked(Conversation(session="s"), hash_engine, "OSAの予算は")
+    conv = asked(conv, hash_engine, "フィリピン沿岸警備隊への支援について教えて")
+    conv = asked(conv, hash_engine, "それは何年から続いていますか")
+    a, b, c = (t.id for t in conv.turns)
+    for turn_id, clicked in ((a, "down"), (a, "down"), (b, "down"), (b, "up"), (c, "down")):
+        conv, record = conv.vote(turn_id, clicked)
+        append_feedback(path, record)
+    rows = gold_candidates(path)
+    # a: down then withdrawn; b: changed to up; c: a follow-up, listed as it was searched
+    assert [r["question"] for r in rows] == ["フィリピン沿岸警備隊への支援 それは何年から続いていますか"]
+    assert rows[0]["cited"] == [s.chunk_id for s in conv.turn(c).card.sources]

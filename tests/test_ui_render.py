@@ -1,0 +1,224 @@
+"""The UI's pure logic: the conversation and document HTML, Markdown and text export, glossary,
+language choice and the palette's contrast."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+import threading
+
+import pytest
+
+from rag.answer_card import make_card
+from rag.answering import SentencePicker, judged_answer
+from rag.followup import read
+from rag.glossary import glossary, glosses, key_terms, known_words
+from rag.ui.conversation import Conversation
+from rag.ui.document import outline, render_document
+from rag.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape
+from rag.ui.palette import AA_TEXT, CONTRAST_PAIRS, PALETTE, contrast
+from rag.ui.render import render_conversation
+from rag.ui.text import EXAMPLES, TEXT, language_of
+
+PCG = "フィリピン沿岸警備隊への支援で人員はどう変わりましたか"
+
+
+def card_for(engine, question, status="answered", *, previous=None, missing=()):
+    reading = read(question, previous)
+    result = dataclasses.replace(engine.search(reading.query, k=3), status=status, missing=missing)
+    live = engine.live()
+    answer, best = judged_answer(result, SentencePicker(live.retriever.index), live.rows, question)
+    return make_card(answer, reading, best)
+
+
+def conversation_of(*cards) -> Conversation:
+    conv = Conversation(session="s1")
+    for card in cards:
+        conv = conv.add(card.reading.question, card=card, error=None, mode="hybrid")
+    return conv
+
+
+def visible_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_first_screen_offers_the_examples_as_buttons():
+    page = render_conversation(Conversation(), "ja")
+    assert page.count('class="example"') == len(EXAMPLES)
+    assert all(html.escape(q, quote=True) in page for q in EXAMPLES)
+    assert "<article" not in page
+
+
+def test_newest_reply_comes_first_with_its_card(hash_engine):
+    older = card_for(hash_engine, "OSAの予算は")
+    newer = card_for(hash_engine, PCG)
+    page = render_conversation(conversation_of(older, newer), "ja")
+    assert page.index(PCG) < page.index("OSAの予算は")
+    assert 'data-latest="2"' in page and page.count("<article") == 2
+    first = page[: page.index("</article>")]
+    assert "資料に答えがあります" in first and "出典" in first
+    assert first.count("<mark>") == len(newer.quotes) >= 1  # quotes highlighted, sources not
+    assert 'data-vote="up" aria-pressed="false"' in first
+
+
+def test_not_covered_folds_the_nearest_passages_and_marks_nothing(hash_engine):
+    card = card_for(hash_engine, "日本の人口は何人ですか", "not_covered")
+    page = render_conversation(conversation_of(card), "ja")
+    assert "<mark" not in page and 'class="s hl"' not in page
+    assert '<details class="nearest"><summary>参考: 近い箇所 3 件(回答ではありません)</summary>' in page
+    assert "この資料には、この質問に答える記述が見当たりません" in page
+
+
+def test_partial_says_what_is_missing(hash_engine):
+    card = card_for(hash_engine, "OSAの令和9年度の予算はいくらですか", "partial", missing=("令和9年度",))
+    ja = render_conversation(conversation_of(card), "ja")
+    assert "一部だけ資料にあります — 資料に書かれていない点: 令和9年度" in visible_text(ja)
+    en = render_conversation(conversation_of(card), "en", glossary=lambda c: [])
+    assert "Partly covered by the briefing — Not in the briefing: 令和9年度" in visible_text(en)
+
+
+def test_markup_in_a_question_is_text(hash_engine):
+    evil = "<img src=x onerror=alert(1)>OSAとは"
+    conv = Conversation().add(evil, card=None, error="the question is empty", mode="hybrid")
+    conv = conv.add(evil, card=card_for(hash_engine, evil), error=None, mode="hybrid")
+    page = render_conversation(conv, "ja")
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;OSAとは" in page
+
+
+def test_a_follow_up_is_shown_as_read(hash_engine):
+    first = card_for(hash_engine, "フィリピン沿岸警備隊への支援について教えて")
+    second = card_for(hash_engine, "それは何年から続いていますか", previous=first.reading)
+    page = render_conversation(conversation_of(first, second), "ja")
+    assert "(フィリピン沿岸警備隊への支援について) それは何年から続いていますか" in page
+    assert "支援" in second.sources[0].shared_terms  # the topic it was searched with matched too
+
+
+def test_citations_point_at_the_passage_and_its_sentences(hash_engine):
+    card = card_for(hash_engine, PCG)
+    page = render_conversation(conversation_of(card), "ja")
+    top = card.sources[0]
+    marks = ",".join(f"{q.start}-{q.end}" for q in card.quotes)
+    assert f'data-chunk="{top.chunk_id}" data-marks="{marks}"' in page
+    assert f"{top.start}–{top.end}字目" in page and "一致した語: " in page
+
+
+def test_english_readers_get_a_glossary_and_english_words(hash_engine):
+    card = card_for(hash_engine, PCG)
+    en = render_conversation(conversation_of(card), "en", glossary=lambda c: glossary([q.text for q in c.quotes]))
+    assert "Answered by the briefing" in en and "Glossary (JMdict)" in en and "Sources" in en
+    ja = render_conversation(conversation_of(card), "ja", glossary=lambda c: pytest.fail("ja needs no glossary"))
+    assert "Glossary" not in ja
+
+
+def test_a_stale_index_is_noted():
+    page = render_conversation(Conversation(), "en", notice="manifest is damaged")
+    assert "answering from the previous one: manifest is damaged" in page
+
+
+def test_markdown_and_text_carry_the_citations(hash_engine):
+    card = card_for(hash_engine, PCG)
+    src = card.sources[0]
+    md = card_markdown(card, "ja")
+    assert md.startswith(f"## {PCG}\n\n**資料に答えがあります**")
+    assert f"> {md_escape(clean(card.quotes[0].text))} [1]" in md
+    assert f"- [1] {md_escape(' > '.join(src.section))} — `{src.source}`, {src.start}–{src.end}字目" in md
+    text = card_text(card, "en")
+    assert "<" not in text and "**" not in text
+    assert f"[1] {' > '.join(src.section)} — {src.source}, chars {src.start}–{src.end}" in text
+
+
+def test_conversation_markdown_is_oldest_first(hash_engine):
+    conv = conversation_of(card_for(hash_engine, "OSAの予算は"), card_for(hash_engine, PCG))
+    conv = conv.add("", card=None, error="the question is empty", mode="hybrid")
+    md = conversation_markdown(conv, "en")
+    assert md.startswith("# Ask the MOFA briefing")
+    assert md.index("OSAの予算は") < md.index(PCG) < md.index("the question is empty")
+
+
+def test_quote_cleaning_and_markdown_escaping():
+    assert clean("- 令和8(2026)年度(**予算約181億円**)\n(4か国)") == "令和8(2026)年度(予算約181億円) (4か国)"
+    assert md_escape("a*b_c[1]<x> > y") == "a\\*b\\_c\\[1\\]\\<x> > y"
+    assert md_escape("# not a heading") == "\\# not a heading"
+
+
+def test_document_pane_renders_the_whole_text_with_every_sentence_addressable(hash_engine):
+    source = hash_engine.documents()[0].source
+    text = hash_engine.document_text(source)
+    chunks = [c for c in hash_engine.live().retriever.index.chunks if c.source == source]
+    pane = render_document(source, "外交力の強化について", text, chunks, "ja")
+    body = pane[pane.index('<div class="doc-text"') :]
+    # Every character is shown (only blank lines between passages and ** marks are not)
+    assert re.sub(r"\s", "", visible_text(body)) == re.sub(r"\s", "", text.replace("**", ""))
+    for chunk in chunks:
+        assert f'id="c-{chunk.id}" data-chunk="{chunk.id}"' in pane
+        assert all(f'data-s="{s}" data-e="{e}"' in pane for s, e in chunk.sentences)
+
+
+def test_outline_follows_the_section_paths():
+    @dataclasses.dataclass(frozen=True)
+    class C:
+        id: str
+        section: tuple
+
+    chunks = [C("a", ("T", "A")), C("b", ("T", "A")), C("c", ("T", "A", "B")), C("d", ("T", "C"))]
+    assert [(e.depth, e.title, e.chunk_id) for e in outline(chunks)] == [(1, "A", "a"), (2, "B", "c"), (1, "C", "d")]
+
+
+def test_glossary_glosses_the_quote_offline():
+    found = glossary(["PCGの人員は4千人から約3万人に増加。"])
+    assert {g.term for g in found} >= {"人員", "増加"}
+    assert "increase" in next(g for g in found if g.term == "増加").english
+    assert glosses("沿岸警備隊") == ("coast guard",)
+    assert known_words("フィリピン沿岸警備隊") == ["フィリピン", "沿岸警備隊"]  # the longest runs JMdict knows
+    assert key_terms("PCGの人員は増加。") == ["人員", "増加"]  # Latin and one-character words left out
+
+
+def test_glossary_works_from_any_thread():
+    """The server answers in worker threads; JMdict's SQLite connection must not cross them."""
+    glosses("巡視船")  # this thread opens its own connection first
+    found = []
+    worker = threading.Thread(target=lambda: found.append(glosses("外交官")))
+    worker.start()
+    worker.join()
+    assert found and found[0]
+
+
+def test_glossary_puts_rare_terms_first():
+    rarity = {"人員": 1, "増加": 5}.get
+    assert [g.term for g in glossary(["PCGの人員は増加。"], rarity=lambda t: rarity(t, 0))][:2] == ["増加", "人員"]
+
+
+@pytest.mark.parametrize(
+    "header, lang",
+    [
+        ("ja,en-US;q=0.9", "ja"),
+        ("en-US,en;q=0.9,ja;q=0.8", "en"),
+        ("en-US", "en"),
+        ("fr-FR,fr;q=0.9", "en"),
+        ("en;q=0.5,ja;q=0.9", "ja"),
+        ("*", "ja"),
+        ("", "ja"),
+        (None, "ja"),
+        ("en;q=bad,ja", "ja"),
+    ],
+)
+def test_language_follows_the_browser(header, lang):
+    assert language_of(header) == lang
+
+
+def test_both_languages_have_every_string():
+    assert set(TEXT["ja"]) == set(TEXT["en"])
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_palette_meets_wcag_aa_for_text(theme):
+    colours = PALETTE[theme]
+    assert set(colours) == set(PALETTE["light"])
+    low = {(f, b): round(contrast(colours[f], colours[b]), 2) for f, b in CONTRAST_PAIRS}
+    assert all(ratio >= AA_TEXT for ratio in low.values()), low
+
+
+def test_contrast_formula():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
