@@ -20,10 +20,11 @@ class RetrievalConfig:
     # chosen on the dev split
     sentence_weight: float = 0.5  # dense = mix of the passage's cosine and its best sentence's
     bm25_weight: float = 1.0  # one typical matched term, in units of the dense spread
+    translated_weight: float = 1.0  # the same for a term reached through an English word
     abstain_quantile: float = 0.98  # of off-topic calibration questions' best scores: below it, not covered
     lexicon_quantile: float = 0.98  # of unrelated English words' best term cosines: above it, a translation
     translation_senses: int = 1  # of the terms a dictionary phrase glosses, how many (the nearest) to keep
-    evidence_passages: int = 2  # the passages whose text must hold what the question asks for
+    evidence_passages: int = 1  # the passages whose text must hold what the question asks for
     # measured per build (rag.calibration)
     dense_center: float = 0.0  # mean dense score of an unrelated question against a passage
     dense_scale: float = 1.0  # its spread within one question

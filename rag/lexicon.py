@@ -122,6 +122,26 @@ class Lexicon:
                 found.append(self.terms[j])
         return found
 
+    def unknown_names(self, names: list[str], embedder, known, *, match_at_least: float | None) -> list[str]:
+        """The names the corpus never mentions: not as a term, not by any of their tokens, not through
+        a shared English gloss (アメリカ and 米国 are both "America"), not as a term close enough in the
+        embedding space. ["南極", "OSA", "ガザ地区"] -> ["南極"]"""
+        from rag.dictionary import glosses
+        from rag.tokenize_ja import tokenize
+
+        unseen = [n for n in names if n not in self._row and not any(t in known for t in tokenize(n) + [n.lower()])]
+        if unseen and self.glosses:
+            synonyms = glosses(unseen)
+            unseen = [
+                n
+                for n in unseen
+                if not any(gloss_phrases(g) in self.glosses for g in synonyms.get(n, []) if gloss_phrases(g))
+            ]
+        if not unseen or match_at_least is None or not self.terms:
+            return unseen
+        nearest = (embedder.encode_queries(unseen) @ self.vectors.T).max(axis=1)
+        return [n for n, cos in zip(unseen, nearest, strict=True) if cos < match_at_least]
+
     def _gloss_phrases(self, stems: list[str]) -> tuple[list[tuple[tuple[str, ...], list[str]]], set[str]]:
         """The longest gloss phrases in `stems`, left to right, with their terms; and the stems they used.
         A lone function word ("may", "will") is never taken for a gloss."""

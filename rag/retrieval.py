@@ -49,7 +49,8 @@ def fuse(
     dense [0.80, 0.82] (centre 0.78, scale 0.02), bm25 [3, 0] (scale 3), coverage 1, weight 1.5
     -> [1.0 + 1.5, 2.0] = [2.5, 2.0]
     """
-    return standard_dense(dense, config) + config.bm25_weight * (coverage * bm25 + translated) / config.bm25_scale
+    lexical = config.bm25_weight * coverage * bm25 + config.translated_weight * translated
+    return standard_dense(dense, config) + lexical / config.bm25_scale
 
 
 def standard_dense(dense: np.ndarray, config: RetrievalConfig) -> np.ndarray:
@@ -94,7 +95,8 @@ class Retriever:
     def scores(self, forms: QueryForms, qv: np.ndarray, mode: str) -> np.ndarray:
         """One score per passage on the scale the mode's abstention threshold was calibrated on."""
         if mode == "bm25":
-            return (forms.coverage * self._bm25(forms.tokens) + self._bm25(forms.translated)) / self.config.bm25_scale
+            lexical = forms.coverage * self._bm25(forms.tokens) + self._bm25(forms.translated)
+            return lexical / self.config.bm25_scale
         dense = self.dense_scores(qv)
         if mode == "dense":
             return standard_dense(dense, self.config)
@@ -106,6 +108,12 @@ class Retriever:
             return "not_covered", ()
         threshold = self.config.abstain_below.get(mode, {}).get(script_of(query))
         if threshold is not None and hits[0].score < threshold:
+            return "not_covered", ()
+        names = coverage.proper_nouns(forms.search_text)
+        unknown = self.index.lexicon.unknown_names(
+            names, self.embedder, self._vocab, match_at_least=self.config.match_at_least
+        )
+        if names and len(unknown) == len(names):  # about something the documents never name (南極観測)
             return "not_covered", ()
         evidence = [h.chunk.text for h in hits[: self.config.evidence_passages]]
         absent = coverage.missing(forms.search_text, evidence)

@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag import coverage, paths  # noqa: E402
+from rag import paths  # noqa: E402
 from rag.cache import EmbeddingCache  # noqa: E402
 from rag.calibration import bm25_scale, calibration_questions, lexicon_threshold  # noqa: E402
 from rag.config import RetrievalConfig  # noqa: E402
@@ -36,6 +36,7 @@ from rag.evaluation.metrics import TOP_K, QuestionOutcome, metrics  # noqa: E402
 from rag.indexer import ensure_index  # noqa: E402
 from rag.language import script_of  # noqa: E402
 from rag.query import QueryAnalyzer  # noqa: E402
+from rag.retrieval import Hit, Retriever, fuse  # noqa: E402
 
 COLUMNS = (
     "hit@1",
@@ -51,6 +52,7 @@ COLUMNS = (
 )
 SWEEPS = {
     "bm25_weight": (0.25, 0.5, 1.0, 1.5, 2.0, 3.0),
+    "translated_weight": (0.5, 1.0, 1.5, 2.0, 3.0, 4.0),
     "sentence_weight": (0.0, 0.25, 0.5, 0.75, 1.0),
     "abstain_quantile": (0.9, 0.95, 0.98, 0.99, 1.0),
     "lexicon_quantile": (0.9, 0.95, 0.98, 1.0),
@@ -69,7 +71,7 @@ class Signals:
     bm25: np.ndarray
     translated: np.ndarray
     coverage: float
-    search_text: str
+    forms: object  # rag.query.QueryForms
 
 
 class Sweep:
@@ -81,6 +83,7 @@ class Sweep:
         self.texts = [c.text for c in self.index.chunks]
         self.bm25_scale = bm25_scale(self.index.bm25)
         self.vectors: dict[str, np.ndarray] = {}
+        self._statuses: dict = {}
 
     @functools.cache  # noqa: B019 - one sweep object per run
     def signals(self, lexicon_quantile: float, senses: int) -> tuple[list[Signals], list[Signals]]:
@@ -109,9 +112,7 @@ class Sweep:
         best = np.full(len(passage), -np.inf, np.float32)
         np.maximum.at(best, r._sentence_rows, r.index.sentence_vectors @ qv)
         best = np.where(np.isfinite(best), best, passage)
-        return Signals(
-            passage, best, r._bm25(forms.tokens), r._bm25(forms.translated), forms.coverage, forms.search_text
-        )
+        return Signals(passage, best, r._bm25(forms.tokens), r._bm25(forms.translated), forms.coverage, forms)
 
     def outcomes(self, config: RetrievalConfig) -> list[QuestionOutcome]:
         gold_signals, calibration = self.signals(config.lexicon_quantile, config.translation_senses)
@@ -124,28 +125,28 @@ class Sweep:
         for q, s in zip(calibration_questions(), calibration, strict=True):
             tops[script_of(q)].append(float(self.fused(s, config).max()))
         threshold = {script: float(np.quantile(v, config.abstain_quantile)) for script, v in tops.items()}
+        config = config.with_measured(abstain_below={"hybrid": threshold}, calibrated=True)
+        retriever = Retriever(self.index, self.engine.embedder, bm25_mode=self.retriever.bm25_mode, config=config)
         outcomes = []
         for q, s in zip(self.gold, gold_signals, strict=True):
             scores = self.fused(s, config)
             order = np.argsort(-scores, kind="stable")[:TOP_K]
-            ranked = [self.index.chunks[i] for i in order]
-            if scores[order[0]] < threshold[script_of(q.question)]:
-                status = "not_covered"
-            else:
-                evidence = tuple(int(i) for i in order[: config.evidence_passages])
-                status = "partial" if self._missing(s.search_text, evidence) else "answered"
-            outcomes.append(QuestionOutcome(q, ranked, status, 1))
+            hits = tuple(Hit(self.index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
+            status, _ = self._status(retriever, q.question, s.forms, hits, config)
+            outcomes.append(QuestionOutcome(q, [h.chunk for h in hits], status, 1))
         return outcomes
 
     @staticmethod
     def fused(s: Signals, config: RetrievalConfig) -> np.ndarray:
         w = config.sentence_weight
-        dense = ((1 - w) * s.passage + w * s.sentence - config.dense_center) / config.dense_scale
-        return dense + config.bm25_weight * (s.coverage * s.bm25 + s.translated) / config.bm25_scale
+        return fuse((1 - w) * s.passage + w * s.sentence, s.bm25, s.translated, s.coverage, config)
 
-    @functools.cache  # noqa: B019
-    def _missing(self, search_text: str, evidence: tuple[int, ...]) -> tuple[str, ...]:
-        return tuple(coverage.missing(search_text, [self.texts[i] for i in evidence]))
+    def _status(self, retriever, question, forms, hits, config):
+        """The retriever's own status rule; memoised, since most sweeps leave it unchanged."""
+        key = (question, tuple(h.chunk.id for h in hits[: config.evidence_passages]), hits[0].score >= 0, str(config))
+        if key not in self._statuses:
+            self._statuses[key] = retriever.status(question, forms, "hybrid", hits)
+        return self._statuses[key]
 
 
 def row(label: str, outcomes: list, splits: list[str]) -> str:

@@ -143,8 +143,8 @@ def test_a_pdf_only_corpus_retrieves_as_well_as_the_text(printed, engine, embedd
     build_index(tmp_path / "corpus", tmp_path / "index", embedder, **QUIET)
     gold = load_gold(ROOT / "eval" / "gold.jsonl")
     pdf_engine = Engine(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus", embedder=embedder)
-    from_pdf = run_evaluation(pdf_engine, gold, with_naive=False).metrics["hybrid"]
-    from_txt = run_evaluation(engine, gold, with_naive=False).metrics["hybrid"]
+    from_pdf = run_evaluation(pdf_engine, gold, with_naive=False).metrics["all"]["hybrid"]
+    from_txt = run_evaluation(engine, gold, with_naive=False).metrics["all"]["hybrid"]
     assert abs(from_pdf["hit@1"] - from_txt["hit@1"]) <= 0.02, (from_pdf["hit@1"], from_txt["hit@1"])
 
 
