@@ -17,6 +17,7 @@ from rag.errors import IndexCorruptError, IndexStaleError
 from rag.faults import checkpoint
 from rag.lexicon import Lexicon, corpus_terms
 from rag.tokenize_ja import DEFAULT_MODE, tokenize
+from rag.vector_index import EXACT_BELOW, plan_for
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,15 @@ def build_index(
     wait: bool = False,
     bm25_mode: str = DEFAULT_MODE,
     chunk_target: int = TARGET_CHARS,
+    exact_below: int = EXACT_BELOW,
     progress: bool = True,
     log=print,
 ) -> BuildReport:
+    """Embed what is new, index it, and switch the new build in.
+
+    `exact_below`: passage or sentence counts from which FAISS uses an HNSW graph instead of an
+    exact scan (rag.vector_index).
+    """
     started = time.perf_counter()
     with store.build_lock(index_dir, wait=wait, log=log):
         previous = _previous_chunks(index_dir)
@@ -78,6 +85,7 @@ def build_index(
             "chunker_version": CHUNKER_VERSION,
             "bm25_tokenizer": {"name": "sudachipy", "mode": bm25_mode},
             "chunks": len(chunks),
+            "vector_index": vector_index_plans(len(chunks), len(sentence_texts), exact_below=exact_below),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         folder = store.new_build_folder(index_dir)
@@ -103,6 +111,14 @@ def build_index(
         seconds=time.perf_counter() - started,
         folder=final,
     )
+
+
+def vector_index_plans(passages: int, sentences: int, *, exact_below: int = EXACT_BELOW) -> dict:
+    """The manifest's record of which FAISS index each kind of vector gets, chosen by its count."""
+    return {
+        "passages": plan_for(passages, exact_below=exact_below).to_json(),
+        "sentences": plan_for(sentences, exact_below=exact_below).to_json(),
+    }
 
 
 def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
