@@ -34,48 +34,78 @@ class LiveIndex:
 
 
 class Engine:
-    """Answers questions from the current build, switching to a newer build between questions."""
+    """Answers questions from the current build, switching to a newer build between questions.
 
-    def __init__(self, *, index_dir: Path, corpus_dir: Path, embedder):
+    A newer build is loaded outside the lock and swapped in whole, so questions never wait for
+    each other's loading. With `background_reload` (the server) no question waits at all: the one
+    that notices a new build starts its load in a thread and is answered from the current build.
+    Without it (scripts, `rag.open_index`) the noticing question loads it, so it sees the new build.
+    """
+
+    def __init__(self, *, index_dir: Path, corpus_dir: Path, embedder, background_reload: bool = False):
         self.index_dir, self.corpus_dir, self.embedder = index_dir, corpus_dir, embedder
-        self._lock = threading.Lock()
+        self.background_reload = background_reload
+        self._lock = threading.Lock()  # guards the fields below; never held while loading
         self._live: LiveIndex | None = None
         self._seen_build: str | None = None  # the newest build looked at, taken or not
+        self._loading: str | None = None  # the build a thread is loading now, if any
+        self._loaded = threading.Condition(self._lock)
         self.reload_error: str | None = None  # why a newer build was not taken, if so
 
     def live(self) -> LiveIndex:
         build = store.build_id(self.index_dir)
-        if self._live is None or build != self._seen_build:
-            with self._lock:
-                if self._live is None or build != self._seen_build:
-                    self._load(build)
+        live = self._live
+        if live is not None and build == self._seen_build:
+            return live
+        with self._lock:
+            if self._live is None:  # nothing to answer from yet: wait for a load, or do it
+                while self._loading is not None and self._live is None:
+                    self._loaded.wait()
+            if self._live is not None and (build == self._seen_build or self._loading is not None):
+                return self._live  # current, or a newer one is on its way
+            self._loading = build
+        if self._live is not None and self.background_reload:
+            threading.Thread(target=self._reload, args=(build,), name="rag-reload", daemon=True).start()
+            return self._live
+        self._reload(build)
+        if self._live is None:
+            raise RagError(self.reload_error or f"no index in {self.index_dir}; run: rag build")
         return self._live
 
     def retriever(self) -> Retriever:
         return self.live().retriever
 
-    def _load(self, build: str | None) -> None:
-        folder = store.current_build(self.index_dir)
+    def _reload(self, build: str | None) -> None:
+        """Load `build` with no lock held, then swap it in; a failure keeps the build that works."""
         try:
-            if folder is None or not folder.exists():
-                raise IndexStaleError(f"no index in {self.index_dir}; run: rag build")
-            loaded = store.load_build(folder)
-            store.check_fresh(
-                loaded.manifest,
-                corpus=corpus_hashes(self.corpus_dir),
-                embedder=self.embedder.identity,
-                chunker=CHUNKER_VERSION,
-            )
-        except RagError as exc:
-            if self._live is None:
-                raise
-            self.reload_error = str(exc)  # keep serving the build that works
+            fresh, error = self._load(build), None
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the loading mark must be cleared
+            fresh, error = None, exc
+        with self._lock:
+            self._loading = None
             self._seen_build = build
-            return
+            if fresh is not None:
+                self._live, self.reload_error = fresh, None
+            else:
+                self.reload_error = str(error) if isinstance(error, RagError) else f"{type(error).__name__}: {error}"
+            self._loaded.notify_all()
+        if fresh is None and self._live is None:
+            raise error
+
+    def _load(self, build: str | None) -> LiveIndex:
+        folder = store.current_build(self.index_dir)
+        if folder is None or not folder.exists():
+            raise IndexStaleError(f"no index in {self.index_dir}; run: rag build")
+        loaded = store.load_build(folder)
+        store.check_fresh(
+            loaded.manifest,
+            corpus=corpus_hashes(self.corpus_dir),
+            embedder=self.embedder.identity,
+            chunker=CHUNKER_VERSION,
+        )
         mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
         rows = {c.id: i for i, c in enumerate(loaded.chunks)}
-        self._live = LiveIndex(build, Retriever(loaded, self.embedder, bm25_mode=mode), Highlighter(loaded), rows)
-        self._seen_build, self.reload_error = build, None
+        return LiveIndex(build, Retriever(loaded, self.embedder, bm25_mode=mode), Highlighter(loaded), rows)
 
     def document_text(self, source: str) -> str:
         """The full text a passage's offsets point into (`text[start:end] == passage`)."""
