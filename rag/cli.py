@@ -23,13 +23,28 @@ def _embedder(args):
     return load_embedder(args.model, log=_log)
 
 
-def _engine(args):
+def _engine(args, *, background_reload: bool = False):
     from rag.engine import Engine
 
     return Engine(
         index_dir=paths.index_dir(args.index_dir),
         corpus_dir=paths.corpus_dir(args.corpus_dir),
         embedder=_embedder(args),
+        background_reload=background_reload,
+    )
+
+
+def _server(args):
+    """A running `rag serve` to ask instead of loading the model here, or None (rag.client)."""
+    if args.local:
+        return None
+    from rag.client import find_server
+
+    return find_server(
+        url=args.server,
+        index_dir=paths.index_dir(args.index_dir),
+        corpus_dir=paths.corpus_dir(args.corpus_dir),
+        model=args.model,
     )
 
 
@@ -50,33 +65,53 @@ def cmd_build(args) -> int:
 
 
 def cmd_ask(args) -> int:
+    question, k = validate_question(args.question), validate_k(args.k)  # before anything loads
+    if server := _server(args):
+        print(server.search(question, k=k, mode=args.mode)["text"])
+        return 0
     from rag.answer import format_text
 
-    question, k = validate_question(args.question), validate_k(args.k)  # before the model loads
     print(format_text(_engine(args).ask(question, k=k, mode=args.mode)))
     return 0
 
 
 def cmd_search(args) -> int:
-    from rag.answer import to_json
-    from rag.batch import read_questions
-
     if (args.question is None) == (args.queries is None):
         raise RagError("give a question or --queries FILE (one of them)")
     k = validate_k(args.k)
     if args.question is not None:
-        question = validate_question(args.question)  # before the model loads
-        answer = _engine(args).ask(question, k=k, mode=args.mode)
-        if args.json:
-            print(json.dumps(to_json(answer), ensure_ascii=False))
-        else:
-            from rag.answer import format_text
+        question = validate_question(args.question)  # before anything loads
+        if server := _server(args):
+            reply = server.search(question, k=k, mode=args.mode)
+            print(json.dumps(reply["json"], ensure_ascii=False) if args.json else reply["text"])
+            return 0
+        from rag.answer import format_text, to_json
 
-            print(format_text(answer))
+        answer = _engine(args).ask(question, k=k, mode=args.mode)
+        print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else format_text(answer))
         return 0
     if args.queries != "-" and not os.path.isfile(args.queries):
         raise RagError(f"{args.queries}: no such file")
-    engine, failed = _engine(args), 0
+    return _search_batch(args, k)
+
+
+def _search_batch(args, k: int) -> int:
+    from rag.batch import read_questions
+
+    server = _server(args)
+    if server is None:
+        from rag.answer import to_json
+
+        engine = _engine(args)
+
+        def ask(item) -> dict:
+            return to_json(engine.ask(item.question, k=k, mode=args.mode), query_id=item.id)
+    else:
+
+        def ask(item) -> dict:
+            return {**server.search(item.question, k=k, mode=args.mode)["json"], "id": item.id}
+
+    failed = 0
     for item in read_questions(args.queries):
         record = {
             "id": item.id,
@@ -89,7 +124,7 @@ def cmd_search(args) -> int:
         }
         if item.error is None:
             try:
-                record = to_json(engine.ask(item.question, k=k, mode=args.mode), query_id=item.id)
+                record = ask(item)
             except RagError as exc:  # one bad question does not stop the batch
                 record["error"] = str(exc)
         failed += record.get("error") is not None
@@ -141,7 +176,7 @@ def cmd_serve(args) -> int:
     from rag.indexer import ensure_index
     from rag.webapp import serve
 
-    engine = _engine(args)
+    engine = _engine(args, background_reload=True)  # a rebuild must not hold up the questions
     report = ensure_index(engine, log=_log)
     if report:
         _log(report.summary())
@@ -192,6 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("question", nargs=None if name == "ask" else "?")
         p.add_argument("-k", default="5", help="number of passages (1-20, default 5)")
         p.add_argument("--mode", default="hybrid", choices=("hybrid", "dense", "bm25"))
+        where = p.add_mutually_exclusive_group()
+        where.add_argument(
+            "--server",
+            metavar="URL",
+            help="ask the `rag serve` at URL (default: the one on the default port, when it serves the same "
+            "index, corpus and model; otherwise the model is loaded here)",
+        )
+        where.add_argument("--local", action="store_true", help="load the model here even if a server is running")
         if name == "search":
             p.add_argument("--json", action="store_true", help="one JSON object per question")
             p.add_argument("--queries", help='JSONL file of {"id", "question"} per line, - for stdin')

@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from rag import paths
+from rag import http_api, paths
 from rag.answer import Answer, CitedPassage, splice, to_json
 from rag.engine import Engine
 from rag.errors import RagError
@@ -261,6 +261,7 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback
         footer_links=["api"],
         enable_monitoring=False,
     )
+    http_api.mount(demo.app, engine)  # the JSON API of `rag ask/search --server` (rag/http_api.py)
     print(f"serving on http://{host}:{port}", flush=True)  # only once it accepts connections
     if block:
         demo.block_thread()
