@@ -10,6 +10,7 @@ vector once, on disk and in memory.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -59,6 +60,7 @@ def build(vectors: np.ndarray, plan: IndexPlan):
     import faiss
 
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    faiss.omp_set_num_threads(os.cpu_count() or 1)  # an HNSW graph is built in parallel (this thread's setting)
     if plan.exact:
         index = faiss.IndexFlatIP(vectors.shape[1])
     else:
@@ -94,6 +96,9 @@ def top_k(index, query_vector: np.ndarray, k: int, *, selector=None) -> tuple[np
     """(scores, ids) of the k best rows, best first; fewer when the index (or the selector) holds fewer."""
     import faiss
 
+    # One question is one thread's work: OpenMP workers would only spin, taking CPU from torch meanwhile.
+    # The setting is per thread, so every search thread sets it.
+    faiss.omp_set_num_threads(1)
     k = min(k, index.ntotal)
     if k <= 0:
         return np.zeros(0, np.float32), np.zeros(0, np.int64)
