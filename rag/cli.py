@@ -184,6 +184,35 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from pathlib import Path
+
+    from rag.bench import BRIEFING, BenchSettings, parse_sizes, run_bench, table_header, table_row
+
+    sizes = parse_sizes(args.sizes)  # before the model loads
+    texts = [paths.corpus_dir(args.corpus_dir), *(Path(t) for t in args.text)]
+    for folder in texts:
+        if not folder.is_dir():
+            raise RagError(f"{folder}: no such folder of texts; pass real text folders with --text DIR")
+    if len(texts) == 1 and any(s != BRIEFING for s in sizes):
+        raise RagError("bigger sizes need more text than the briefing: add --text DIR (e.g. a JSQuAD corpus)")
+    settings = BenchSettings(
+        texts=tuple(texts),
+        sizes=sizes,
+        embed_up_to=args.embed_up_to,
+        questions=args.questions,
+        work=Path(args.work) if args.work else None,
+        **({"exact_below": args.exact_below} if args.exact_below else {}),
+    )
+    if not args.json:
+        print(table_header(), flush=True)
+    for result in run_bench(settings, _embedder(args), log=_log):
+        print(json.dumps(result, ensure_ascii=False) if args.json else table_row(result), flush=True)
+    if not args.json and any(s != BRIEFING and int(s) > args.embed_up_to for s in sizes):
+        print(f"derived: past {args.embed_up_to:,} passages the vectors are perturbed copies of embedded ones")
+    return 0
+
+
 def _common_options(parser: argparse.ArgumentParser, *, default) -> None:
     """Options every subcommand takes, before or after its name.
 
@@ -205,7 +234,7 @@ def _common_options(parser: argparse.ArgumentParser, *, default) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from the documents in corpus/.")
     _common_options(parser, default=None)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve,bench}")
 
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -252,6 +281,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead of evaluating, print the thumbs-down answers of the feedback file "
         "(default: feedback.jsonl or $RAG_FEEDBACK) as gold-set candidates",
     )
+
+    p = command("bench", cmd_bench, "build and search corpora of growing size; time them and check recall")
+    p.add_argument(
+        "--sizes",
+        default="briefing,1000,10000,100000",
+        help="passage counts, comma-separated; 'briefing' is the corpus as it is (default: %(default)s)",
+    )
+    p.add_argument(
+        "--text",
+        action="append",
+        default=[os.environ["RAG_BENCH_TEXT"]] if os.environ.get("RAG_BENCH_TEXT") else [],
+        metavar="DIR",
+        help="more real text to replicate, e.g. benchmarks/jsquad-valid/corpus; its gold.jsonl next to it "
+        "gives questions (default: $RAG_BENCH_TEXT)",
+    )
+    p.add_argument("--embed-up-to", type=int, default=10_000, help="past this many passages, derive vectors")
+    p.add_argument("--questions", type=int, default=200, help="Japanese gold questions timed per size")
+    p.add_argument("--work", metavar="DIR", help="keep the embedded base build here between runs")
+    p.add_argument(
+        "--exact-below",
+        type=int,
+        default=None,
+        help="vector count from which FAISS uses HNSW (default: rag.vector_index.EXACT_BELOW)",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per size")
 
     p = command("serve", cmd_serve, "start the web UI")
     p.add_argument("--host", default=os.environ.get("RAG_HOST", "127.0.0.1"))
