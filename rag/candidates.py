@@ -70,7 +70,7 @@ class CandidateFinder:
         self.n = len(index.chunks)
         self.owners = index.sentence_spans[:, 0].astype(np.int64)
         plans = vector_plans(index.manifest)
-        self.dense_exact = plans["passages"].exact and plans["sentences"].exact
+        self.passages_exact, self.sentences_exact = plans["passages"].exact, plans["sentences"].exact
 
     def allowed(self, rows: np.ndarray) -> Allowed:
         mask = np.zeros(self.n, dtype=bool)
@@ -92,18 +92,20 @@ class CandidateFinder:
             return Candidates(everything, None, False)
         if (dense and pools.passages >= population) or (lexical and pools.bm25 >= population):
             return Candidates(everything, None, False)
+        if not dense and len(query.token_ids) == len(query.translated_ids) == 0:
+            return Candidates(everything, None, False)  # BM25 alone and no known token: every passage scores 0
 
         found, passage, sentence, bm25, translated = [], -np.inf, -np.inf, 0.0, 0.0
         if dense:
             only = (None, None) if allowed is None else (allowed.passages.selector, allowed.sentences.selector)
             scores, rows = vector_index.top_k(self.index.dense, query.vector, pools.passages, selector=only[0])
             found.append(rows)
-            passage = self._floor(scores, pools.passages)
+            passage = self._floor(scores, pools.passages, exact=self.passages_exact)
             scores, ids = vector_index.top_k(self.index.sentence_dense, query.vector, pools.sentences, selector=only[1])
             found.append(self.owners[ids])
             # A passage whose sentences are all outside the pool: its best sentence is below the pool's
             # last; one with no sentence at all counts its own cosine, which is below the passages' last.
-            sentence = max(self._floor(scores, pools.sentences), passage)
+            sentence = max(self._floor(scores, pools.sentences, exact=self.sentences_exact), passage)
         if lexical:
             rows, bm25 = self._bm25_pool(query.token_ids, pools.bm25, allowed)
             found.append(rows)
@@ -113,7 +115,7 @@ class CandidateFinder:
         if allowed is not None:
             rows = rows[allowed.mask[rows]]
         bound = Features.scalar(passage, sentence, bm25, translated)
-        return Candidates(rows, bound, approximate=dense and not self.dense_exact)
+        return Candidates(rows, bound, approximate=dense and not (self.passages_exact and self.sentences_exact))
 
     def _bm25_pool(self, token_ids: np.ndarray, size: int, allowed: Allowed | None) -> tuple[np.ndarray, float]:
         """bm25s's own top `size` and the last score among them; no tokens: every passage scores 0."""
@@ -126,8 +128,11 @@ class CandidateFinder:
         return rows[0].astype(np.int64), float(scores[0].min())
 
     @staticmethod
-    def _floor(scores: np.ndarray, asked: int) -> float:
-        """The last score of a pool; -inf when the pool holds every vector there is (nothing left out)."""
-        if len(scores) < asked:
+    def _floor(scores: np.ndarray, asked: int, *, exact: bool) -> float:
+        """The last score of a pool; -inf when an exact pool came back short: it holds every vector there is.
+
+        (A graph search can come back short with a filter and vectors left out, so its last score stands.)
+        """
+        if len(scores) < asked and exact:
             return -np.inf
-        return float(scores.min())
+        return float(scores.min()) if len(scores) else -np.inf

@@ -143,7 +143,6 @@ class Engine:
             raise RagError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
         if sources is not None:
             sources = frozenset([sources] if isinstance(sources, str) else sources)
-            known = {c.source for c in live.retriever.index.chunks}
-            if unknown := sorted(sources - known):
+            if unknown := sorted(sources - live.retriever.sources):
                 raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
         return live.retriever.search(question, k=k, mode=mode, sources=sources)

@@ -118,6 +118,7 @@ class Retriever:
         self._rows_of: dict[str, list[int]] = {}
         for row, chunk in enumerate(index.chunks):
             self._rows_of.setdefault(chunk.source, []).append(row)
+        self.sources = frozenset(self._rows_of)  # the documents of the index, by their path in the corpus
         self._allowed_cache: dict[frozenset[str], object] = {}
         self._allowed_lock = threading.Lock()
 
