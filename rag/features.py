@@ -75,8 +75,8 @@ class FeatureScorer:
         return Features(passage, sentence, bm25, translated)
 
     def passage_cosines(self, rows: np.ndarray, qv: np.ndarray) -> np.ndarray:
-        vectors = self.passage_vectors if len(rows) == self.n else self.passage_vectors[rows]
-        return vectors @ qv
+        vectors = self.passage_vectors if len(rows) == self.n else np.take(self.passage_vectors, rows, axis=0)
+        return _dot(vectors, qv)
 
     def best_sentence(self, rows: np.ndarray, qv: np.ndarray) -> np.ndarray:
         """The highest sentence cosine of each row; -1.0 for a passage without sentences."""
@@ -84,10 +84,10 @@ class FeatureScorer:
         counts = ends - starts
         offsets = np.cumsum(counts) - counts  # where each row's sentences begin in the gathered list
         if len(rows) == self.n:
-            sims = self.sentence_vectors @ qv  # every sentence, already in this order: no gather
+            sims = _dot(self.sentence_vectors, qv)  # every sentence, already in this order: no gather
         else:
             gather = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
-            sims = self.sentence_vectors[gather] @ qv
+            sims = _dot(np.take(self.sentence_vectors, gather, axis=0), qv)
         best = np.full(len(rows), -1.0, np.float32)
         has = counts > 0
         if has.any():
@@ -114,3 +114,9 @@ class FeatureScorer:
         if self._nonoccurrence is not None:
             out += self._nonoccurrence[token_ids].sum()
         return out
+
+
+def _dot(vectors: np.ndarray, qv: np.ndarray) -> np.ndarray:
+    """Each row's dot product with the question. einsum, not `@`: for a few thousand rows OpenBLAS's
+    matrix-vector call costs ~7x more here (1.9 ms against 0.25 ms for 2,500 x 384, one thread)."""
+    return np.einsum("ij,j->i", vectors, qv)
