@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from rag import store
-from rag.bench_corpus import NOISE, derive_build, write_copies
+from rag.bench_corpus import derive_build, write_copies
 from rag.corpus import read_corpus
 from rag.errors import RagError
 from rag.indexer import build_index
@@ -40,7 +40,7 @@ class BenchSettings:
     sizes: tuple[str, ...] = (BRIEFING, "1000", "10000", "100000")
     embed_up_to: int = EMBED_UP_TO
     questions: int = 200
-    noise: float = NOISE
+    noise: float | None = None  # None: matched to the data (rag.bench_corpus.matched_noise)
     exact_below: int = EXACT_BELOW
     work: Path | None = None  # keeps the embedded base build (and its vectors) between runs
 

@@ -202,6 +202,7 @@ def cmd_bench(args) -> int:
         embed_up_to=args.embed_up_to,
         questions=args.questions,
         work=Path(args.work) if args.work else None,
+        noise=args.noise,
         **({"exact_below": args.exact_below} if args.exact_below else {}),
     )
     if not args.json:
@@ -247,6 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="re-embed everything, ignoring the cache")
     p.add_argument("--wait", action="store_true", help="wait for another running build instead of stopping")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    p.add_argument(
+        "--nice",
+        type=int,
+        default=10,
+        help="as a command, lower its CPU priority by this much, so a server on the same machine keeps "
+        "answering at full speed during the rebuild (default: %(default)s; 0 keeps it)",
+    )
 
     for name, func, help_text in (
         ("ask", cmd_ask, "print a readable cited answer"),
@@ -300,6 +308,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=int, default=200, help="Japanese gold questions timed per size")
     p.add_argument("--work", metavar="DIR", help="keep the embedded base build here between runs")
     p.add_argument(
+        "--noise",
+        type=float,
+        default=None,
+        help="norm of the perturbation of derived vectors (default: a copy is as far from its original as "
+        "a real passage from its nearest other one)",
+    )
+    p.add_argument(
         "--exact-below",
         type=int,
         default=None,
@@ -322,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     for name in ("corpus_dir", "index_dir", "model"):
         setattr(args, name, getattr(args, name, None))
+    if argv is None and args.func is cmd_build and args.nice > 0:
+        os.nice(args.nice)  # only as a program: a caller's process (a test, a script) keeps its priority
     try:
         return args.func(args)
     except RagError as exc:
