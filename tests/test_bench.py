@@ -9,7 +9,7 @@ import pytest
 
 from rag import store
 from rag.bench import parse_sizes
-from rag.bench_corpus import derive_build, edited, write_copies
+from rag.bench_corpus import Perturbation, derive_build, edited, write_copies
 from rag.cli import main
 from rag.corpus import read_corpus
 from rag.errors import RagError
@@ -77,6 +77,18 @@ def test_a_derived_build_copies_every_passage_with_its_sentences(hash_built, tmp
     assert np.allclose(norms, 1, atol=1e-5)
     cosines = np.sum(derived.sentence_vectors[: len(base.sentence_spans)] * base.sentence_vectors, axis=1)
     assert np.allclose(cosines, 1, atol=1e-5)  # copy 0 is the embedded build itself
+
+
+def test_a_perturbed_copy_is_as_far_from_its_original_as_the_nearest_other_vector():
+    rng = np.random.default_rng(0)
+    topics = rng.standard_normal((20, 32))
+    vectors = topics[rng.integers(20, size=400)] + 0.5 * rng.standard_normal((400, 32))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, -1)
+    moved = Perturbation(vectors)(vectors, np.random.default_rng(1))
+    assert np.median(np.sum(moved * vectors, axis=1)) == pytest.approx(np.median(sims.max(axis=1)), abs=0.01)
+    assert np.allclose(np.linalg.norm(moved, axis=1), 1, atol=1e-5)
 
 
 @pytest.mark.parametrize("text, expected", [("briefing,1000", ("briefing", "1000")), ("1e5", ("100000",))])
