@@ -133,7 +133,8 @@ class Retriever:
         allowed = None if sources is None else self._allowed(sources)
         population = len(self.index.chunks) if allowed is None else len(allowed.rows)
         want = max(1, min(k, population))
-        pools = self.pools
+        approximate = mode != "bm25" and not self._candidates.dense_exact
+        pools = self.pools.grown(self.pools.approximate) if approximate else self.pools
         while True:
             found = self._candidates.gather(
                 prepared, pools, dense=mode != "bm25", lexical=mode != "dense", allowed=allowed
@@ -141,7 +142,7 @@ class Retriever:
             features = self._features.features(found.rows, prepared, dense=mode != "bm25", lexical=mode != "dense")
             scores = score(features, mode, prepared.coverage)
             best = top_k(scores, found.rows, want)
-            if self._settled(found, scores[best], want, mode, prepared.coverage, pools):
+            if self._settled(found, scores[best], want, mode, prepared.coverage):
                 break
             pools = pools.grown()
         hits = tuple(Hit(self.index.chunks[found.rows[i]], r + 1, float(scores[i])) for r, i in enumerate(best))
@@ -163,13 +164,13 @@ class Retriever:
             lexical_coverage(tokens, self._vocab),
         )
 
-    def _settled(self, found: Candidates, best: np.ndarray, want: int, mode: str, coverage, pools: Pools) -> bool:
-        """True when no passage left out can beat the k-th hit (or HNSW pools have reached their cap)."""
+    def _settled(self, found: Candidates, best: np.ndarray, want: int, mode: str, coverage) -> bool:
+        """True when no passage left out can beat the k-th hit; with HNSW, when there are k hits."""
         if found.bound is None:
             return True
-        if len(best) == want and best[-1] > score(found.bound, mode, coverage)[0] + BOUND_MARGIN:
-            return True
-        return found.approximate and pools.passages >= pools.max_approximate
+        if len(best) < want:
+            return False
+        return found.approximate or best[-1] > score(found.bound, mode, coverage)[0] + BOUND_MARGIN
 
     def _allowed(self, sources: frozenset[str]):
         with self._allowed_lock:
