@@ -10,10 +10,12 @@ out embedding the question; the questions are the Japanese gold questions of the
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import random
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ class BenchSettings:
     noise: float | None = None  # None: matched to the data (rag.bench_corpus.matched_noise)
     exact_below: int = EXACT_BELOW
     work: Path | None = None  # keeps the embedded base build (and its vectors) between runs
+    question_threads: int | None = None  # torch threads while timing questions (None: leave as is)
 
 
 def parse_sizes(text: str) -> tuple[str, ...]:
@@ -92,7 +95,9 @@ def run_bench(settings: BenchSettings, embedder, *, log=print):
                 derive_build(base, target, index_dir, noise=settings.noise, exact_below=settings.exact_below)
                 vectors = "derived"
             build_s = time.perf_counter() - started
-            yield {**_measure(index_dir, embedder, questions, log), "vectors": vectors, "build_s": round(build_s, 1)}
+            with _torch_threads(settings.question_threads):
+                measured = _measure(index_dir, embedder, questions, log)
+            yield {**measured, "vectors": vectors, "build_s": round(build_s, 1)}
             shutil.rmtree(index_dir, ignore_errors=True)
             gc.collect()
     finally:
@@ -171,6 +176,21 @@ def _questions(settings: BenchSettings) -> list[str]:
         raise RagError("no Japanese gold questions found next to the text folders; add a gold.jsonl")
     random.Random(0).shuffle(found)
     return found[: settings.questions]
+
+
+@contextlib.contextmanager
+def _torch_threads(threads: int | None):
+    """Questions are timed with the threads `rag serve` gives each; builds keep every core."""
+    torch = sys.modules.get("torch")
+    if threads is None or torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _rss_mb() -> float:

@@ -12,6 +12,8 @@ from rag import paths
 from rag.errors import RagError
 from rag.question import printable, validate_k, validate_question
 
+SERVED_AT_ONCE = 2  # rag.webapp.CONCURRENCY, without importing Gradio for `rag bench`
+
 
 def _log(msg: str) -> None:
     print(msg, file=sys.stderr)
@@ -172,14 +174,27 @@ def cmd_eval(args) -> int:
     return 1 if failures else 0
 
 
+def _threads_per_question(concurrent: int) -> int:
+    """Each of `concurrent` questions' share of the cores for the model.
+
+    torch's threads wait for each other at every layer: with 2 threads for one question, a single
+    other busy process made a question take ~1 s instead of 27 ms on one thread (2 cores, measured).
+    """
+    return max(1, (os.cpu_count() or 1) // concurrent)
+
+
 def cmd_serve(args) -> int:
     from rag.indexer import ensure_index
-    from rag.webapp import serve
+    from rag.webapp import CONCURRENCY, serve
 
     engine = _engine(args, background_reload=True)  # a rebuild must not hold up the questions
     report = ensure_index(engine, log=_log)
     if report:
         _log(report.summary())
+    if "torch" in sys.modules:  # the hashing embedder loads no torch
+        import torch
+
+        torch.set_num_threads(_threads_per_question(CONCURRENCY))
     serve(engine, host=args.host, port=args.port, feedback_path=paths.feedback_file(args.feedback))
     return 0
 
@@ -203,6 +218,7 @@ def cmd_bench(args) -> int:
         questions=args.questions,
         work=Path(args.work) if args.work else None,
         noise=args.noise,
+        question_threads=_threads_per_question(SERVED_AT_ONCE),  # timed as `rag serve` runs them
         **({"exact_below": args.exact_below} if args.exact_below else {}),
     )
     if not args.json:

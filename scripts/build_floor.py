@@ -60,7 +60,19 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         started = time.perf_counter()
         build = subprocess.run(
-            [sys.executable, "-m", "rag.cli", "build", "--full", "--corpus-dir", str(corpus), "--index-dir", work],
+            [
+                sys.executable,
+                "-m",
+                "rag.cli",
+                "build",
+                "--full",
+                "--nice",
+                "0",
+                "--corpus-dir",
+                str(corpus),
+                "--index-dir",
+                work,
+            ],
             capture_output=True,
             text=True,
             env=env,

@@ -108,7 +108,11 @@ def test_a_named_server_that_is_not_there_is_one_clear_line(url, expected):
 
 @pytest.mark.slow
 def test_rag_ask_answers_from_a_running_server_without_loading_anything(hash_workspace, tmp_path):
+    from rag.cli import SERVED_AT_ONCE
     from rag.launch import start_app
+    from rag.webapp import CONCURRENCY
+
+    assert CONCURRENCY == SERVED_AT_ONCE  # rag bench times questions as the server runs them
 
     corpus, index = hash_workspace
     env = {"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index), "RAG_EMBED_MODEL": "hash"}
