@@ -12,6 +12,8 @@ from rag import paths
 from rag.errors import RagError
 from rag.question import printable, validate_k, validate_question
 
+SERVED_AT_ONCE = 2  # rag.ui.app.CONCURRENCY, without importing Gradio for `rag bench`
+
 
 def _log(msg: str) -> None:
     print(msg, file=sys.stderr)
@@ -23,13 +25,28 @@ def _embedder(args):
     return load_embedder(args.model, log=_log)
 
 
-def _engine(args):
+def _engine(args, *, background_reload: bool = False):
     from rag.engine import Engine
 
     return Engine(
         index_dir=paths.index_dir(args.index_dir),
         corpus_dir=paths.corpus_dir(args.corpus_dir),
         embedder=_embedder(args),
+        background_reload=background_reload,
+    )
+
+
+def _server(args):
+    """A running `rag serve` to ask instead of loading the model here, or None (rag.client)."""
+    if args.local:
+        return None
+    from rag.client import find_server
+
+    return find_server(
+        url=args.server,
+        index_dir=paths.index_dir(args.index_dir),
+        corpus_dir=paths.corpus_dir(args.corpus_dir),
+        model=args.model,
     )
 
 
@@ -50,9 +67,12 @@ def cmd_build(args) -> int:
 
 
 def cmd_ask(args) -> int:
+    question, k, sources = validate_question(args.question), validate_k(args.k), _sources(args)  # before loading
+    if server := _server(args):
+        print(server.search(question, k=k, mode=args.mode, sources=sources)["text"])
+        return 0
     from rag.answer import format_text
 
-    question, k, sources = validate_question(args.question), validate_k(args.k), _sources(args)  # before the model
     print(format_text(_engine(args).ask(question, k=k, mode=args.mode, sources=sources)))
     return 0
 
@@ -68,27 +88,44 @@ def _sources(args) -> list[str] | None:
 
 
 def cmd_search(args) -> int:
-    from rag.answer import to_json
-    from rag.batch import read_questions
-
     if (args.question is None) == (args.queries is None):
         raise RagError("give a question or --queries FILE (one of them)")
     k, sources = validate_k(args.k), _sources(args)
     if args.question is not None:
-        question = validate_question(args.question)  # before the model loads
-        answer = _engine(args).ask(question, k=k, mode=args.mode, sources=sources)
-        if args.json:
-            print(json.dumps(to_json(answer), ensure_ascii=False))
-        else:
-            from rag.answer import format_text
+        question = validate_question(args.question)  # before anything loads
+        if server := _server(args):
+            reply = server.search(question, k=k, mode=args.mode, sources=sources)
+            print(json.dumps(reply["json"], ensure_ascii=False) if args.json else reply["text"])
+            return 0
+        from rag.answer import format_text, to_json
 
-            print(format_text(answer))
+        answer = _engine(args).ask(question, k=k, mode=args.mode, sources=sources)
+        print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else format_text(answer))
         return 0
     if args.queries != "-" and not os.path.isfile(args.queries):
         raise RagError(f"{args.queries}: no such file")
-    engine, failed = _engine(args), 0
-    if sources and (unknown := sorted(set(sources) - {d.source for d in engine.documents()})):
-        raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
+    return _search_batch(args, k, sources)
+
+
+def _search_batch(args, k: int, sources: list[str] | None) -> int:
+    from rag.batch import read_questions
+
+    server = _server(args)
+    if server is None:
+        from rag.answer import to_json
+
+        engine = _engine(args)
+        if sources and (unknown := sorted(set(sources) - {d.source for d in engine.documents()})):
+            raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
+
+        def ask(item) -> dict:
+            return to_json(engine.ask(item.question, k=k, mode=args.mode, sources=sources), query_id=item.id)
+    else:
+
+        def ask(item) -> dict:
+            return {**server.search(item.question, k=k, mode=args.mode, sources=sources)["json"], "id": item.id}
+
+    failed = 0
     for item in read_questions(args.queries):
         record = {
             "id": item.id,
@@ -101,7 +138,7 @@ def cmd_search(args) -> int:
         }
         if item.error is None:
             try:
-                record = to_json(engine.ask(item.question, k=k, mode=args.mode, sources=sources), query_id=item.id)
+                record = ask(item)
             except RagError as exc:  # one bad question does not stop the batch
                 record["error"] = str(exc)
         failed += record.get("error") is not None
@@ -157,15 +194,59 @@ def cmd_eval(args) -> int:
     return 1 if failures else 0
 
 
+def _threads_per_question(concurrent: int) -> int:
+    """Each of `concurrent` questions' share of the cores for the model.
+
+    torch's threads wait for each other at every layer: with 2 threads for one question, a single
+    other busy process made a question take ~1 s instead of 27 ms on one thread (2 cores, measured).
+    """
+    return max(1, (os.cpu_count() or 1) // concurrent)
+
+
 def cmd_serve(args) -> int:
     from rag.indexer import ensure_index
     from rag.ui import serve
 
-    engine = _engine(args)
+    engine = _engine(args, background_reload=True)  # a rebuild must not hold up the questions
     report = ensure_index(engine, log=_log)
     if report:
         _log(report.summary())
+    if "torch" in sys.modules:  # the hashing embedder loads no torch
+        import torch
+
+        torch.set_num_threads(_threads_per_question(SERVED_AT_ONCE))
     serve(engine, host=args.host, port=args.port, feedback_path=paths.feedback_file(args.feedback))
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from pathlib import Path
+
+    from rag.bench import BRIEFING, BenchSettings, parse_sizes, run_bench, table_header, table_row
+
+    sizes = parse_sizes(args.sizes)  # before the model loads
+    texts = [paths.corpus_dir(args.corpus_dir), *(Path(t) for t in args.text)]
+    for folder in texts:
+        if not folder.is_dir():
+            raise RagError(f"{folder}: no such folder of texts; pass real text folders with --text DIR")
+    if len(texts) == 1 and any(s != BRIEFING for s in sizes):
+        raise RagError("bigger sizes need more text than the briefing: add --text DIR (e.g. a JSQuAD corpus)")
+    settings = BenchSettings(
+        texts=tuple(texts),
+        sizes=sizes,
+        embed_up_to=args.embed_up_to,
+        questions=args.questions,
+        work=Path(args.work) if args.work else None,
+        noise=args.noise,
+        question_threads=_threads_per_question(SERVED_AT_ONCE),  # timed as `rag serve` runs them
+        **({"exact_below": args.exact_below} if args.exact_below else {}),
+    )
+    if not args.json:
+        print(table_header(), flush=True)
+    for result in run_bench(settings, _embedder(args), log=_log):
+        print(json.dumps(result, ensure_ascii=False) if args.json else table_row(result), flush=True)
+    if not args.json and any(s != BRIEFING and int(s) > args.embed_up_to for s in sizes):
+        print(f"derived: past {args.embed_up_to:,} passages the vectors are perturbed copies of embedded ones")
     return 0
 
 
@@ -190,7 +271,7 @@ def _common_options(parser: argparse.ArgumentParser, *, default) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from the documents in corpus/.")
     _common_options(parser, default=None)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve,bench}")
 
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -203,6 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="re-embed everything, ignoring the cache")
     p.add_argument("--wait", action="store_true", help="wait for another running build instead of stopping")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    p.add_argument(
+        "--nice",
+        type=int,
+        default=10,
+        help="as a command, lower its CPU priority by this much, so a server on the same machine keeps "
+        "answering at full speed during the rebuild (default: %(default)s; 0 keeps it)",
+    )
 
     for name, func, help_text in (
         ("ask", cmd_ask, "print a readable cited answer"),
@@ -218,6 +306,14 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="DOC",
             help="search only this document (its path in the corpus folder); repeat it or separate with commas",
         )
+        where = p.add_mutually_exclusive_group()
+        where.add_argument(
+            "--server",
+            metavar="URL",
+            help="ask the `rag serve` at URL (default: the one on the default port, when it serves the same "
+            "index, corpus and model; otherwise the model is loaded here)",
+        )
+        where.add_argument("--local", action="store_true", help="load the model here even if a server is running")
         if name == "search":
             p.add_argument("--json", action="store_true", help="one JSON object per question")
             p.add_argument("--queries", help='JSONL file of {"id", "question"} per line, - for stdin')
@@ -242,6 +338,38 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: feedback.jsonl or $RAG_FEEDBACK) as gold-set candidates",
     )
 
+    p = command("bench", cmd_bench, "build and search corpora of growing size; time them and check recall")
+    p.add_argument(
+        "--sizes",
+        default="briefing,1000,10000,100000",
+        help="passage counts, comma-separated; 'briefing' is the corpus as it is (default: %(default)s)",
+    )
+    p.add_argument(
+        "--text",
+        action="append",
+        default=[os.environ["RAG_BENCH_TEXT"]] if os.environ.get("RAG_BENCH_TEXT") else [],
+        metavar="DIR",
+        help="more real text to replicate, e.g. benchmarks/jsquad-valid/corpus; its gold.jsonl next to it "
+        "gives questions (default: $RAG_BENCH_TEXT)",
+    )
+    p.add_argument("--embed-up-to", type=int, default=10_000, help="past this many passages, derive vectors")
+    p.add_argument("--questions", type=int, default=200, help="Japanese gold questions timed per size")
+    p.add_argument("--work", metavar="DIR", help="keep the embedded base build here between runs")
+    p.add_argument(
+        "--noise",
+        type=float,
+        default=None,
+        help="norm of the perturbation of derived vectors (default: a copy is as far from its original as "
+        "a real passage from its nearest other one)",
+    )
+    p.add_argument(
+        "--exact-below",
+        type=int,
+        default=None,
+        help="vector count from which FAISS uses HNSW (default: rag.vector_index.EXACT_BELOW)",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per size")
+
     p = command("serve", cmd_serve, "start the web UI")
     p.add_argument("--host", default=os.environ.get("RAG_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
@@ -257,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     for name in ("corpus_dir", "index_dir", "model"):
         setattr(args, name, getattr(args, name, None))
+    if argv is None and args.func is cmd_build and args.nice > 0:
+        os.nice(args.nice)  # only as a program: a caller's process (a test, a script) keeps its priority
     try:
         return args.func(args)
     except RagError as exc:

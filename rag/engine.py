@@ -42,37 +42,68 @@ class LiveIndex:
 
 
 class Engine:
-    """Answers questions from the current build, switching to a newer build between questions."""
+    """Answers questions from the current build, switching to a newer build between questions.
 
-    def __init__(self, *, index_dir: Path, corpus_dir: Path, embedder):
+    A newer build is loaded outside the lock and swapped in whole, so questions never wait for
+    each other's loading. With `background_reload` (the server) no question waits at all: the one
+    that notices a new build starts its load in a thread and is answered from the current build.
+    Without it (scripts, `rag.open_index`) the noticing question loads it, so it sees the new build.
+    """
+
+    def __init__(self, *, index_dir: Path, corpus_dir: Path, embedder, background_reload: bool = False):
         self.index_dir, self.corpus_dir, self.embedder = index_dir, corpus_dir, embedder
-        self._lock = threading.Lock()
+        self.background_reload = background_reload
+        self._lock = threading.Lock()  # guards the fields below; never held while loading
         self._live: LiveIndex | None = None
         self._seen_build: str | None = None  # the newest build looked at, taken or not
+        self._loading: str | None = None  # the build a thread is loading now, if any
+        self._loaded = threading.Condition(self._lock)
         self.reload_error: str | None = None  # why a newer build was not taken, if so
 
     def live(self) -> LiveIndex:
         build = store.build_id(self.index_dir)
-        if self._live is None or build != self._seen_build:
-            with self._lock:
-                if self._live is None or build != self._seen_build:
-                    self._load(build)
+        live = self._live
+        if live is not None and build == self._seen_build:
+            return live
+        with self._lock:
+            if self._live is None:  # nothing to answer from yet: wait for a load, or do it
+                while self._loading is not None and self._live is None:
+                    self._loaded.wait()
+            if self._live is not None and (build == self._seen_build or self._loading is not None):
+                return self._live  # current, or a newer one is on its way
+            self._loading = build
+        if self._live is not None and self.background_reload:
+            threading.Thread(target=self._reload, args=(build,), name="rag-reload", daemon=True).start()
+            return self._live
+        self._reload(build)
+        if self._live is None:
+            raise RagError(self.reload_error or f"no index in {self.index_dir}; run: rag build")
         return self._live
 
     def retriever(self) -> Retriever:
         return self.live().retriever
 
-    def _load(self, build: str | None) -> None:
-        loaded = self._try_load(build)
+    def _reload(self, build: str | None) -> None:
+        """Load `build` with no lock held, then swap it in; a failure keeps the build that works."""
+        try:
+            loaded = self._try_load(build)
+        except BaseException as exc:  # the loading mark must be cleared whatever happened
+            loaded = LoadFault(f"loading {build} was interrupted ({_one_line(exc)})")
+        with self._lock:
+            self._loading = None
+            self._seen_build = build
+            if isinstance(loaded, LiveIndex):
+                self._live, self.reload_error = loaded, None
+            else:
+                self.reload_error = str(loaded)
+            self._loaded.notify_all()
         if isinstance(loaded, LiveIndex):
-            self._live, self._seen_build, self.reload_error = loaded, build, None
-        elif self._live is None:
+            return
+        if self._live is None:
             raise loaded  # nothing to fall back on: one line, ending in what to do
-        else:  # keep serving the build that works, and say why the new one was not taken
-            self._seen_build, self.reload_error = build, str(loaded)
-            # one line for a damaged build; the traceback too when it was a fault of ours (a bug)
-            fault = loaded.__cause__ if isinstance(loaded, LoadFault) else None
-            log.warning("kept build %s: %s", self._live.build, loaded, exc_info=fault)
+        # keep serving the build that works; the traceback too when it was a fault of ours (a bug)
+        fault = loaded.__cause__ if isinstance(loaded, LoadFault) else None
+        log.warning("kept build %s: %s", self._live.build, loaded, exc_info=fault)
 
     def _try_load(self, build: str | None) -> LiveIndex | RagError:
         """The build `current` points at, ready to answer; or, for any failure at all, a RagError saying why.
@@ -135,8 +166,7 @@ class Engine:
             raise RagError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
         if sources is not None:
             sources = frozenset([sources] if isinstance(sources, str) else sources)
-            known = {c.source for c in live.retriever.index.chunks}
-            if unknown := sorted(sources - known):
+            if unknown := sorted(sources - live.retriever.sources):
                 raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
         return live.retriever.search(question, k=k, mode=mode, sources=sources)
 

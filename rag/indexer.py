@@ -23,6 +23,7 @@ from rag.faults import checkpoint
 from rag.lexicon import Lexicon, corpus_terms, gloss_index
 from rag.readings import corpus_readings
 from rag.tokenize_ja import DEFAULT_MODE, tokenize
+from rag.vector_index import EXACT_BELOW, plan_for
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,15 @@ def build_index(
     bm25_mode: str = DEFAULT_MODE,
     chunk_target: int = TARGET_CHARS,
     config: RetrievalConfig | None = None,
+    exact_below: int = EXACT_BELOW,
     progress: bool = True,
     log=print,
 ) -> BuildReport:
+    """Embed what is new, index it, and switch the new build in.
+
+    `exact_below`: passage or sentence counts from which FAISS uses an HNSW graph instead of an
+    exact scan (rag.vector_index).
+    """
     started = time.perf_counter()
     with _disk_errors(corpus_dir), store.build_lock(index_dir, wait=wait, log=log):
         previous = _previous_chunks(index_dir)
@@ -86,6 +93,7 @@ def build_index(
             "chunker_version": CHUNKER_VERSION,
             "bm25_tokenizer": {"name": "sudachipy", "mode": bm25_mode},
             "chunks": len(chunks),
+            "vector_index": vector_index_plans(len(chunks), len(sentence_texts), exact_below=exact_below),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         in_memory = store.in_memory_index(
@@ -127,6 +135,14 @@ def _disk_errors(corpus_dir: Path):
     except OSError as exc:
         in_corpus = exc.filename is not None and Path(os.fsdecode(exc.filename)).is_relative_to(corpus_dir)
         raise disk_error(exc, writing=not in_corpus) from exc
+
+
+def vector_index_plans(passages: int, sentences: int, *, exact_below: int = EXACT_BELOW) -> dict:
+    """The manifest's record of which FAISS index each kind of vector gets, chosen by its count."""
+    return {
+        "passages": plan_for(passages, exact_below=exact_below).to_json(),
+        "sentences": plan_for(sentences, exact_below=exact_below).to_json(),
+    }
 
 
 def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:

@@ -1,20 +1,34 @@
-"""Dense search, BM25 search, their fusion, the answer status, and the `Hit`s they return."""
+"""Dense search, BM25 search, their fusion, the answer status, and the `Hit`s they return.
+
+A question costs what its candidates cost, not what the index holds. Three steps:
+
+1. candidates: the best few passages of each signal, and a bound on every other (rag.candidates);
+2. features: the candidates' exact passage, sentence and BM25 scores (rag.features);
+3. scoring: `score` them and select the top k. If the k-th score does not clear the bound a passage
+   left out could reach, the pools grow and step 1 runs again; with exact FAISS indexes the result
+   is then the same as scoring every passage (`Retriever.scores`; rag.exhaustive is the reference).
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from rag import coverage
+from rag.candidates import DEFAULT_POOLS, CandidateFinder, Candidates, Pools
 from rag.chunking import Chunk
 from rag.config import RetrievalConfig
+from rag.features import Features, FeatureScorer, Query
 from rag.language import script_of
 from rag.query import QueryAnalyzer, QueryForms
 from rag.store import LoadedIndex
 
 MODES = ("hybrid", "dense", "bm25")
 STATUSES = ("answered", "partial", "not_covered")
+# The bound must be beaten by more than float32 noise: FAISS and numpy round cosines differently.
+BOUND_MARGIN = 1e-5
 
 
 @dataclass(frozen=True)
@@ -57,17 +71,64 @@ def standard_dense(dense: np.ndarray, config: RetrievalConfig) -> np.ndarray:
     return (dense - config.dense_center) / config.dense_scale
 
 
+def dense_score(features: Features, config: RetrievalConfig) -> np.ndarray:
+    """Mix of the passage's cosine and its best sentence's: a one-line fact in a long passage still counts."""
+    w = config.sentence_weight
+    return (1 - w) * features.passage + w * features.sentence
+
+
+def score(features: Features, mode: str, coverage: float, config: RetrievalConfig) -> np.ndarray:
+    """What each mode ranks by, on the scale its abstention threshold was calibrated on.
+
+    Monotone in every feature (the weights and scales are positive), which makes the candidates' bound hold.
+    """
+    if mode == "dense":
+        return standard_dense(dense_score(features, config), config)
+    if mode == "bm25":
+        return (coverage * features.bm25 + features.translated) / config.bm25_scale
+    return fuse(dense_score(features, config), features.bm25, features.translated, coverage, config)
+
+
+def top_k(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best scores, best first, ties to the lower row (as a stable full sort would).
+
+    scores [0.2, 0.9, 0.5, 0.9], rows [0, 1, 2, 3], k=2 -> [1, 3]
+    """
+    if len(scores) > k:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = np.flatnonzero(scores >= kth)  # ties with the k-th all stay, so the row order can decide
+    else:
+        keep = np.arange(len(scores))
+    return keep[np.lexsort((rows[keep], -scores[keep]))][:k]
+
+
 class Retriever:
     """Searches one loaded index with one embedder; safe to share between threads."""
 
-    def __init__(self, index: LoadedIndex, embedder, *, bm25_mode: str, config: RetrievalConfig):
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder,
+        *,
+        bm25_mode: str,
+        config: RetrievalConfig,
+        pools: Pools = DEFAULT_POOLS,
+    ):
         self.index = index
         self.embedder = embedder
         self.bm25_mode = bm25_mode
         self.config = config
+        self.pools = pools
         self._vocab = index.bm25.vocab_dict
-        self._sentence_rows = index.sentence_spans[:, 0].astype(np.int64)
         self.analyzer = QueryAnalyzer(index.lexicon, self._vocab, bm25_mode=bm25_mode, embedder=embedder, config=config)
+        self._features = FeatureScorer(index)
+        self._candidates = CandidateFinder(index)
+        self._rows_of: dict[str, list[int]] = {}
+        for row, chunk in enumerate(index.chunks):
+            self._rows_of.setdefault(chunk.source, []).append(row)
+        self.sources = frozenset(self._rows_of)  # the documents of the index, by their path in the corpus
+        self._allowed_cache: dict[frozenset[str], object] = {}
+        self._allowed_lock = threading.Lock()
 
     def search(
         self,
@@ -84,23 +145,40 @@ class Retriever:
             raise ValueError(f"mode must be one of {MODES}")
         forms = forms or self.analyzer.analyze(query)
         qv = query_vector if query_vector is not None else self.embedder.encode_queries([forms.search_text])[0]
-        scores = self.scores(forms, qv, mode)
-        if sources is not None:
-            scores = np.where(self._in_sources(sources), scores, -np.inf)
-        order = np.argsort(-scores, kind="stable")[: max(1, min(k, int(np.isfinite(scores).sum())))]
-        hits = tuple(Hit(self.index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
+        prepared = self.prepare(forms, qv)
+        allowed = None if sources is None else self._allowed(sources)
+        population = len(self.index.chunks) if allowed is None else len(allowed.rows)
+        want = max(1, min(k, population))
+        dense, lexical = mode != "bm25", mode != "dense"
+        pools = self.pools.grown(self.pools.approximate) if dense and not self._candidates.dense_exact else self.pools
+        while True:
+            found = self._candidates.gather(prepared, pools, dense=dense, lexical=lexical, allowed=allowed)
+            features = self._features.features(found.rows, prepared, dense=dense, lexical=lexical)
+            scores = score(features, mode, prepared.coverage, self.config)
+            best = top_k(scores, found.rows, want)
+            if self._settled(found, scores[best], want, mode, prepared.coverage):
+                break
+            pools = pools.grown()
+        hits = tuple(Hit(self.index.chunks[found.rows[i]], r + 1, float(scores[i])) for r, i in enumerate(best))
         status, missing = self.status(query, forms, mode, hits)
         return SearchResult(query, hits, status, qv, missing, forms)
 
     def scores(self, forms: QueryForms, qv: np.ndarray, mode: str) -> np.ndarray:
-        """One score per passage on the scale the mode's abstention threshold was calibrated on."""
-        if mode == "bm25":
-            lexical = forms.coverage * self._bm25(forms.tokens) + self._bm25(forms.translated)
-            return lexical / self.config.bm25_scale
-        dense = self.dense_scores(qv)
-        if mode == "dense":
-            return standard_dense(dense, self.config)
-        return fuse(dense, self._bm25(forms.tokens), self._bm25(forms.translated), forms.coverage, self.config)
+        """Every passage's score, in index order (calibration and tuning need them all)."""
+        rows = np.arange(len(self.index.chunks))
+        features = self._features.features(rows, self.prepare(forms, qv), dense=mode != "bm25", lexical=mode != "dense")
+        return score(features, mode, forms.coverage, self.config)
+
+    def prepare(self, forms: QueryForms, qv: np.ndarray) -> Query:
+        """The question's vector and the BM25 token ids of its own and its translated words."""
+        return Query(
+            forms.search_text,
+            qv,
+            forms.tokens,
+            np.array([self._vocab[t] for t in forms.tokens], np.int64),
+            np.array([self._vocab[t] for t in forms.translated], np.int64),
+            forms.coverage,
+        )
 
     def status(self, query: str, forms: QueryForms, mode: str, hits: tuple[Hit, ...]) -> tuple[str, tuple[str, ...]]:
         """not_covered below the calibrated threshold; partial when the evidence lacks what is asked."""
@@ -119,22 +197,20 @@ class Retriever:
         absent = coverage.missing(forms.search_text, evidence)
         return ("partial", tuple(absent)) if absent else ("answered", ())
 
-    def _in_sources(self, sources: frozenset[str]) -> np.ndarray:
-        return np.array([c.source in sources for c in self.index.chunks], dtype=bool)
+    def _settled(self, found: Candidates, best: np.ndarray, want: int, mode: str, coverage: float) -> bool:
+        """True when no passage left out can beat the k-th hit; with HNSW, when there are k hits."""
+        if found.bound is None:
+            return True
+        if len(best) < want:
+            return False
+        return found.approximate or best[-1] > score(found.bound, mode, coverage, self.config)[0] + BOUND_MARGIN
 
-    def dense_scores(self, qv: np.ndarray) -> np.ndarray:
-        """Mix of the passage's cosine and its best sentence's: a one-line fact in a long passage still counts."""
-        n = len(self.index.chunks)
-        scores, ids = self.index.dense.search(qv[None, :].astype(np.float32), n)
-        passage = np.empty(n, np.float32)
-        passage[ids[0]] = scores[0]
-        best_sentence = np.full(n, -np.inf, np.float32)
-        np.maximum.at(best_sentence, self._sentence_rows, self.index.sentence_vectors @ qv)
-        best_sentence = np.where(np.isfinite(best_sentence), best_sentence, passage)  # passages with no sentence
-        w = self.config.sentence_weight
-        return (1 - w) * passage + w * best_sentence
-
-    def _bm25(self, tokens) -> np.ndarray:
-        if not tokens:
-            return np.zeros(len(self.index.chunks), np.float32)
-        return self.index.bm25.get_scores(list(tokens))
+    def _allowed(self, sources: frozenset[str]):
+        with self._allowed_lock:
+            allowed = self._allowed_cache.get(sources)
+            if allowed is None:
+                rows = np.array([r for s in sorted(sources) for r in self._rows_of.get(s, [])], np.int64)
+                if len(self._allowed_cache) >= 16:  # the UI offers a few filters; keep the memory bounded
+                    self._allowed_cache.clear()
+                allowed = self._allowed_cache[sources] = self._candidates.allowed(rows)
+            return allowed

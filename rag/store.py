@@ -6,8 +6,9 @@ Layout::
     index/builds/<id>/manifest.json   embedder identity, corpus hashes, chunker version, file checksums
     index/builds/<id>/chunks.jsonl    chunk records, in vector order
     index/builds/<id>/documents.jsonl each document's text as read (what offsets point into), title, pages
-    index/builds/<id>/dense.faiss     exact inner-product index of passage vectors
-    index/builds/<id>/sentences.npz   sentence spans and vectors for highlights
+    index/builds/<id>/dense.faiss     inner-product index of passage vectors (exact, or HNSW when large)
+    index/builds/<id>/sentences.faiss the same over sentence vectors (best-sentence scores, highlights)
+    index/builds/<id>/sentences.npz   sentence spans: chunk row, start, end
     index/builds/<id>/lexicon.npz     corpus terms and vectors for English-to-Japanese matching
     index/builds/<id>/bm25/           bm25s data
     index/cache/                      passage vectors by content hash and model
@@ -27,17 +28,19 @@ from pathlib import Path
 
 import numpy as np
 
-from rag import checksums
+from rag import checksums, vector_index
 from rag.chunking import Chunk
 from rag.corpus import Document
 from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, about
 from rag.faults import checkpoint
 from rag.lexicon import Lexicon
+from rag.vector_index import IndexPlan
 
-MANIFEST, CHUNKS, DENSE, SENTENCES, LEXICON, BM25_DIR = (
+MANIFEST, CHUNKS, DENSE, SENTENCE_DENSE, SENTENCES, LEXICON, BM25_DIR = (
     "manifest.json",
     "chunks.jsonl",
     "dense.faiss",
+    "sentences.faiss",
     "sentences.npz",
     "lexicon.npz",
     "bm25",
@@ -53,10 +56,11 @@ class LoadedIndex:
     chunks: list[Chunk]
     dense: object  # faiss.Index
     bm25: object  # bm25s.BM25
-    sentence_spans: np.ndarray  # [n, 3] chunk row, start, end
-    sentence_vectors: np.ndarray  # [n, dim]
+    sentence_spans: np.ndarray  # [n, 3] chunk row, start, end; each chunk's sentences are contiguous
+    sentence_vectors: np.ndarray  # [n, dim], a view into sentence_dense
     lexicon: Lexicon
     documents: dict[str, Document] = field(default_factory=dict)  # by source: the text offsets point into
+    sentence_dense: object = None  # faiss.Index over the sentence vectors
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -192,13 +196,14 @@ def build_lock(index_dir: Path, *, wait: bool = False, log=print):
 def in_memory_index(
     manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents
 ) -> LoadedIndex:
-    """A build not yet written, searchable (exact inner product), for calibrating it before it is saved."""
-    import faiss
-
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
+    """A build not yet written, searchable, for calibrating it before it is saved."""
+    plans = vector_plans(manifest)
+    dense = vector_index.build(vectors, plans["passages"])
+    sentence_dense = vector_index.build(sentence_vectors, plans["sentences"])
     by_source = {d.source: d for d in documents}
-    return LoadedIndex(None, manifest, chunks, dense, bm25, sentence_spans, sentence_vectors, lexicon, by_source)
+    return LoadedIndex(
+        None, manifest, chunks, dense, bm25, sentence_spans, sentence_vectors, lexicon, by_source, sentence_dense
+    )
 
 
 def write_build(
@@ -213,8 +218,6 @@ def write_build(
     lexicon: Lexicon,
     documents: Sequence[Document] = (),
 ) -> None:
-    import faiss
-
     with open(folder / DOCUMENTS, "w", encoding="utf-8") as f:
         for d in documents:
             record = {
@@ -226,7 +229,6 @@ def write_build(
                 "text": d.text,
             }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
-
     with open(folder / CHUNKS, "w", encoding="utf-8") as f:
         for c in chunks:
             record = {
@@ -241,11 +243,9 @@ def write_build(
                 "pages": list(c.pages) if c.pages else None,
             }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
-    write_faiss(dense, folder / DENSE)
+    write_vector_indexes(folder, manifest, passages=vectors, sentences=sentence_vectors)
     bm25.save(str(folder / BM25_DIR), show_progress=False)
-    np.savez(folder / SENTENCES, spans=sentence_spans, vectors=sentence_vectors)
+    np.savez(folder / SENTENCES, spans=sentence_spans)
     lexicon.save(folder / LEXICON)
     write_manifest(folder, manifest)
 
@@ -266,6 +266,37 @@ def write_manifest(folder: Path, manifest: dict) -> None:
         f.write(json.dumps(sealed, ensure_ascii=False, indent=2))
         f.flush()
         os.fsync(f.fileno())
+
+
+def vector_plans(manifest: dict) -> dict[str, IndexPlan]:
+    """The FAISS index kind of the passages and of the sentences, as the build chose them."""
+    recorded = manifest.get("vector_index", {})
+    return {name: IndexPlan.from_json(recorded.get(name)) for name in ("passages", "sentences")}
+
+
+def write_vector_indexes(folder: Path, manifest: dict, *, passages: np.ndarray, sentences: np.ndarray) -> None:
+    plans = vector_plans(manifest)
+    for name, vectors, file in (("passages", passages, DENSE), ("sentences", sentences, SENTENCE_DENSE)):
+        write_faiss(vector_index.build(vectors, plans[name]), folder / file)
+
+
+def read_vector_index(folder: Path, file: str, plan: IndexPlan, *, rows: int, dim) -> object:
+    """A FAISS index of the build, checked to hold `rows` vectors of `dim` and set up for searching."""
+    import faiss
+
+    path = folder / file
+    if not path.exists():
+        raise IndexCorruptError(f"{path} is missing; the index is incomplete or older than this version, {REBUILD}")
+    try:
+        index = faiss.read_index(str(path))
+    except RuntimeError:
+        raise IndexCorruptError(f"{path} is unreadable (truncated or damaged); {REBUILD}") from None
+    if index.ntotal != rows or index.d != dim:
+        raise IndexCorruptError(
+            f"{path} holds {index.ntotal} vectors of dim {index.d} but the build has {rows} of dim {dim}; {REBUILD}"
+        )
+    vector_index.configure(index, plan)
+    return index
 
 
 def read_manifest(folder: Path) -> dict:
@@ -317,7 +348,6 @@ def check_fresh(manifest: dict, *, corpus: dict[str, str], embedder: dict, chunk
 def load_build(folder: Path) -> LoadedIndex:
     """A build, checked byte for byte against its manifest before any file is parsed."""
     import bm25s
-    import faiss
 
     if not folder.is_dir():
         raise IndexCorruptError(f"{folder} is not a build folder; {REBUILD}")
@@ -327,26 +357,26 @@ def load_build(folder: Path) -> LoadedIndex:
     documents = load_documents(folder)
     if missing := sorted({c.source for c in chunks} - documents.keys()):
         raise IndexCorruptError(f"{folder / DOCUMENTS} lacks {', '.join(missing)}; {REBUILD}")
-    dense_path = folder / DENSE
     try:
-        dense = faiss.read_index(str(dense_path))
-    except RuntimeError:
-        raise IndexCorruptError(f"{dense_path} is unreadable (truncated or damaged); {REBUILD}") from None
-    if dense.ntotal != len(chunks) or dense.d != manifest["embedder"].get("dim"):
-        raise IndexCorruptError(
-            f"{dense_path} holds {dense.ntotal} vectors of dim {dense.d} but {CHUNKS} has {len(chunks)} "
-            f"chunks for dim {manifest['embedder'].get('dim')}; {REBUILD}"
-        )
+        plans = vector_plans(manifest)
+    except (TypeError, ValueError) as exc:
+        raise IndexCorruptError(f"{folder / MANIFEST} has a bad vector_index entry ({exc}); {REBUILD}") from None
+    dim = manifest["embedder"].get("dim")
+    dense = read_vector_index(folder, DENSE, plans["passages"], rows=len(chunks), dim=dim)
     try:
         bm25 = bm25s.BM25.load(str(folder / BM25_DIR), show_progress=False)
         with np.load(folder / SENTENCES) as data:
-            spans, sent_vectors = data["spans"], data["vectors"]
+            spans = data["spans"]
         lexicon = Lexicon.load(folder / LEXICON)
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"{folder} has damaged BM25 or sentence data ({exc}); {REBUILD}") from None
-    if bm25.scores["num_docs"] != len(chunks) or len(spans) != len(sent_vectors):
+    if bm25.scores["num_docs"] != len(chunks):
         raise IndexCorruptError(f"{folder / BM25_DIR} does not match {CHUNKS}; {REBUILD}")
-    return LoadedIndex(folder, manifest, chunks, dense, bm25, spans, sent_vectors, lexicon, documents)
+    sentence_dense = read_vector_index(folder, SENTENCE_DENSE, plans["sentences"], rows=len(spans), dim=dim)
+    sentence_vectors = vector_index.stored_vectors(sentence_dense)
+    return LoadedIndex(
+        folder, manifest, chunks, dense, bm25, spans, sentence_vectors, lexicon, documents, sentence_dense
+    )
 
 
 def load_documents(folder: Path) -> dict[str, Document]:

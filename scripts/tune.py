@@ -108,11 +108,8 @@ class Sweep:
             self.vectors[forms.search_text] = self.engine.embedder.encode_queries([forms.search_text])[0]
         qv = self.vectors[forms.search_text]
         r = self.retriever
-        passage = r.index.dense.reconstruct_n(0, len(r.index.chunks)) @ qv
-        best = np.full(len(passage), -np.inf, np.float32)
-        np.maximum.at(best, r._sentence_rows, r.index.sentence_vectors @ qv)
-        best = np.where(np.isfinite(best), best, passage)
-        return Signals(passage, best, r._bm25(forms.tokens), r._bm25(forms.translated), forms.coverage, forms)
+        f = r._features.features(np.arange(len(r.index.chunks)), r.prepare(forms, qv))
+        return Signals(f.passage, f.sentence, f.bm25, f.translated, forms.coverage, forms)
 
     def outcomes(self, config: RetrievalConfig) -> list[QuestionOutcome]:
         gold_signals, calibration = self.signals(config.lexicon_quantile, config.translation_senses)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -14,11 +16,14 @@ from .conftest import BRIEFING
 
 
 def test_fusion_adds_bm25_in_its_own_units_to_dense_in_its_own():
-    config = RetrievalConfig(bm25_weight=1.5, dense_center=0.78, dense_scale=0.02, bm25_scale=3.0)
+    config = RetrievalConfig(
+        bm25_weight=1.5, translated_weight=1.5, dense_center=0.78, dense_scale=0.02, bm25_scale=3.0
+    )
     dense, bm25, none = np.array([0.80, 0.82]), np.array([3.0, 0.0]), np.zeros(2)
     assert np.allclose(fuse(dense, bm25, none, 1.0, config), [2.5, 2.0])
     assert np.allclose(fuse(dense, bm25, none, 0.0, config), [1.0, 2.0])  # words the corpus does not know
     assert np.allclose(fuse(dense, none, bm25, 0.0, config), [2.5, 2.0])  # translated words count in full
+    assert np.allclose(fuse(dense, none, bm25, 0.0, replace(config, translated_weight=0.5)), [1.5, 2.0])
 
 
 def test_fusion_ranks_alike_whatever_the_cosine_range():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from rag import paths
+from rag import http_api, paths
 from rag.answer_card import ask
 from rag.engine import Engine
 from rag.errors import RagError
@@ -216,6 +216,7 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback
         footer_links=[],  # no API/Gradio/settings links: the offline app needs none of them
         enable_monitoring=False,
     )
+    http_api.mount(demo.app, engine)  # the JSON API of `rag ask/search --server` (rag/http_api.py)
     print(f"serving on http://{host}:{port}", flush=True)  # only once it accepts connections
     if block:
         demo.block_thread()
