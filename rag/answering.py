@@ -13,16 +13,17 @@ import threading
 import numpy as np
 
 from rag.answer import Answer, CitedPassage
-from rag.highlight import SECOND_SENTENCE_WITHIN
+from rag.highlight import SECOND_SENTENCE_WITHIN, dense_spread
 from rag.question_terms import content_terms, focus_terms, numbers
 from rag.retrieval import SearchResult
 from rag.store import LoadedIndex
 
 # Added to a sentence's cosine when it holds the noun the question asks about (「人員は どう…」) or a
-# number the question names (「2026年度」). Chosen on the gold set's highlight@1 and checked on JSQuAD
+# number the question names (「2026年度」), in dense spreads of the build (4 spreads were 0.05 for
+# e5-small on the briefing). Chosen on the gold set's highlight@1 and checked on JSQuAD
 # (docs/decisions.md, "Web UI"): cosine alone prefers a passage's topic line over its facts.
-FOCUS_BONUS = 0.05
-NUMBER_BONUS = 0.05
+FOCUS_BONUS = 4.0
+NUMBER_BONUS = 4.0
 
 
 class SentencePicker:
@@ -30,7 +31,9 @@ class SentencePicker:
 
     def __init__(self, index: LoadedIndex, *, focus_bonus: float = FOCUS_BONUS, number_bonus: float = NUMBER_BONUS):
         self.index = index
-        self.focus_bonus, self.number_bonus = focus_bonus, number_bonus
+        spread = dense_spread(index)
+        self.focus_bonus, self.number_bonus = focus_bonus * spread, number_bonus * spread
+        self.within = SECOND_SENTENCE_WITHIN * spread
         self.spans = index.sentence_spans
         self.vectors = index.sentence_vectors
         rows = self.spans[:, 0].astype(np.int64)
@@ -70,7 +73,7 @@ class SentencePicker:
             return ()
         order = np.argsort(-scores, kind="stable")
         best = [order[0]]
-        if max_sentences > 1 and len(order) > 1 and scores[order[1]] >= scores[order[0]] - SECOND_SENTENCE_WITHIN:
+        if max_sentences > 1 and len(order) > 1 and scores[order[1]] >= scores[order[0]] - self.within:
             best.append(order[1])
         spans = self.sentences(row)
         return tuple(spans[j] for j in best)

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from rag.config import RetrievalConfig
 from rag.store import LoadedIndex
 
-SECOND_SENTENCE_WITHIN = 0.04  # cosine margin for highlighting a second sentence (docs/decisions.md)
+# A second sentence is highlighted when its cosine is within this many dense spreads of the best
+# (the spread is measured per build, rag.calibration: 3 spreads were 0.04 for e5-small on the
+# briefing, the margin chosen on the gold set; docs/decisions.md).
+SECOND_SENTENCE_WITHIN = 3.0
+
+
+def dense_spread(index: LoadedIndex) -> float:
+    """How far apart the model's cosines of unrelated texts lie, for this build: the unit of every margin."""
+    return RetrievalConfig.from_manifest(index.manifest).dense_scale
 
 
 class Highlighter:
@@ -15,6 +24,7 @@ class Highlighter:
     def __init__(self, index: LoadedIndex):
         self.spans = index.sentence_spans
         self.vectors = index.sentence_vectors
+        self.within = SECOND_SENTENCE_WITHIN * dense_spread(index)
         rows = self.spans[:, 0].astype(np.int64)
         # Sentences are stored in passage order: each passage owns one contiguous slice.
         self._first = np.searchsorted(rows, np.arange(len(index.chunks) + 1))
@@ -27,6 +37,6 @@ class Highlighter:
         sims = self.vectors[a:b] @ query_vector
         order = np.argsort(-sims)
         best = [order[0]]
-        if max_sentences > 1 and len(order) > 1 and sims[order[1]] >= sims[order[0]] - SECOND_SENTENCE_WITHIN:
+        if max_sentences > 1 and len(order) > 1 and sims[order[1]] >= sims[order[0]] - self.within:
             best.append(order[1])
         return sorted((int(self.spans[a + j, 1]), int(self.spans[a + j, 2])) for j in best)
