@@ -25,6 +25,7 @@ class RetrievalConfig:
     lexicon_quantile: float = 0.98  # of unrelated English words' best term cosines: above it, a translation
     translation_senses: int = 1  # of the terms a dictionary phrase glosses, how many (the nearest) to keep
     evidence_passages: int = 1  # the passages whose text must hold what the question asks for
+    background_share: float = 0.4  # a name in this share of its document's passages is its backdrop (日本)
     # measured per build (rag.calibration)
     dense_center: float = 0.0  # mean dense score of an unrelated question against a passage
     dense_scale: float = 1.0  # its spread within one question

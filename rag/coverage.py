@@ -124,7 +124,11 @@ def has_person_name(text: str) -> bool:
     return any(m.part_of_speech()[2] == "人名" for m in _sudachi().tokenize(text))
 
 
-def missing(question: str, evidence: list[str]) -> list[str]:
-    """What the question asks about that the evidence passages do not hold; [] when it is all there."""
-    found = missing_specifics(question, proper_nouns(question), evidence)
+def missing(question: str, evidence: list[str], *, background=frozenset()) -> list[str]:
+    """What the question asks about that the evidence passages do not hold; [] when it is all there.
+
+    Names in `background` (what the whole document is about) are never asked for specifically.
+    """
+    names = [n for n in proper_nouns(question) if n not in background]
+    found = missing_specifics(question, names, evidence)
     return found + missing_answer_kinds(question, evidence, has_person=has_person_name)

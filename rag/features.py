@@ -94,6 +94,10 @@ class FeatureScorer:
             best[has] = np.maximum(best[has], np.maximum.reduceat(sims, offsets[has]))
         return best
 
+    def postings(self, token: int) -> np.ndarray:
+        """The sorted passage rows that hold a token."""
+        return self._docs[self._starts[token] : self._starts[token + 1]]
+
     def bm25_points(self, rows: np.ndarray, token_ids: np.ndarray) -> np.ndarray:
         """What bm25s's get_scores gives these rows, read from its sparse columns, never a full vector.
 

@@ -24,6 +24,7 @@ from rag.features import Features, FeatureScorer, Query
 from rag.language import script_of
 from rag.query import QueryAnalyzer, QueryForms
 from rag.store import LoadedIndex
+from rag.tokenize_ja import tokenize
 
 MODES = ("hybrid", "dense", "bm25")
 STATUSES = ("answered", "partial", "not_covered")
@@ -194,8 +195,30 @@ class Retriever:
         if names and len(unknown) == len(names):  # about something the documents never name (南極観測)
             return "not_covered", ()
         evidence = [h.chunk.text for h in hits[: self.config.evidence_passages]]
-        absent = coverage.missing(forms.search_text, evidence)
+        background = frozenset(
+            n for n in names if self._share_of_document(n, hits[0].chunk.source) >= self.config.background_share
+        )
+        absent = coverage.missing(forms.search_text, evidence, background=background)
         return ("partial", tuple(absent)) if absent else ("answered", ())
+
+    def _share_of_document(self, name: str, source: str) -> float:
+        """The share of the document's passages that hold every BM25 token of `name`; 0 for a name the
+        index does not know. A document's passages are consecutive rows, so each token's sorted
+        postings give the count with two binary searches."""
+        ids = [self._vocab.get(t) for t in tokenize(name, mode=self.bm25_mode)]
+        rows = self._rows_of.get(source)
+        if not ids or None in ids or not rows:
+            return 0.0
+        first, last = rows[0], rows[-1]
+        consecutive = last - first + 1 == len(rows)
+        counts = []
+        for token in ids:
+            docs = self._features.postings(token)
+            if consecutive:
+                counts.append(int(np.searchsorted(docs, last, side="right") - np.searchsorted(docs, first)))
+            else:
+                counts.append(int(np.isin(docs, rows).sum()))
+        return min(counts) / len(rows)
 
     def _settled(self, found: Candidates, best: np.ndarray, want: int, mode: str, coverage: float) -> bool:
         """True when no passage left out can beat the k-th hit; with HNSW, when there are k hits."""

@@ -159,3 +159,21 @@ def test_what_the_evidence_does_not_hold_is_named(question, evidence, missing):
 
 def test_years_are_compared_as_years():
     assert coverage.years_in("令和8(2026)年度、平成元年、1999年") == {2026, 1989, 1999}
+
+
+def test_a_name_the_whole_document_is_about_is_not_asked_for():
+    question = "海上交通路の安定が日本にとって大切なのはなぜですか"
+    evidence = ["シーレーンの安定は我が国の繁栄の基盤。"]
+    assert coverage.missing(question, evidence) == ["日本"]
+    assert coverage.missing(question, evidence, background=frozenset({"日本"})) == []
+
+
+def test_the_share_of_a_document_holding_a_name_is_counted_from_the_postings(hash_engine):
+    retriever = hash_engine.retriever()
+    chunks = retriever.index.chunks
+    for name in ("日本", "ロシア", "OSA"):
+        holding = sum(name.lower() in c.indexed_text.lower() for c in chunks if c.source == BRIEFING.name)
+        total = sum(c.source == BRIEFING.name for c in chunks)
+        assert retriever._share_of_document(name, BRIEFING.name) == pytest.approx(holding / total, abs=0.04)
+    assert retriever._share_of_document("南極", BRIEFING.name) == 0.0
+    assert retriever._share_of_document("日本", "no-such.txt") == 0.0
