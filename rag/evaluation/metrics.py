@@ -1,9 +1,11 @@
-"""Retrieval and answer-status metrics over question outcomes, and the targets `rag eval --gate` checks."""
+"""Retrieval and answer-status metrics over question outcomes; the issue's targets and the CI floors."""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rag.evaluation.gold import GoldQuestion, Passage, is_relevant
 
@@ -93,6 +95,20 @@ def _ndcg(o: QuestionOutcome) -> float:
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(o.gains))
     ideal = sum(1 / math.log2(i + 2) for i in range(min(max(o.relevant_total, 1), TOP_K)))
     return dcg / ideal
+
+
+def load_floors(path: Path, gold_name: str) -> dict | None:
+    """The CI floors recorded for a gold file (eval/gate.json), as TARGETS-style {metric: (op, value)}.
+
+    Floors are what the shipped version reaches on the test split, less one question's worth: the gate
+    stops regressions, while TARGETS (the issue's goals) are reported as met or missed.
+    """
+    if not path.is_file():
+        return None
+    recorded = json.loads(path.read_text(encoding="utf-8")).get(gold_name)
+    if recorded is None:
+        return None
+    return {key: (op, value) for key, (op, value) in recorded["floors"].items()}
 
 
 def gate_failures(m: dict, targets: dict = TARGETS) -> list[str]:

@@ -70,7 +70,14 @@ def describe(evaluation: Evaluation, split: str) -> str:
     return f"{split}: {len(gold)} questions ({counts})"
 
 
-def write_report(evaluation: Evaluation, folder: Path, gold_path: Path, *, gate: list[str] | None = None) -> Path:
+def write_report(
+    evaluation: Evaluation,
+    folder: Path,
+    gold_path: Path,
+    *,
+    gate: list[str] | None = None,
+    missed: list[str] | None = None,
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     plot = folder / "hit_at_k.png"
     _plot_hit_at_k(evaluation, plot)
@@ -83,8 +90,10 @@ def write_report(evaluation: Evaluation, folder: Path, gold_path: Path, *, gate:
     ]
     for split in evaluation.splits:
         lines += [f"## {describe(evaluation, split)}", "", table(evaluation, split), ""]
+    if missed is not None:
+        lines += ["Targets (hybrid): " + ("all met." if not missed else "missed: " + "; ".join(missed)), ""]
     if gate is not None:
-        lines += ["Gate (hybrid, test split): " + ("all targets met." if not gate else "MISSED: " + "; ".join(gate))]
+        lines += ["CI gate (hybrid): " + ("passed." if not gate else "FAILED: " + "; ".join(gate))]
     lines += [
         "",
         f"![hit@k]({plot.name})",
