@@ -18,11 +18,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+# A question whose Japanese letters are at least this share hiragana was typed without kana-kanji
+# conversion (casual gold questions: 0.74-1.0; paraphrases: median 0.57; JSQuAD: median 0.43, 95% below
+# 0.65). Only such questions are respelled: in ordinary text the kana are grammar, and matching them
+# (いつか -> 一家, している -> 指定, コンゴ -> 今後) hurt 20% of JSQuAD questions. docs/decisions.md.
+KANA_TYPED_SHARE = 0.7
 MIN_KEY_CHARS = 3  # two-kana keys (いま, どう) match inside too many casual phrases; see docs/decisions.md
 READING_POS = {"名詞", "形状詞"}
 COPULA = {"だ", "です"}  # after a noun typed in kana they are grammar of the sentence, not of the word
 _KANA_RUN = re.compile(r"[\u3041-\u3096\u30a1-\u30faー〜～]+")
 _HIRAGANA = re.compile(r"[\u3041-\u3096ー]+")
+_JAPANESE_LETTER = re.compile(r"[\u3041-\u3096\u30a1-\u30faー\u3005\u4e00-\u9fff]")
 _LATIN_ACRONYM = re.compile(r"^[A-Z]{2,6}$")  # OSA, FOIP; "Japan" is a word, not letters
 _LETTERS = dict(
     zip(
@@ -109,7 +115,10 @@ class ReadingIndex:
         self.longest = max((len(k) for k in readings), default=0)
 
     def rewrite(self, question: str) -> Rewrite:
-        """Replace, left to right and longest first, each kana stretch that reads like a corpus word."""
+        """Replace, left to right and longest first, each kana stretch that reads like a corpus word,
+        in a question typed in kana; any other question is left as it is."""
+        if hiragana_share(question) < KANA_TYPED_SHARE:
+            return Rewrite(question, ())
         out, replaced, pos = [], [], 0
         for run in _KANA_RUN.finditer(question):
             out.append(question[pos : run.start()])
@@ -137,6 +146,15 @@ class ReadingIndex:
                 out.append(run[i])
                 i += 1
         return "".join(out)
+
+
+def hiragana_share(text: str) -> float:
+    """Hiragana among the Japanese letters (kana and kanji); 0 when there are none.
+
+    「らちもんだいってどうなってんの」 -> 1.0, 「拉致問題の現状は」 -> 0.25
+    """
+    letters = _JAPANESE_LETTER.findall(text)
+    return sum(bool(_HIRAGANA.fullmatch(c)) for c in letters) / len(letters) if letters else 0.0
 
 
 def _grammar_around(run: str):

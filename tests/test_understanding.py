@@ -60,6 +60,9 @@ def test_kana_words_are_respelled_as_the_corpus_spells_them(readings, question, 
         "技術が流出しないようにするための取組は何ですか",  # ないよう is not 内容
         "北朝鮮のかくミサイルってどうしてほしいの",
         "OSAの予算はいくらですか",
+        "機関紙に論文を掲載したのはいつか",  # ordinary text: its kana are grammar (いつか is not 一家)
+        "ドミニカ人が常飲している飲み物を何と言う？",  # している is not 指定
+        "コンゴ共和国の首都は",  # a katakana name in ordinary text stays (not 今後)
     ],
 )
 def test_grammar_in_kana_is_left_alone(readings, question):
@@ -159,6 +162,16 @@ def test_what_the_evidence_does_not_hold_is_named(question, evidence, missing):
 
 def test_years_are_compared_as_years():
     assert coverage.years_in("令和8(2026)年度、平成元年、1999年") == {2026, 1989, 1999}
+
+
+def test_only_questions_typed_in_kana_are_respelled():
+    from rag.readings import KANA_TYPED_SHARE, hiragana_share
+
+    assert hiragana_share("らちもんだいってどうなってんの") == 1.0
+    assert hiragana_share("拉致問題の現状は") == 0.25
+    assert hiragana_share("What is OSA?") == 0.0
+    typed, converted = "いらんとでんわで何回はなしたの", "イランとの電話会談の回数は"
+    assert hiragana_share(typed) >= KANA_TYPED_SHARE > hiragana_share(converted)
 
 
 def test_a_name_the_whole_document_is_about_is_not_asked_for():
