@@ -122,10 +122,12 @@ class Lexicon:
                 found.append(self.terms[j])
         return found
 
-    def unknown_names(self, names: list[str], embedder, known, *, match_at_least: float | None) -> list[str]:
+    def unknown_names(self, names: list[str], known) -> list[str]:
         """The names the corpus never mentions: not as a term, not by any of their tokens, not through
-        a shared English gloss (アメリカ and 米国 are both "America"), not as a term close enough in the
-        embedding space. ["南極", "OSA", "ガザ地区"] -> ["南極"]"""
+        a shared English gloss (アメリカ and 米国 are both "America"). ["南極", "OSA", "ガザ地区"] -> ["南極"]
+
+        No model call: a nearest-term check in the embedding space changed no status on the gold set
+        (dev or test) and cost a second embedding per question (docs/decisions.md)."""
         from rag.dictionary import glosses
         from rag.tokenize_ja import tokenize
 
@@ -137,10 +139,7 @@ class Lexicon:
                 for n in unseen
                 if not any(gloss_phrases(g) in self.glosses for g in synonyms.get(n, []) if gloss_phrases(g))
             ]
-        if not unseen or match_at_least is None or not self.terms:
-            return unseen
-        nearest = (embedder.encode_queries(unseen) @ self.vectors.T).max(axis=1)
-        return [n for n, cos in zip(unseen, nearest, strict=True) if cos < match_at_least]
+        return unseen
 
     def _gloss_phrases(self, stems: list[str]) -> tuple[list[tuple[tuple[str, ...], list[str]]], set[str]]:
         """The longest gloss phrases in `stems`, left to right, with their terms; and the stems they used.

@@ -189,9 +189,7 @@ class Retriever:
         if threshold is not None and hits[0].score < threshold:
             return "not_covered", ()
         names = coverage.proper_nouns(forms.search_text)
-        unknown = self.index.lexicon.unknown_names(
-            names, self.embedder, self._vocab, match_at_least=self.config.match_at_least
-        )
+        unknown = self.index.lexicon.unknown_names(names, self._vocab)
         if names and len(unknown) == len(names):  # about something the documents never name (南極観測)
             return "not_covered", ()
         evidence = [h.chunk.text for h in hits[: self.config.evidence_passages]]
