@@ -118,6 +118,27 @@ def proper_nouns(text: str) -> list[str]:
     return names
 
 
+# Japanese question words are a closed class; as nouns they head 何人, 幾つ, いつ頃, どこ.
+_INTERROGATIVE = re.compile(r"^(何|幾|いく|いつ|どこ|どれ|どちら|どっち|誰|だれ|なに|なん)")
+
+
+def content_nouns(text: str) -> list[str]:
+    """The common and proper nouns of a Japanese text, compounds whole (Sudachi mode C); no numbers,
+    pronouns, suffixes or question words (何人, いつ頃). 「日本の人口は何人ですか」 -> ["日本", "人口"]"""
+    from sudachipy import SplitMode
+
+    from rag.tokenize_ja import _sudachi
+
+    nouns: list[str] = []
+    for m in _sudachi().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C):
+        pos = m.part_of_speech()
+        surface = m.surface().strip()
+        asks = _INTERROGATIVE.match(surface)
+        if pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and not asks and surface and surface not in nouns:
+            nouns.append(surface)
+    return nouns
+
+
 def has_person_name(text: str) -> bool:
     from rag.tokenize_ja import _sudachi
 

@@ -29,6 +29,7 @@ from rag.tokenize_ja import tokenize
 MODES = ("hybrid", "dense", "bm25")
 STATUSES = ("answered", "partial", "not_covered")
 # The bound must be beaten by more than float32 noise: FAISS and numpy round cosines differently.
+# In cosine units; scores count dense spreads, so the margin is divided by the spread.
 BOUND_MARGIN = 1e-5
 
 
@@ -192,10 +193,14 @@ class Retriever:
         unknown = self.index.lexicon.unknown_names(names, self._vocab)
         if names and len(unknown) == len(names):  # about something the documents never name (南極観測)
             return "not_covered", ()
-        evidence = [h.chunk.text for h in hits[: self.config.evidence_passages]]
         background = frozenset(
             n for n in names if self._share_of_document(n, hits[0].chunk.source) >= self.config.background_share
         )
+        if script_of(query) == "ja":  # English words have no Japanese nouns to check; they are translated
+            nouns = [n for n in coverage.content_nouns(forms.search_text) if n not in background]
+            if nouns and self.index.lexicon.unknown_names(nouns, self._vocab) == nouns:
+                return "not_covered", ()  # every noun but the documents' backdrop is unknown to them (日本の人口)
+        evidence = [h.chunk.text for h in hits[: self.config.evidence_passages]]
         absent = coverage.missing(forms.search_text, evidence, background=background)
         return ("partial", tuple(absent)) if absent else ("answered", ())
 
@@ -224,7 +229,8 @@ class Retriever:
             return True
         if len(best) < want:
             return False
-        return found.approximate or best[-1] > score(found.bound, mode, coverage, self.config)[0] + BOUND_MARGIN
+        bound = float(score(found.bound, mode, coverage, self.config)[0])
+        return found.approximate or best[-1] > bound + BOUND_MARGIN / self.config.dense_scale
 
     def _allowed(self, sources: frozenset[str]):
         with self._allowed_lock:

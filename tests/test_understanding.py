@@ -190,3 +190,21 @@ def test_the_share_of_a_document_holding_a_name_is_counted_from_the_postings(has
         assert retriever._share_of_document(name, BRIEFING.name) == pytest.approx(holding / total, abs=0.04)
     assert retriever._share_of_document("南極", BRIEFING.name) == 0.0
     assert retriever._share_of_document("日本", "no-such.txt") == 0.0
+
+
+def test_a_question_whose_every_noun_but_the_backdrop_is_unknown_is_not_covered(hash_engine):
+    """「日本の人口」: 日本 is what the briefing is about, 人口 appears nowhere: however close the nearest
+    passage scores, nothing in the documents can answer it."""
+    from dataclasses import replace
+
+    retriever = hash_engine.retriever()
+
+    def status(question: str) -> str:
+        forms = retriever.analyzer.analyze(question)
+        hits = tuple(replace(h, score=float("inf")) for h in retriever.search(question, k=3).hits)  # past any bar
+        return retriever.status(question, forms, "hybrid", hits)[0]
+
+    assert coverage.content_nouns("日本の人口は何人ですか") == ["日本", "人口"]
+    assert status("日本の人口は何人ですか") == "not_covered"
+    assert status("OSAの予算はいくらですか") != "not_covered"
+    assert status("What is the population of Japan?") != "not_covered"  # English is judged by its translation
