@@ -7,7 +7,9 @@ QueryAnalyzer(...).analyze("おーえすえーのよさんは？")
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from rag.config import RetrievalConfig
 from rag.lexicon import _LATIN_WORD, Lexicon, latin_words
@@ -22,6 +24,19 @@ class QueryForms:
     tokens: tuple[str, ...]  # BM25 tokens the corpus knows
     coverage: float  # share of the question's tokens the corpus knows
     translated: tuple[str, ...]  # BM25 tokens reached through English words
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # of search_text, when asked for
+
+
+class _WithQuestion:
+    """Embeds the question in the same model call as the English words the lexicon looks up."""
+
+    def __init__(self, embedder, text: str):
+        self.embedder, self.text, self.vector = embedder, text, None
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        vectors = self.embedder.encode_queries([self.text, *texts])
+        self.vector = vectors[0]
+        return vectors[1:]
 
 
 class QueryAnalyzer:
@@ -31,9 +46,12 @@ class QueryAnalyzer:
         self.lexicon, self.vocab, self.bm25_mode, self.embedder = lexicon, vocab, bm25_mode, embedder
         self.config = config
 
-    def analyze(self, question: str) -> QueryForms:
+    def analyze(self, question: str, *, embed: bool = False) -> QueryForms:
         """Latin-script words count natively only as spelled in the corpus ("OSA"); otherwise they are
-        translated. Sudachi's katakana for them ("Japan" -> ジャパン) would match the wrong passages."""
+        translated. Sudachi's katakana for them ("Japan" -> ジャパン) would match the wrong passages.
+
+        With `embed`, the forms carry the vector of `search_text`, computed in one model call with the
+        words the translation looks up (one call per question, not two)."""
         rewrite = self.lexicon.readings.rewrite(question)
         text = rewrite.text
         latin = latin_words(text)
@@ -43,12 +61,16 @@ class QueryAnalyzer:
         )
         asked = len(japanese) + len(latin)
         coverage = len(known) / asked if asked else 0.0
+        embedder = _WithQuestion(self.embedder, text) if embed else self.embedder
         terms = self.lexicon.translate(
             text,
-            self.embedder,
+            embedder,
             known=self.vocab,
             match_at_least=self.config.match_at_least,
             senses=self.config.translation_senses,
         )
         translated = tuple(t for term in terms for t in tokenize(term, mode=self.bm25_mode) if t in self.vocab)
-        return QueryForms(question, text, rewrite.replaced, known, coverage, translated)
+        vector = None
+        if embed:
+            vector = embedder.vector if embedder.vector is not None else self.embedder.encode_queries([text])[0]
+        return QueryForms(question, text, rewrite.replaced, known, coverage, translated, vector)

@@ -145,8 +145,10 @@ class Retriever:
         """The top k passages and the answer status; with `sources`, only passages of those documents."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        forms = forms or self.analyzer.analyze(query)
-        qv = query_vector if query_vector is not None else self.embedder.encode_queries([forms.search_text])[0]
+        forms = forms or self.analyzer.analyze(query, embed=query_vector is None)
+        qv = query_vector if query_vector is not None else forms.vector
+        if qv is None:
+            qv = self.embedder.encode_queries([forms.search_text])[0]
         prepared = self.prepare(forms, qv)
         allowed = None if sources is None else self._allowed(sources)
         population = len(self.index.chunks) if allowed is None else len(allowed.rows)

@@ -126,3 +126,29 @@ def test_a_source_filter_keeps_to_those_documents(hash_workspace, hash_embedder)
     assert len(both.passages) == 5
     with pytest.raises(RagError, match="no document 'nope.md' in the index"):
         engine.ask("OSA", sources=["nope.md"])
+
+
+@pytest.mark.parametrize("question", ["What is the budget of the peace treaty?", "OSAの予算", "おーえすえーのよさんは"])
+def test_a_search_calls_the_model_once_english_words_included(hash_engine, question):
+    """The question and the English words its translation looks up are embedded in one call."""
+    retriever = hash_engine.retriever()
+    analyzer, original, calls = retriever.analyzer, retriever.embedder, []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(original, name)
+
+        def encode_queries(self, texts):
+            calls.append(list(texts))
+            return original.encode_queries(texts)
+
+    counting = Counting()
+    analyzer.embedder, retriever.embedder = counting, counting
+    try:
+        result = retriever.search(question, k=3)
+    finally:
+        analyzer.embedder, retriever.embedder = original, original
+    assert len(calls) == 1, calls
+    assert calls[0][0] == result.forms.search_text
+    alone = original.encode_queries([result.forms.search_text])[0]
+    assert np.allclose(result.query_vector, alone)
