@@ -9,7 +9,6 @@ measures them), the share of the gold set's answerable questions whose best scor
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -18,12 +17,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag import paths  # noqa: E402
+from gold_engine import gold_parser, open_engine  # noqa: E402
+
 from rag.calibration import calibration_questions  # noqa: E402
-from rag.embedding import load_embedder  # noqa: E402
-from rag.engine import Engine  # noqa: E402
 from rag.evaluation.gold import load_gold  # noqa: E402
-from rag.indexer import ensure_index  # noqa: E402
 from rag.language import script_of  # noqa: E402
 
 QUANTILES = (0.8, 0.85, 0.9, 0.95, 0.98, 1.0)
@@ -38,17 +35,9 @@ def best_scores(retriever, embedder, questions: list[str]) -> np.ndarray:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", default=str(ROOT / "eval" / "gold.jsonl"))
-    parser.add_argument("--corpus-dir")
-    parser.add_argument("--index-dir")
+    parser = gold_parser(__doc__)
     args = parser.parse_args()
-    engine = Engine(
-        index_dir=paths.index_dir(args.index_dir),
-        corpus_dir=paths.corpus_dir(args.corpus_dir),
-        embedder=load_embedder(log=lambda _: None),
-    )
-    ensure_index(engine, log=lambda m: print(m, file=sys.stderr))
+    engine = open_engine(args)
     retriever = engine.retriever()
     answerable = [q.question for q in load_gold(Path(args.gold)) if not q.unanswerable]
     print("| quantile | " + " | ".join(f"{s} threshold | {s} answerable below" for s in ("ja", "other")) + " |")

@@ -14,7 +14,6 @@ fuses them differently:
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from pathlib import Path
@@ -25,15 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from gold_engine import gold_parser, open_engine  # noqa: E402
 from tune import Sweep  # noqa: E402
 
-from rag import paths  # noqa: E402
 from rag.config import RetrievalConfig  # noqa: E402
-from rag.embedding import load_embedder  # noqa: E402
-from rag.engine import Engine  # noqa: E402
 from rag.evaluation.gold import load_gold  # noqa: E402
 from rag.evaluation.metrics import TOP_K, QuestionOutcome, metrics  # noqa: E402
-from rag.indexer import ensure_index  # noqa: E402
 from rag.retrieval import fuse  # noqa: E402
 
 
@@ -70,19 +66,11 @@ def fusions(config: RetrievalConfig):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", default=str(ROOT / "eval" / "gold.jsonl"))
-    parser.add_argument("--corpus-dir")
-    parser.add_argument("--index-dir")
+    parser = gold_parser(__doc__)
     parser.add_argument("--split", default="dev,test")
     parser.add_argument("--sample", type=int, help="this many questions, drawn with a fixed seed")
     args = parser.parse_args()
-    engine = Engine(
-        index_dir=paths.index_dir(args.index_dir),
-        corpus_dir=paths.corpus_dir(args.corpus_dir),
-        embedder=load_embedder(log=lambda _: None),
-    )
-    ensure_index(engine, log=lambda m: print(m, file=sys.stderr))
+    engine = open_engine(args)
     gold = [q for q in load_gold(Path(args.gold)) if not q.unanswerable]
     if args.sample and args.sample < len(gold):
         gold = random.Random(0).sample(gold, args.sample)

@@ -14,7 +14,6 @@ once per question, so a sweep is arithmetic over arrays; the retriever's own cod
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
 from dataclasses import dataclass, replace
@@ -25,15 +24,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag import paths  # noqa: E402
+from gold_engine import gold_parser, open_engine  # noqa: E402
+
 from rag.cache import EmbeddingCache  # noqa: E402
 from rag.calibration import bm25_scale, calibration_questions, lexicon_threshold  # noqa: E402
 from rag.config import RetrievalConfig  # noqa: E402
-from rag.embedding import load_embedder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.evaluation.gold import load_gold  # noqa: E402
 from rag.evaluation.metrics import TOP_K, QuestionOutcome, metrics  # noqa: E402
-from rag.indexer import ensure_index  # noqa: E402
 from rag.language import script_of  # noqa: E402
 from rag.query import QueryAnalyzer  # noqa: E402
 from rag.retrieval import Hit, Retriever, fuse  # noqa: E402
@@ -160,20 +158,12 @@ def header(title: str, splits: list[str]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", default=str(ROOT / "eval" / "gold.jsonl"))
-    parser.add_argument("--corpus-dir")
-    parser.add_argument("--index-dir")
+    parser = gold_parser(__doc__)
     parser.add_argument("--split", default="dev,test", help="comma-separated splits to print (dev,test or all)")
     parser.add_argument("--only", help="comma-separated settings to sweep (default: all)")
     parser.add_argument("--set", action="append", default=[], help="NAME=VALUE: a base setting other than shipped")
     args = parser.parse_args()
-    engine = Engine(
-        index_dir=paths.index_dir(args.index_dir),
-        corpus_dir=paths.corpus_dir(args.corpus_dir),
-        embedder=load_embedder(log=lambda _: None),
-    )
-    ensure_index(engine, log=lambda m: print(m, file=sys.stderr))
+    engine = open_engine(args)
     sweep = Sweep(engine, load_gold(Path(args.gold)))
     splits = args.split.split(",")
     base = RetrievalConfig()
