@@ -33,6 +33,19 @@ def calibration_questions() -> tuple[str, ...]:
     return tuple(line.split("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#"))
 
 
+class _CachedQueries:
+    """The embedder, with its query vectors kept in the build's embedding cache: a rebuild reuses them."""
+
+    def __init__(self, embedder, vector_cache):
+        self._embedder, self._cache = embedder, vector_cache
+
+    def __getattr__(self, name):
+        return getattr(self._embedder, name)
+
+    def encode_queries(self, texts: list[str]):
+        return self._cache.embed(list(texts), self._embedder.encode_queries, kind="query")
+
+
 def calibrate(index, embedder, config: RetrievalConfig, vector_cache) -> RetrievalConfig:
     """`config` with its measured fields filled in from this index and model."""
     from rag.retrieval import MODES, Retriever
@@ -46,7 +59,8 @@ def calibrate(index, embedder, config: RetrievalConfig, vector_cache) -> Retriev
         bm25_scale=bm25_scale(index.bm25),
         match_at_least=lexicon_threshold(index, embedder, questions, config, vector_cache),
     )
-    retriever = Retriever(index, embedder, bm25_mode=_bm25_mode(index), config=measured)
+    # the English words the questions' translation looks up go through the build's cache too
+    retriever = Retriever(index, _CachedQueries(embedder, vector_cache), bm25_mode=_bm25_mode(index), config=measured)
     tops: dict[str, dict[str, list[float]]] = {mode: {"ja": [], "other": []} for mode in MODES}
     for question, qv in zip(questions, vectors, strict=True):
         forms = retriever.analyzer.analyze(question)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
 MAX_GLOSS_WORDS = 4  # longer glosses are explanations ("Southern Kuril Islands (held by Russia...)"), not names
 _PAREN = re.compile(r"\([^)]*\)")
@@ -61,6 +61,12 @@ def gloss_phrases(gloss: str) -> tuple[str, ...] | None:
     """A gloss as a phrase of stemmed words, or None if it is an explanation rather than a name for the word."""
     words = tuple(w for w in english_words(_PAREN.sub(" ", gloss)) if w not in ARTICLES)
     return words if 0 < len(words) <= MAX_GLOSS_WORDS else None
+
+
+@lru_cache(maxsize=8192)
+def glosses_of(term: str) -> tuple[str, ...]:
+    """One term's glosses, remembered for the process: questions name the same things again and again."""
+    return tuple(glosses([term]).get(term, ()))
 
 
 def glosses(terms: list[str], *, batch: int = 500) -> dict[str, list[str]]:

@@ -98,12 +98,14 @@ def _load_other(name: str) -> Embedder:
     path = Path(name).expanduser()
     if path.exists() and not path.is_dir():
         raise RagError(f"embedding model {name!r} is a file; pass a sentence-transformers model folder")
+    folder = path if path.is_dir() else _hub_snapshot(name)
+    if folder is None and os.environ.get("HF_HUB_OFFLINE") == "1":  # say so before torch loads (~7 s)
+        raise RagError(_not_found(name))
     st = _sentence_transformer(str(path) if path.is_dir() else name, missing_hint=name)
     prompts = st.prompts or {}
     query, passage = KNOWN_PROMPTS.get(
         name, (prompts.get("query", ""), prompts.get("passage", prompts.get("document", "")))
     )
-    folder = path if path.is_dir() else _hub_snapshot(name)
     return Embedder(st, name, query, passage, _hash_weights(folder))
 
 
@@ -121,11 +123,15 @@ def _sentence_transformer(source: str, missing_hint: str | None = None):
     except (OSError, ValueError, KeyError) as exc:
         if missing_hint is None:
             raise RagError(f"cannot load the converted model at {source} ({exc}); delete it and retry") from exc
-        raise RagError(
-            f"embedding model {missing_hint!r} not found: tried it as a local folder and in the "
-            "Hugging Face cache (offline); download it once with network access, "
-            "or pass a local sentence-transformers folder with --model"
-        ) from exc
+        raise RagError(_not_found(missing_hint)) from exc
+
+
+def _not_found(name: str) -> str:
+    return (
+        f"embedding model {name!r} not found: tried it as a local folder and in the "
+        "Hugging Face cache (offline); download it once with network access, "
+        "or pass a local sentence-transformers folder with --model"
+    )
 
 
 def _hub_snapshot(name: str) -> Path | None:

@@ -128,16 +128,15 @@ class Lexicon:
 
         No model call: a nearest-term check in the embedding space changed no status on the gold set
         (dev or test) and cost a second embedding per question (docs/decisions.md)."""
-        from rag.dictionary import glosses
+        from rag.dictionary import glosses_of
         from rag.tokenize_ja import tokenize
 
         unseen = [n for n in names if n not in self._row and not any(t in known for t in tokenize(n) + [n.lower()])]
         if unseen and self.glosses:
-            synonyms = glosses(unseen)
             unseen = [
                 n
                 for n in unseen
-                if not any(gloss_phrases(g) in self.glosses for g in synonyms.get(n, []) if gloss_phrases(g))
+                if not any(gloss_phrases(g) in self.glosses for g in glosses_of(n) if gloss_phrases(g))
             ]
         return unseen
 

@@ -148,8 +148,8 @@ def test_a_row_filter_keeps_searches_to_its_rows():
 @pytest.mark.slow
 def test_the_real_index_gets_the_exhaustive_results(engine):
     retriever = engine.retriever()
-    for pools in (Pools(), TINY):
+    for pools, questions in ((Pools(), GOLD), (TINY, GOLD[1::3])):  # tiny pools: every third (the hash test has all)
         tuned = Retriever(
             retriever.index, retriever.embedder, bm25_mode=retriever.bm25_mode, config=retriever.config, pools=pools
         )
-        assert assert_same(tuned, GOLD) == len(GOLD) * len(MODES) * 2
+        assert assert_same(tuned, questions) == len(questions) * len(MODES) * 2
