@@ -36,6 +36,22 @@ def _engine(args, *, background_reload: bool = False):
     )
 
 
+def _answering_engine(args):
+    """The engine for ask/search; on first use (no index at all) the index is built first.
+
+    A stale or damaged index is not rebuilt behind the user's back: that stops with what differs.
+    """
+    from rag import store
+
+    engine = _engine(args)
+    if store.current_build(engine.index_dir) is None:
+        from rag.indexer import build_index
+
+        _log(f"no index in {engine.index_dir} yet: building it (first use)")
+        _log(build_index(engine.corpus_dir, engine.index_dir, engine.embedder, progress=False, log=_log).summary())
+    return engine
+
+
 def _server(args):
     """A running `rag serve` to ask instead of loading the model here, or None (rag.client)."""
     if args.local:
@@ -73,7 +89,7 @@ def cmd_ask(args) -> int:
         return 0
     from rag.answer import format_text
 
-    print(format_text(_engine(args).ask(question, k=k, mode=args.mode, sources=sources)))
+    print(format_text(_answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)))
     return 0
 
 
@@ -99,7 +115,7 @@ def cmd_search(args) -> int:
             return 0
         from rag.answer import format_text, to_json
 
-        answer = _engine(args).ask(question, k=k, mode=args.mode, sources=sources)
+        answer = _answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)
         print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else format_text(answer))
         return 0
     if args.queries != "-" and not os.path.isfile(args.queries):
@@ -114,7 +130,7 @@ def _search_batch(args, k: int, sources: list[str] | None) -> int:
     if server is None:
         from rag.answer import to_json
 
-        engine = _engine(args)
+        engine = _answering_engine(args)
         if sources and (unknown := sorted(set(sources) - {d.source for d in engine.documents()})):
             raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
 

@@ -10,6 +10,7 @@ import builtins
 import contextlib
 import errno
 import io
+import json
 import os
 import shutil
 from pathlib import Path
@@ -176,9 +177,8 @@ def test_any_exception_while_loading_keeps_the_last_good_build(
         (lambda index: os.symlink("builds/nowhere", index / "current"), "which does not exist"),
         (lambda index: os.symlink("current", index / "current"), "which does not exist"),  # a loop
         (lambda index: os.symlink("../corpus/gaikoryoku_no_kyoka.txt", index / "current"), "not a build folder"),
-        (lambda index: None, "no index in"),
     ],
-    ids=["a file", "dangling", "a loop", "a link to a file", "missing"],
+    ids=["a file", "dangling", "a loop", "a link to a file"],
 )
 def test_a_bad_current_is_one_line(hash_workspace, make_current, expected, capsys):
     corpus, index = hash_workspace
@@ -190,6 +190,14 @@ def test_a_bad_current_is_one_line(hash_workspace, make_current, expected, capsy
     # and a build repairs it
     assert main(["build", *where(corpus, index)]) == 0
     assert main(["search", QUESTION, *where(corpus, index)]) == 0
+
+
+def test_with_no_index_at_all_the_first_search_builds_it(hash_workspace, capsys):
+    corpus, index = hash_workspace
+    shutil.rmtree(index)
+    assert main(["search", QUESTION, "--json", *where(corpus, index)]) == 0
+    captured = capsys.readouterr()
+    assert "first use" in captured.err and json.loads(captured.out)["hits"]
 
 
 def test_an_index_from_before_checksums_asks_for_a_rebuild(hash_workspace, capsys):
