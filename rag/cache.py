@@ -21,6 +21,22 @@ def text_key(text: str, kind: str = "passage") -> str:
     return hashlib.sha256((prefix + text).encode("utf-8")).hexdigest()
 
 
+class CachedEmbedder:
+    """An embedder whose vectors go through an `EmbeddingCache`: each distinct text is embedded once."""
+
+    def __init__(self, embedder, cache: EmbeddingCache):
+        self._embedder, self._cache = embedder, cache
+
+    def __getattr__(self, name):
+        return getattr(self._embedder, name)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._cache.embed(list(texts), self._embedder.encode_queries, kind="query")
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._cache.embed(list(texts), self._embedder.encode_passages, kind="passage")
+
+
 class EmbeddingCache:
     """An .npz file per embedder under `index/cache/`, keyed by (kind, text)."""
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.cache import CachedEmbedder
 from rag.config import RetrievalConfig
 from rag.language import script_of
 from rag.lexicon import latin_words
@@ -31,19 +32,6 @@ SAMPLE_PASSAGES = 4000  # the dense spread is estimated on at most this many pas
 def calibration_questions() -> tuple[str, ...]:
     lines = QUESTIONS_FILE.read_text(encoding="utf-8").splitlines()
     return tuple(line.split("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#"))
-
-
-class _CachedQueries:
-    """The embedder, with its query vectors kept in the build's embedding cache: a rebuild reuses them."""
-
-    def __init__(self, embedder, vector_cache):
-        self._embedder, self._cache = embedder, vector_cache
-
-    def __getattr__(self, name):
-        return getattr(self._embedder, name)
-
-    def encode_queries(self, texts: list[str]):
-        return self._cache.embed(list(texts), self._embedder.encode_queries, kind="query")
 
 
 def calibrate(index, embedder, config: RetrievalConfig, vector_cache) -> RetrievalConfig:
@@ -60,7 +48,7 @@ def calibrate(index, embedder, config: RetrievalConfig, vector_cache) -> Retriev
         match_at_least=lexicon_threshold(index, embedder, questions, config, vector_cache),
     )
     # the English words the questions' translation looks up go through the build's cache too
-    retriever = Retriever(index, _CachedQueries(embedder, vector_cache), bm25_mode=_bm25_mode(index), config=measured)
+    retriever = Retriever(index, CachedEmbedder(embedder, vector_cache), bm25_mode=_bm25_mode(index), config=measured)
     tops: dict[str, dict[str, list[float]]] = {mode: {"ja": [], "other": []} for mode in MODES}
     for question, qv in zip(questions, vectors, strict=True):
         forms = retriever.analyzer.analyze(question)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 ERA_START = {"令和": 2018, "平成": 1988, "昭和": 1925}  # era year n is western year start + n
 _ERA_YEAR = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年度?")
@@ -101,16 +102,22 @@ def missing_answer_kinds(question: str, evidence: list[str], *, has_person) -> l
     return missing
 
 
-def proper_nouns(text: str) -> list[str]:
-    """Proper names and Latin acronyms of a text, by Sudachi (mode C keeps names whole)."""
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(surface, part of speech) of each Sudachi mode-C word (compounds and names whole). Cached: one
+    search reads the same question for its names, its nouns and what is missing."""
     from sudachipy import SplitMode
 
     from rag.tokenize_ja import _sudachi
 
+    words = _sudachi().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C)
+    return tuple((m.surface().strip(), tuple(m.part_of_speech())) for m in words)
+
+
+def proper_nouns(text: str) -> list[str]:
+    """Proper names and Latin acronyms of a text, by Sudachi (mode C keeps names whole)."""
     names: list[str] = []
-    for m in _sudachi().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C):
-        pos = m.part_of_speech()
-        surface = m.surface().strip()
+    for surface, pos in _words(text):
         acronym = re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", surface)
         japanese_name = pos[0] == "名詞" and pos[1] == "固有名詞" and not surface.isascii()
         if (japanese_name or acronym) and surface not in names:  # an English name cannot be checked in Japanese
@@ -125,14 +132,8 @@ _INTERROGATIVE = re.compile(r"^(何|幾|いく|いつ|どこ|どれ|どちら|�
 def content_nouns(text: str) -> list[str]:
     """The common and proper nouns of a Japanese text, compounds whole (Sudachi mode C); no numbers,
     pronouns, suffixes or question words (何人, いつ頃). 「日本の人口は何人ですか」 -> ["日本", "人口"]"""
-    from sudachipy import SplitMode
-
-    from rag.tokenize_ja import _sudachi
-
     nouns: list[str] = []
-    for m in _sudachi().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C):
-        pos = m.part_of_speech()
-        surface = m.surface().strip()
+    for surface, pos in _words(text):
         asks = _INTERROGATIVE.match(surface)
         if pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and not asks and surface and surface not in nouns:
             nouns.append(surface)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.dictionary import ARTICLES, english_words, gloss_phrases
+from rag.dictionary import ARTICLES, english_words, gloss_phrases, glosses_of
 from rag.readings import ReadingIndex
+from rag.tokenize_ja import tokenize
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _LATIN_ONLY = re.compile(r"^[A-Za-z0-9 .'’-]+$")
@@ -128,9 +129,6 @@ class Lexicon:
 
         No model call: a nearest-term check in the embedding space changed no status on the gold set
         (dev or test) and cost a second embedding per question (docs/decisions.md)."""
-        from rag.dictionary import glosses_of
-        from rag.tokenize_ja import tokenize
-
         unseen = [n for n in names if n not in self._row and not any(t in known for t in tokenize(n) + [n.lower()])]
         if unseen and self.glosses:
             unseen = [

@@ -122,43 +122,16 @@ def hash_engine(hash_built, hash_embedder):
 # --- the real world: the bundled model (slow) -------------------------------------------------------
 
 
-class RememberingEmbedder:
-    """The bundled model, remembering each text's vector for the session.
-
-    The suite builds the same corpus several times (as a PDF, with a compressed cosine range, after
-    an edit); a text's vector never changes, so each is computed once. Everything else is the model's.
-    """
-
-    def __init__(self, embedder):
-        self._embedder = embedder
-        self._seen: dict[tuple[str, str], object] = {}
-
-    def __getattr__(self, name):
-        return getattr(self._embedder, name)
-
-    def encode_queries(self, texts: list[str]):
-        return self._encode(texts, "query", self._embedder.encode_queries)
-
-    def encode_passages(self, texts: list[str]):
-        return self._encode(texts, "passage", self._embedder.encode_passages)
-
-    def _encode(self, texts: list[str], kind: str, encode):
-        import numpy as np
-
-        missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._seen]
-        if missing:
-            for text, vector in zip(missing, encode(missing), strict=True):
-                self._seen[(kind, text)] = vector
-        if not texts:
-            return encode([])
-        return np.stack([self._seen[(kind, t)] for t in texts])
-
-
 @pytest.fixture(scope="session")
 def embedder():
+    """The bundled model, remembering each text's vector for the session (in memory, never saved): the
+    suite builds the same corpus several times (as a PDF, with a compressed cosine range, after an
+    edit), and a text's vector never changes."""
+    from rag.cache import CachedEmbedder, EmbeddingCache
     from rag.embedding import load_embedder
 
-    return RememberingEmbedder(load_embedder(log=lambda _: None))
+    model = load_embedder(log=lambda _: None)
+    return CachedEmbedder(model, EmbeddingCache(Path("memory-only"), model.identity, empty=True))
 
 
 @pytest.fixture(scope="session")
