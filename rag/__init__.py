@@ -36,7 +36,7 @@ def open_index(index_dir=None, *, corpus_dir=None, model: str | None = None, emb
     multilingual-e5-small); pass `embedder` to share one already loaded.
     """
     from rag import paths
-    from rag.embedding import load_embedder
+    from rag.embedding.embedder import load_embedder
     from rag.engine import Engine
 
     return Engine(
@@ -48,13 +48,13 @@ def open_index(index_dir=None, *, corpus_dir=None, model: str | None = None, emb
 
 def format_text(answer) -> str:
     """A cited answer as readable text (what `rag ask` prints)."""
-    from rag.answer import format_text as _format
+    from rag.answer.cited import format_text as _format
 
     return _format(answer)
 
 
 def to_json(answer, *, query_id: str | None = None) -> dict:
     """A cited answer as the documented JSON object (what `rag search --json` prints)."""
-    from rag.answer import to_json as _to_json
+    from rag.answer.cited import to_json as _to_json
 
     return _to_json(answer, query_id=query_id)

@@ -10,9 +10,9 @@ import sys
 import rag  # noqa: F401 - sets the offline defaults before anything else loads
 from rag import paths
 from rag.errors import RagError
-from rag.question import printable, validate_k, validate_question
+from rag.inputs import printable, validate_k, validate_question
 
-SERVED_AT_ONCE = 2  # rag.ui.app.CONCURRENCY, without importing Gradio for `rag bench`
+SERVED_AT_ONCE = 2  # rag.serve.ui.app.CONCURRENCY, without importing Gradio for `rag bench`
 
 
 def _log(msg: str) -> None:
@@ -20,7 +20,7 @@ def _log(msg: str) -> None:
 
 
 def _embedder(args):
-    from rag.embedding import load_embedder
+    from rag.embedding.embedder import load_embedder
 
     return load_embedder(args.model, log=_log)
 
@@ -41,11 +41,11 @@ def _answering_engine(args):
 
     A stale or damaged index is not rebuilt behind the user's back: that stops with what differs.
     """
-    from rag import store
+    from rag.index import store
 
     engine = _engine(args)
     if store.current_build(engine.index_dir) is None:
-        from rag.indexer import build_index
+        from rag.index.build import build_index
 
         _log(f"no index in {engine.index_dir} yet: building it (first use)")
         _log(build_index(engine.corpus_dir, engine.index_dir, engine.embedder, progress=False, log=_log).summary())
@@ -53,10 +53,10 @@ def _answering_engine(args):
 
 
 def _server(args):
-    """A running `rag serve` to ask instead of loading the model here, or None (rag.client)."""
+    """A running `rag serve` to ask instead of loading the model here, or None (rag.serve.client)."""
     if args.local:
         return None
-    from rag.client import find_server
+    from rag.serve.client import find_server
 
     return find_server(
         url=args.server,
@@ -67,7 +67,7 @@ def _server(args):
 
 
 def cmd_build(args) -> int:
-    from rag.indexer import build_index
+    from rag.index.build import build_index
 
     report = build_index(
         paths.corpus_dir(args.corpus_dir),
@@ -87,7 +87,7 @@ def cmd_ask(args) -> int:
     if server := _server(args):
         print(server.search(question, k=k, mode=args.mode, sources=sources)["text"])
         return 0
-    from rag.answer import format_text
+    from rag.answer.cited import format_text
 
     print(format_text(_answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)))
     return 0
@@ -113,7 +113,7 @@ def cmd_search(args) -> int:
             reply = server.search(question, k=k, mode=args.mode, sources=sources)
             print(json.dumps(reply["json"], ensure_ascii=False) if args.json else reply["text"])
             return 0
-        from rag.answer import format_text, to_json
+        from rag.answer.cited import format_text, to_json
 
         answer = _answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)
         print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else format_text(answer))
@@ -124,11 +124,11 @@ def cmd_search(args) -> int:
 
 
 def _search_batch(args, k: int, sources: list[str] | None) -> int:
-    from rag.batch import read_questions
+    from rag.inputs import read_questions
 
     server = _server(args)
     if server is None:
-        from rag.answer import to_json
+        from rag.answer.cited import to_json
 
         engine = _answering_engine(args)
         if sources and (unknown := sorted(set(sources) - {d.source for d in engine.documents()})):
@@ -168,7 +168,7 @@ def cmd_eval(args) -> int:
     from pathlib import Path
 
     if args.feedback is not None:
-        from rag.feedback import gold_candidates
+        from rag.serve.feedback import gold_candidates
 
         for row in gold_candidates(paths.feedback_file(args.feedback or None)):
             print(json.dumps(row, ensure_ascii=False))
@@ -177,7 +177,7 @@ def cmd_eval(args) -> int:
     from rag.evaluation.metrics import TARGETS, gate_failures, load_floors
     from rag.evaluation.report import describe, misses, table, write_report
     from rag.evaluation.runner import run_evaluation
-    from rag.indexer import ensure_index
+    from rag.index.build import ensure_index
 
     gold_path = Path(args.gold) if args.gold else paths.PROJECT_ROOT / "eval" / "gold.jsonl"
     gold = load_gold(gold_path)  # before the model loads
@@ -225,8 +225,8 @@ def _threads_per_question(concurrent: int) -> int:
 
 
 def cmd_serve(args) -> int:
-    from rag.indexer import ensure_index
-    from rag.ui import serve
+    from rag.index.build import ensure_index
+    from rag.serve.ui import serve
 
     engine = _engine(args, background_reload=True)  # a rebuild must not hold up the questions
     report = ensure_index(engine, log=_log)
@@ -243,7 +243,7 @@ def cmd_serve(args) -> int:
 def cmd_bench(args) -> int:
     from pathlib import Path
 
-    from rag.bench import BRIEFING, BenchSettings, parse_sizes, run_bench, table_header, table_row
+    from rag.evaluation.bench import BRIEFING, BenchSettings, parse_sizes, run_bench, table_header, table_row
 
     sizes = parse_sizes(args.sizes)  # before the model loads
     texts = [paths.corpus_dir(args.corpus_dir), *(Path(t) for t in args.text)]
@@ -387,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--exact-below",
         type=int,
         default=None,
-        help="vector count from which FAISS uses HNSW (default: rag.vector_index.EXACT_BELOW)",
+        help="vector count from which FAISS uses HNSW (default: rag.index.vector_index.EXACT_BELOW)",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per size")
 

@@ -7,15 +7,15 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag import store
-from rag.answer import Answer, cite
-from rag.chunking import CHUNKER_VERSION
-from rag.config import RetrievalConfig
-from rag.corpus import corpus_hashes
+from rag.answer.cited import Answer, cite
+from rag.answer.highlight import Highlighter
+from rag.documents.chunking import CHUNKER_VERSION
+from rag.documents.corpus import corpus_hashes
 from rag.errors import REBUILD, IndexCorruptError, RagError, disk_error
-from rag.highlight import Highlighter
-from rag.question import validate_k, validate_question
-from rag.retrieval import MODES, Retriever, SearchResult
+from rag.index import store
+from rag.inputs import validate_k, validate_question
+from rag.search.retriever import MODES, Retriever, SearchResult
+from rag.settings import RetrievalConfig
 
 log = logging.getLogger(__name__)
 

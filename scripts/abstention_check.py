@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from gold_engine import gold_parser, open_engine  # noqa: E402
 
-from rag.calibration import calibration_questions  # noqa: E402
 from rag.evaluation.gold import load_gold  # noqa: E402
-from rag.language import script_of  # noqa: E402
+from rag.index.calibration import calibration_questions  # noqa: E402
+from rag.language.script import script_of  # noqa: E402
 
 QUANTILES = (0.8, 0.85, 0.9, 0.95, 0.98, 1.0)
 

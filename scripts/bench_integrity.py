@@ -27,9 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag import checksums, store  # noqa: E402
-from rag.chunking import Chunk  # noqa: E402
-from rag.lexicon import Lexicon  # noqa: E402
+from rag.documents.chunking import Chunk  # noqa: E402
+from rag.index import checksums, store  # noqa: E402
+from rag.search.lexicon import Lexicon  # noqa: E402
 
 # Shape of a synthetic build, per passage, taken from the briefing's real build (31 passages,
 # 161 sentences, ~1 KB of JSON per chunk record) and e5-small's 384 dimensions.

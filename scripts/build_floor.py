@@ -40,10 +40,10 @@ print(json.dumps({"seconds": time.perf_counter() - started}))
 
 def build_texts(corpus: Path) -> dict:
     """What build_index embeds: passages and sentences with the passage prompt, terms with the query one."""
-    from rag.chunking import chunk_documents
-    from rag.corpus import read_corpus
-    from rag.indexer import _sentences
-    from rag.lexicon import corpus_terms
+    from rag.documents.chunking import chunk_documents
+    from rag.documents.corpus import read_corpus
+    from rag.index.build import _sentences
+    from rag.search.lexicon import corpus_terms
 
     chunks = chunk_documents(read_corpus(corpus, log=lambda _: None))
     sentences, _ = _sentences(chunks)

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.chunking import chunk_documents  # noqa: E402
-from rag.corpus import read_corpus  # noqa: E402
-from rag.sectioners import sectioner_for  # noqa: E402
+from rag.documents.chunking import chunk_documents  # noqa: E402
+from rag.documents.corpus import read_corpus  # noqa: E402
+from rag.documents.sectioners import sectioner_for  # noqa: E402
 
 BINS = (0, 100, 200, 300, 400, 500, 600)
 

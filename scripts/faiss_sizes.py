@@ -1,4 +1,4 @@
-"""Exact scan against HNSW by index size: the numbers behind rag.vector_index.EXACT_BELOW.
+"""Exact scan against HNSW by index size: the numbers behind rag.index.vector_index.EXACT_BELOW.
 
     python scripts/faiss_sizes.py [--sizes 10000,50000,100000,400000] [--k 256]
 
@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import vector_index  # noqa: E402
+from rag.index import vector_index  # noqa: E402
 
 
 def cone(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:

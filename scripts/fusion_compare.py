@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from gold_engine import gold_parser, open_engine  # noqa: E402
 from tune import Sweep  # noqa: E402
 
-from rag.config import RetrievalConfig  # noqa: E402
 from rag.evaluation.gold import load_gold  # noqa: E402
 from rag.evaluation.metrics import TOP_K, QuestionOutcome, metrics  # noqa: E402
-from rag.retrieval import fuse  # noqa: E402
+from rag.search.retriever import fuse  # noqa: E402
+from rag.settings import RetrievalConfig  # noqa: E402
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

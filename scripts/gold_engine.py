@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import paths  # noqa: E402
-from rag.embedding import load_embedder  # noqa: E402
+from rag.embedding.embedder import load_embedder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.indexer import ensure_index  # noqa: E402
+from rag.index.build import ensure_index  # noqa: E402
 
 
 def gold_parser(doc: str) -> argparse.ArgumentParser:

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.launch import start_app  # noqa: E402
+from tests.tooling.launch import start_app  # noqa: E402
 
 QUEUE_FULL = ("queue is full", "too many requests")
 RETRIES = 40  # a queue-full answer is retried; anything else is a failure

@@ -6,7 +6,7 @@
 
 For each reader: similarity of its text to the briefing (whitespace removed; raw, and after NFKC),
 Kangxi / radical-supplement characters and U+2027 it produced, how many gold answers are found
-(after NFKC, and after rag.normalize's search form), blank-line paragraph breaks, and seconds.
+(after NFKC, and after rag.documents.normalize's search form), blank-line paragraph breaks, and seconds.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.normalize import search_form  # noqa: E402
+from rag.documents.normalize import search_form  # noqa: E402
 from tests.pdfs import print_briefing  # noqa: E402
 
 
@@ -55,7 +55,7 @@ def read_pdfplumber(path: Path) -> str:
 
 
 def read_rag(path: Path) -> str:
-    from rag.readers.pdf import read_pdf
+    from rag.documents.readers.pdf import read_pdf
 
     return read_pdf(path.read_bytes(), path).text
 
@@ -65,7 +65,7 @@ READERS = {
     "pypdf 7.1.0 (BSD-3)": read_pypdf,
     "pdfminer.six 20260107 (MIT)": read_pdfminer,
     "pdfplumber 0.11.10 (MIT)": read_pdfplumber,
-    "rag.readers.pdf (pypdfium2 + paragraphs)": read_rag,
+    "rag.documents.readers.pdf (pypdfium2 + paragraphs)": read_rag,
 }
 
 
@@ -89,7 +89,7 @@ def main() -> None:
         print(f"briefing printed by Chromium: {pdf.stat().st_size // 1024} KB; the text has {blocks} blocks\n")
         print(
             "| reader | similarity raw | after NFKC | Kangxi+supplement | U+2027 | gold answers found (NFKC) "
-            "| found (rag.normalize) | blank lines | s |"
+            "| found (rag.documents.normalize) | blank lines | s |"
         )
         print("|---|---|---|---|---|---|---|---|---|")
         for name, read in READERS.items():

@@ -25,8 +25,8 @@ from tests.pdfs import briefing_pages, pages_html, print_pdf  # noqa: E402
 READ = """
 import resource, sys, time
 from pathlib import Path
-from rag.chunking import chunk_documents
-from rag.corpus import read_corpus
+from rag.documents.chunking import chunk_documents
+from rag.documents.corpus import read_corpus
 started = time.perf_counter()
 documents = read_corpus(Path(sys.argv[1]), log=lambda _: None)
 read = time.perf_counter() - started

@@ -3,7 +3,7 @@
     python scripts/screenshots.py [--out docs/screenshots]
 
 Needs the index built with the real model (`rag build`). The real states come from `rag serve`,
-started the one usual way (rag.launch.start_app). The "partial" state cannot be reached yet: no
+started the one usual way (tests.tooling.launch.start_app). The "partial" state cannot be reached yet: no
 search returns "partial" until the work on `missing` lands, so that one state is shown by serving the
 same UI in-process over a stub engine that marks 「OSAの令和9年度の予算はいくらですか」 partial, with
 「令和9年度」 missing. Files are named <state>-<view>-<theme>.png.
@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag import paths  # noqa: E402
-from rag.launch import free_port, start_app  # noqa: E402
+from tests.tooling.launch import free_port, start_app  # noqa: E402
 
 VIEWS = {"desktop": (1280, 900), "mobile": (390, 844)}
 THEMES = ("light", "dark")
@@ -123,9 +123,9 @@ def main() -> None:
                 for theme in THEMES:
                     saved += shoot(browser, app.url, out, view, theme, REAL_STATES)
                     saved += shoot(browser, app.url, out, view, theme, ENGLISH_STATES, locale="en-US")
-        from rag.embedding import load_embedder
+        from rag.embedding.embedder import load_embedder
         from rag.engine import Engine
-        from rag.ui import serve
+        from rag.serve.ui import serve
 
         engine = Engine(index_dir=paths.index_dir(), corpus_dir=paths.corpus_dir(), embedder=load_embedder())
         port = free_port()

@@ -26,15 +26,15 @@ sys.path.insert(0, str(ROOT))
 
 from gold_engine import gold_parser, open_engine  # noqa: E402
 
-from rag.cache import EmbeddingCache  # noqa: E402
-from rag.calibration import bm25_scale, calibration_questions, lexicon_threshold  # noqa: E402
-from rag.config import RetrievalConfig  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.evaluation.gold import load_gold  # noqa: E402
 from rag.evaluation.metrics import TOP_K, QuestionOutcome, metrics  # noqa: E402
-from rag.language import script_of  # noqa: E402
-from rag.query import QueryAnalyzer  # noqa: E402
-from rag.retrieval import Hit, Retriever, fuse  # noqa: E402
+from rag.index.cache import EmbeddingCache  # noqa: E402
+from rag.index.calibration import bm25_scale, calibration_questions, lexicon_threshold  # noqa: E402
+from rag.language.script import script_of  # noqa: E402
+from rag.search.forms import QueryAnalyzer  # noqa: E402
+from rag.search.retriever import Hit, Retriever, fuse  # noqa: E402
+from rag.settings import RetrievalConfig  # noqa: E402
 
 COLUMNS = (
     "hit@1",
@@ -69,7 +69,7 @@ class Signals:
     bm25: np.ndarray
     translated: np.ndarray
     coverage: float
-    forms: object  # rag.query.QueryForms
+    forms: object  # rag.search.forms.QueryForms
 
 
 class Sweep:

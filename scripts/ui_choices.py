@@ -21,12 +21,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag import paths  # noqa: E402
-from rag.answering import FOCUS_BONUS, NUMBER_BONUS, SentencePicker  # noqa: E402
+from rag.answer.followup import leans_on_previous  # noqa: E402
+from rag.answer.sentences import FOCUS_BONUS, NUMBER_BONUS, SentencePicker  # noqa: E402
 from rag.evaluation.gold import is_relevant, load_gold, normalise  # noqa: E402
-from rag.followup import leans_on_previous  # noqa: E402
 
 JSQUAD = Path("/work/shared/benchmarks/jsquad-valid")
-# in dense spreads of the build (rag.answering)
+# in dense spreads of the build (rag.answer.sentences)
 BONUSES = [(0.0, 0.0), (1.5, 0.0), (4.0, 0.0), (0.0, 4.0), (FOCUS_BONUS, NUMBER_BONUS), (8.0, 4.0)]
 
 
@@ -95,8 +95,8 @@ def follow_up_detector(gold_questions: list[str]) -> None:
 
 def jsquad_sentences(embedder, sample: int = 400) -> None:
     """Sentence choice inside the paragraph that holds the answer: no index needed."""
-    from rag.chunking import _sentences
-    from rag.question_terms import content_terms, focus_terms, numbers
+    from rag.documents.chunking import _sentences
+    from rag.language.terms import content_terms, focus_terms, numbers
 
     lines = (JSQUAD / "gold.jsonl").read_text(encoding="utf-8").splitlines()
     gold = random.Random(0).sample([json.loads(line) for line in lines if line.strip()], sample)
@@ -127,7 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jsquad", action="store_true", help="also measure sentence choice on JSQuAD")
     args = parser.parse_args()
-    from rag.embedding import load_embedder
+    from rag.embedding.embedder import load_embedder
     from rag.engine import Engine
 
     embedder = load_embedder(log=lambda _: None)

@@ -50,7 +50,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 def build_copy(tmp_path_factory, name: str, embedder):
     """A private copy of corpus/ and an index built from it: (corpus, index, report)."""
-    from rag.indexer import build_index
+    from rag.index.build import build_index
 
     base = tmp_path_factory.mktemp(name)
     shutil.copytree(CORPUS, base / "corpus")
@@ -95,7 +95,7 @@ def run_cli(*args, env=None, input=None, timeout=300, model: str | None = None):
 
 @pytest.fixture(scope="session")
 def hash_embedder():
-    from rag.hash_embedder import HashEmbedder
+    from rag.embedding.hashing import HashEmbedder
 
     return HashEmbedder()
 
@@ -127,8 +127,8 @@ def embedder():
     """The bundled model, remembering each text's vector for the session (in memory, never saved): the
     suite builds the same corpus several times (as a PDF, with a compressed cosine range, after an
     edit), and a text's vector never changes."""
-    from rag.cache import CachedEmbedder, EmbeddingCache
-    from rag.embedding import load_embedder
+    from rag.embedding.embedder import load_embedder
+    from rag.index.cache import CachedEmbedder, EmbeddingCache
 
     model = load_embedder(log=lambda _: None)
     return CachedEmbedder(model, EmbeddingCache(Path("memory-only"), model.identity, empty=True))
@@ -155,7 +155,7 @@ def engine(built, embedder):
 @pytest.fixture(scope="session")
 def server(built, tmp_path_factory):
     """`rag serve` on a free loopback port over the real build; yields (url, feedback file, app)."""
-    from rag.launch import start_app
+    from tests.tooling.launch import start_app
 
     feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
     with start_app(corpus_dir=built[0], index_dir=built[1], feedback=feedback) as app:

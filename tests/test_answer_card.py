@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
-from rag.answer import Answer, CitedPassage
-from rag.answer_card import _picker, ask, card_json, make_card, shared_terms
-from rag.answering import SentencePicker, judged_answer
+from rag.answer.card import _picker, ask, card_json, make_card, shared_terms
+from rag.answer.cited import Answer, CitedPassage
+from rag.answer.followup import Reading
+from rag.answer.sentences import SentencePicker, judged_answer
 from rag.errors import RagError
-from rag.followup import Reading
 
 PCG = "フィリピン沿岸警備隊への支援で人員はどう変わりましたか"
 

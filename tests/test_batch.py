@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from rag.batch import parse_line, read_questions
+from rag.inputs import parse_line, read_questions
 
 
 def test_each_kind_of_bad_line_gets_its_own_error(tmp_path):

@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from rag import store
-from rag.bench import parse_sizes
-from rag.bench_corpus import Perturbation, derive_build, edited, write_copies
 from rag.cli import main
-from rag.corpus import read_corpus
+from rag.documents.corpus import read_corpus
 from rag.errors import RagError
+from rag.evaluation.bench import parse_sizes
+from rag.evaluation.scaled_corpus import Perturbation, derive_build, edited, write_copies
+from rag.index import store
 
 from .conftest import BRIEFING, CORPUS
 

@@ -1,6 +1,6 @@
 """Candidate-first search gives what scoring every passage gives: hits, order, scores, status.
 
-The reference is rag.exhaustive (the search as it was: full score vectors and a full sort). The
+The reference is rag.evaluation.exhaustive (the search as it was: full score vectors and a full sort). The
 fast tests use the hashing embedder on the real corpus; the slow one repeats the comparison on the
 real model's index.
 """
@@ -12,12 +12,12 @@ import json
 import numpy as np
 import pytest
 
-from rag import store, vector_index
-from rag.candidates import Pools
 from rag.engine import Engine
-from rag.exhaustive import exhaustive_search
-from rag.indexer import build_index
-from rag.retrieval import MODES, Retriever, top_k
+from rag.evaluation.exhaustive import exhaustive_search
+from rag.index import store, vector_index
+from rag.index.build import build_index
+from rag.search.candidates import Pools
+from rag.search.retriever import MODES, Retriever, top_k
 
 from .conftest import BRIEFING, QUIET, ROOT
 

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from rag.chunking import MAX_CHARS, chunk_document, chunk_documents
-from rag.corpus import Document, read_corpus
+from rag.documents.chunking import MAX_CHARS, chunk_document, chunk_documents
+from rag.documents.corpus import Document, read_corpus
 
 from .conftest import BRIEFING, CORPUS
 
@@ -69,7 +69,8 @@ def test_sentences_end_at_sentence_or_line_boundaries(doc, chunks):
 def test_ids_are_the_same_in_another_process(chunks):
     """Ids come from content and place, never from Python's per-process hash seed or the clock."""
     code = (
-        "from pathlib import Path; from rag.corpus import read_corpus; from rag.chunking import chunk_document;"
+        "from pathlib import Path; from rag.documents.corpus import read_corpus;"
+        "from rag.documents.chunking import chunk_document;"
         f"print(' '.join(c.id for c in chunk_document(read_corpus(Path({str(CORPUS)!r}), log=print)[0])))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

@@ -14,10 +14,10 @@ import time
 
 import pytest
 
-from rag import client, http_api
-from rag.answer import format_text, to_json
+from rag.answer.cited import format_text, to_json
 from rag.errors import RagError
-from rag.launch import free_port
+from rag.serve import client, http_api
+from tests.tooling.launch import free_port
 
 from .conftest import ROOT, run_cli
 
@@ -80,7 +80,7 @@ def test_the_server_describes_what_it_serves(hash_engine, hash_built):
 
 
 def test_the_default_model_has_the_same_names_as_in_the_embedding_module():
-    from rag.embedding import _DEFAULT_ALIASES, DEFAULT_MODEL
+    from rag.embedding.embedder import _DEFAULT_ALIASES, DEFAULT_MODEL
 
     assert client.DEFAULT_MODEL_NAMES == _DEFAULT_ALIASES | {DEFAULT_MODEL}
     info = {"service": "rag", "model": DEFAULT_MODEL, "index_dir": "/i", "corpus_dir": "/c"}
@@ -109,8 +109,8 @@ def test_a_named_server_that_is_not_there_is_one_clear_line(url, expected):
 @pytest.mark.slow
 def test_rag_ask_answers_from_a_running_server_without_loading_anything(hash_workspace, tmp_path):
     from rag.cli import SERVED_AT_ONCE
-    from rag.launch import start_app
-    from rag.ui.app import CONCURRENCY
+    from rag.serve.ui.app import CONCURRENCY
+    from tests.tooling.launch import start_app
 
     assert CONCURRENCY == SERVED_AT_ONCE  # rag bench times questions as the server runs them
 

@@ -13,7 +13,7 @@ import pytest
 
 from rag.engine import Engine
 from rag.evaluation.gold import load_gold
-from rag.indexer import build_index
+from rag.index.build import build_index
 
 from .conftest import QUIET, ROOT
 

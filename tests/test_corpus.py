@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from rag import store
-from rag.answer import format_text, to_json
+from rag.answer.cited import format_text, to_json
 from rag.cli import main
-from rag.corpus import corpus_files, read_corpus
+from rag.documents.corpus import corpus_files, read_corpus
+from rag.documents.normalize import search_form
 from rag.engine import Engine
-from rag.indexer import build_index
-from rag.normalize import search_form
+from rag.index import store
+from rag.index.build import build_index
 
 from .conftest import BRIEFING, QUIET, copy_built
 from .pdfs import encrypted_pdf, reportlab_pdf, scanned_pdf

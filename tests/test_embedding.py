@@ -100,7 +100,7 @@ def test_long_text_is_truncated_to_512_tokens(embedder):
 
 
 def test_unknown_model_is_one_clear_line():
-    from rag.embedding import load_embedder
+    from rag.embedding.embedder import load_embedder
 
     with pytest.raises(RagError, match="not found"):
         load_embedder("no-such-org/no-such-model")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
-from rag.feedback import append_feedback, gold_candidates, read_feedback
+from rag.serve.feedback import append_feedback, gold_candidates, read_feedback
 
 
 def test_records_are_appended_whole_from_many_threads(tmp_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.followup import MIN_STANDALONE_TERMS, Reading, leans_on_previous, read, topic_of
-from rag.question_terms import content_terms, focus_terms, numbers, topic_phrase
+from rag.answer.followup import MIN_STANDALONE_TERMS, Reading, leans_on_previous, read, topic_of
+from rag.language.terms import content_terms, focus_terms, numbers, topic_phrase
 
 
 @pytest.mark.parametrize(

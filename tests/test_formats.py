@@ -10,11 +10,11 @@ import unicodedata
 
 import pytest
 
-from rag.chunking import chunk_document, chunk_documents
-from rag.corpus import Document, read_corpus
-from rag.normalize import RADICALS, locate, normalize, search_form
-from rag.sectioners import sectioner_for, sections_of
-from rag.sentences import split_sentences
+from rag.documents.chunking import chunk_document, chunk_documents
+from rag.documents.corpus import Document, read_corpus
+from rag.documents.normalize import RADICALS, locate, normalize, search_form
+from rag.documents.sectioners import sectioner_for, sections_of
+from rag.documents.sentences import split_sentences
 
 from .conftest import BRIEFING
 

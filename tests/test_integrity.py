@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from rag import checksums, store
 from rag.cli import main
 from rag.engine import Engine
 from rag.errors import IndexCorruptError, RagError, disk_error
-from rag.faults import DAMAGES, damage
+from rag.index import checksums, store
+from tests.tooling.faults import DAMAGES, damage
 
 from .conftest import BRIEFING, CORPUS, QUIET, edit_briefing
 
@@ -85,8 +85,8 @@ def _cases(hash_built_folder: Path) -> list[tuple[str, str]]:
 
 def pytest_generate_tests(metafunc):
     if "damaged_file" in metafunc.fixturenames:
-        from rag.hash_embedder import HashEmbedder
-        from rag.indexer import build_index
+        from rag.embedding.hashing import HashEmbedder
+        from rag.index.build import build_index
 
         # The file list comes from a real build, so files added to builds later are damaged too.
         probe = Path(metafunc.config._tmp_path_factory.mktemp("probe"))
@@ -124,7 +124,7 @@ def test_a_damaged_file_never_gives_a_wrong_answer_or_a_traceback(
 
 
 def test_the_next_good_build_is_taken_and_the_note_goes(hash_workspace, hash_embedder):
-    from rag.indexer import build_index
+    from rag.index.build import build_index
 
     corpus, index = hash_workspace
     engine = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder)
@@ -216,7 +216,7 @@ def test_a_bit_flipped_cache_only_costs_a_re_embed(hash_workspace, hash_embedder
     corpus, index = hash_workspace
     cache = next((index / "cache").iterdir())
     damage(cache, "middle bit flipped")
-    from rag.indexer import build_index
+    from rag.index.build import build_index
 
     report = build_index(corpus, index, hash_embedder, **QUIET)
     assert report.reused == 0 and report.embedded > report.chunks
@@ -431,7 +431,7 @@ def resident_mb() -> float:
 def test_threads_share_one_sudachi_dictionary_so_memory_does_not_grow_with_them():
     import threading
 
-    from rag import tokenize_ja
+    from rag.language import sudachi as tokenize_ja
 
     tokenize_ja.tokenize("外交力の強化")  # this thread's tokenizer and the dictionary exist now
     before, seen, all_alive, measured = resident_mb(), [], threading.Barrier(11), threading.Event()

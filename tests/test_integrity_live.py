@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from rag import store
-from rag.faults import damage
-from rag.launch import start_app
+from rag.index import store
+from tests.tooling.faults import damage
+from tests.tooling.launch import start_app
 
 from .conftest import BRIEFING, ROOT
 from .test_integrity import QUESTION, switch_to_copy

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from rag.launch import RunningApp
+from tests.tooling.launch import RunningApp
 
 
 def child(code: str) -> RunningApp:

@@ -10,8 +10,8 @@ import urllib.request
 
 import pytest
 
-from rag import store
-from rag.launch import start_app
+from rag.index import store
+from tests.tooling.launch import start_app
 
 from .conftest import edit_briefing, run_cli
 

@@ -12,14 +12,14 @@ import shutil
 
 import pytest
 
-from rag import store
-from rag.answer import to_json
-from rag.corpus import read_corpus
+from rag.answer.cited import to_json
+from rag.documents.corpus import read_corpus
+from rag.documents.normalize import locate, search_form
 from rag.engine import Engine
 from rag.evaluation.gold import load_gold
 from rag.evaluation.runner import run_evaluation
-from rag.indexer import build_index
-from rag.normalize import locate, search_form
+from rag.index import store
+from rag.index.build import build_index
 
 from .conftest import BRIEFING, QUIET, ROOT
 from .pdfs import pages_html, print_briefing, print_pdf

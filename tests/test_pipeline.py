@@ -8,8 +8,8 @@ import pytest
 
 from rag.engine import Engine
 from rag.errors import IndexStaleError, RagError
-from rag.indexer import build_index
-from rag.language import script_of
+from rag.index.build import build_index
+from rag.language.script import script_of
 
 from .conftest import QUIET, edit_briefing, run_cli
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.errors import RagError
-from rag.question import MAX_K, clean_question, printable, validate_k, validate_question
+from rag.inputs import MAX_K, clean_question, printable, validate_k, validate_question
 
 
 @pytest.mark.parametrize(

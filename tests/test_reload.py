@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from rag import store
 from rag.engine import Engine
-from rag.indexer import build_index
+from rag.index import store
+from rag.index.build import build_index
 
 from .conftest import QUIET, edit_briefing
 
@@ -128,8 +128,8 @@ def test_concurrent_first_questions_load_the_index_once(hash_built, hash_embedde
 @pytest.mark.slow
 def test_questions_to_a_server_during_a_rebuild_never_stall(workspace, tmp_path):
     """Real model, real server, `rag build` in another process: the slowest answer is within 3x the median."""
-    from rag.client import ServerClient
-    from rag.launch import start_app
+    from rag.serve.client import ServerClient
+    from tests.tooling.launch import start_app
 
     from .conftest import run_cli
 

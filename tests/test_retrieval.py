@@ -7,10 +7,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from rag.answer import format_text, splice, to_json
-from rag.config import RetrievalConfig
+from rag.answer.cited import format_text, splice, to_json
 from rag.errors import RagError
-from rag.retrieval import fuse
+from rag.search.retriever import fuse
+from rag.settings import RetrievalConfig
 
 from .conftest import BRIEFING
 
@@ -108,7 +108,7 @@ def test_a_saved_index_loads_back_to_the_same_answers(hash_built, hash_embedder)
 
 def test_a_source_filter_keeps_to_those_documents(hash_workspace, hash_embedder):
     from rag.engine import Engine
-    from rag.indexer import build_index
+    from rag.index.build import build_index
 
     from .conftest import QUIET
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from rag import store
-from rag.cache import EmbeddingCache
 from rag.cli import main
 from rag.engine import Engine
-from rag.indexer import _diff, build_index
+from rag.index import store
+from rag.index.build import _diff, build_index
+from rag.index.cache import EmbeddingCache
 
 from .conftest import BRIEFING, QUIET, ROOT, edit_briefing, run_cli
 
@@ -36,10 +36,9 @@ def hash_env(corpus: Path, index: Path) -> dict:
 
 def start_build(corpus: Path, index: Path, *extra, pause: str | None = None) -> subprocess.Popen:
     env = {**os.environ, **hash_env(corpus, index)}
-    if pause:
-        env["RAG_BUILD_PAUSE"] = pause
+    command = ["-m", "tests.tooling.faults", pause] if pause else ["-m", "rag.cli"]
     return subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "build", *extra],
+        [sys.executable, *command, "build", *extra],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -62,7 +61,7 @@ def wait_for_line(stream, expected: str) -> None:
 
 
 def test_diff_counts_added_changed_removed_unchanged():
-    from rag.chunking import Chunk
+    from rag.documents.chunking import Chunk
 
     def c(cid, section):
         return Chunk(cid, "f.txt", (section,), 0, 1, "x", ())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.language import is_japanese, script_of
-from rag.lexicon import corpus_terms, latin_words
-from rag.tokenize_ja import tokenize
+from rag.language.script import is_japanese, script_of
+from rag.language.sudachi import tokenize
+from rag.search.lexicon import corpus_terms, latin_words
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from rag.answer_card import make_card
-from rag.answering import SentencePicker, judged_answer
-from rag.feedback import append_feedback, gold_candidates
-from rag.followup import read
-from rag.ui.conversation import Conversation
+from rag.answer.card import make_card
+from rag.answer.followup import read
+from rag.answer.sentences import SentencePicker, judged_answer
+from rag.serve.feedback import append_feedback, gold_candidates
+from rag.serve.ui.conversation import Conversation
 
 
 def card_for(engine, question, previous=None):

@@ -10,16 +10,16 @@ import threading
 
 import pytest
 
-from rag.answer_card import make_card
-from rag.answering import SentencePicker, judged_answer
-from rag.followup import read
-from rag.glossary import glossary, glosses, key_terms, known_words
-from rag.ui.conversation import Conversation
-from rag.ui.document import outline, render_document
-from rag.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape
-from rag.ui.palette import AA_TEXT, CONTRAST_PAIRS, PALETTE, contrast
-from rag.ui.render import render_conversation
-from rag.ui.text import EXAMPLES, TEXT, language_of
+from rag.answer.card import make_card
+from rag.answer.followup import read
+from rag.answer.glossary import glossary, glosses, key_terms, known_words
+from rag.answer.sentences import SentencePicker, judged_answer
+from rag.serve.ui.conversation import Conversation
+from rag.serve.ui.document import outline, render_document
+from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape
+from rag.serve.ui.palette import AA_TEXT, CONTRAST_PAIRS, PALETTE, contrast
+from rag.serve.ui.render import render_conversation
+from rag.serve.ui.text import EXAMPLES, TEXT, language_of
 
 PCG = "フィリピン沿岸警備隊への支援で人員はどう変わりましたか"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag import coverage
-from rag.dictionary import english_words, gloss_phrases, glosses
-from rag.lexicon import Lexicon, gloss_index
-from rag.readings import ReadingIndex, corpus_readings, latin_reading, reading_key
+from rag.answer import specifics as coverage
+from rag.language.jmdict import english_words, gloss_phrases, glosses
+from rag.search.lexicon import Lexicon, gloss_index
+from rag.search.readings import ReadingIndex, corpus_readings, latin_reading, reading_key
 
 from .conftest import BRIEFING
 
@@ -165,7 +165,7 @@ def test_years_are_compared_as_years():
 
 
 def test_only_questions_typed_in_kana_are_respelled():
-    from rag.readings import KANA_TYPED_SHARE, hiragana_share
+    from rag.search.readings import KANA_TYPED_SHARE, hiragana_share
 
     assert hiragana_share("らちもんだいってどうなってんの") == 1.0
     assert hiragana_share("拉致問題の現状は") == 0.25

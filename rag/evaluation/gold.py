@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from rag.documents.normalize import search_form
 from rag.errors import RagError
-from rag.normalize import search_form
 
 ANSWERABLE, UNANSWERABLE = "answerable", "unanswerable"  # kinds when a gold set names none
 

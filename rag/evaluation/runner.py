@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.cache import EmbeddingCache
-from rag.corpus import read_corpus
+from rag.documents.corpus import read_corpus
 from rag.engine import Engine, LiveIndex
 from rag.evaluation.gold import GoldQuestion, Passage, is_relevant
 from rag.evaluation.metrics import TOP_K, QuestionOutcome, metrics
+from rag.index.cache import EmbeddingCache
 
 RETRIEVERS = ("naive", "bm25", "dense", "hybrid")
 NAIVE_WINDOW, NAIVE_OVERLAP = 500, 50  # what a tutorial builds

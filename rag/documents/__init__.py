@@ -1,0 +1,1 @@
+"""Documents in: corpus files, readers per format, sectioners, sentences, chunking, normalisation."""

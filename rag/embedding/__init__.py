@@ -1,0 +1,1 @@
+"""The embedding model: the bundled multilingual-e5-small, other sentence-transformers models, the hashing stand-in."""

@@ -1,0 +1,66 @@
+"""Every passage scored: the search as it was before candidates, kept as the reference to compare with.
+
+The candidate-first search (rag.search.retriever) must give the same hits, order, scores and status as
+this on exact indexes; the tests and `rag bench` (recall@10) compare the two. It is slow on
+purpose: full-length score vectors from FAISS and bm25s themselves, and a full sort.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rag.index.store import vector_plans
+from rag.search.retriever import Hit, Retriever, SearchResult, fuse, standard_dense
+
+
+def exhaustive_search(
+    retriever: Retriever,
+    query: str,
+    *,
+    k: int = 5,
+    mode: str = "hybrid",
+    query_vector=None,
+    sources: frozenset[str] | None = None,
+) -> SearchResult:
+    index, config = retriever.index, retriever.config
+    forms = retriever.analyzer.analyze(query)
+    qv = query_vector if query_vector is not None else retriever.embedder.encode_queries([forms.search_text])[0]
+    dense = dense_scores(retriever, qv)
+    bm25, translated = _bm25(index, forms.tokens), _bm25(index, forms.translated)
+    if mode == "dense":
+        scores = standard_dense(dense, config)
+    elif mode == "bm25":
+        scores = (forms.coverage * bm25 + translated) / config.bm25_scale
+    else:
+        scores = fuse(dense, bm25, translated, forms.coverage, config)
+    if sources is not None:
+        scores = np.where(np.array([c.source in sources for c in index.chunks]), scores, -np.inf)
+    order = np.argsort(-scores, kind="stable")[: max(1, min(k, int(np.isfinite(scores).sum())))]
+    hits = tuple(Hit(index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
+    status, missing = retriever.status(query, forms, mode, hits)
+    return SearchResult(query, hits, status, qv, missing, forms)
+
+
+def dense_scores(retriever: Retriever, qv: np.ndarray) -> np.ndarray:
+    """The sentence-weighted mix of passage cosine and best sentence cosine, for every passage."""
+    from rag.index.vector_index import stored_vectors
+
+    index = retriever.index
+    n = len(index.chunks)
+    if vector_plans(index.manifest)["passages"].exact:  # as the search always did: FAISS ranks all n
+        scores, ids = index.dense.search(qv[None, :].astype(np.float32), n)
+        passage = np.empty(n, np.float32)
+        passage[ids[0]] = scores[0]
+    else:  # an HNSW index cannot rank them all; the stored vectors give the same cosines
+        passage = stored_vectors(index.dense) @ qv
+    best_sentence = np.full(n, -1.0, np.float32)
+    np.maximum.at(best_sentence, index.sentence_spans[:, 0].astype(np.int64), index.sentence_vectors @ qv)
+    best_sentence = np.where(best_sentence < -0.5, passage, best_sentence)  # passages with no sentence
+    w = retriever.config.sentence_weight
+    return (1 - w) * passage + w * best_sentence
+
+
+def _bm25(index, tokens) -> np.ndarray:
+    if not tokens:
+        return np.zeros(len(index.chunks), np.float32)
+    return index.bm25.get_scores(list(tokens))

@@ -1,0 +1,179 @@
+"""Building the index: corpus -> chunks -> vectors (cached by content) and BM25 -> a new live build."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.documents.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents, with_titles
+from rag.documents.corpus import corpus_hashes, read_corpus
+from rag.errors import IndexCorruptError, IndexStaleError, RagError, disk_error
+from rag.index import store
+from rag.index.cache import EmbeddingCache
+from rag.index.calibration import calibrate
+from rag.index.stages import reached
+from rag.index.vector_index import EXACT_BELOW, plan_for
+from rag.language.jmdict import glosses
+from rag.language.sudachi import DEFAULT_MODE, tokenize
+from rag.search.lexicon import Lexicon, corpus_terms, gloss_index
+from rag.search.readings import corpus_readings
+from rag.settings import RetrievalConfig
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    chunks: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    embedded: int  # passages and sentences sent through the model
+    reused: int  # taken from the embedding cache
+    seconds: float
+    folder: Path
+
+    def summary(self) -> str:
+        return (
+            f"indexed {self.chunks} chunks: {self.added} added, {self.changed} changed, "
+            f"{self.removed} removed, {self.unchanged} unchanged; embedded {self.embedded} texts, "
+            f"reused {self.reused} from cache; {self.seconds:.1f} s -> {self.folder}"
+        )
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder,
+    *,
+    full: bool = False,
+    wait: bool = False,
+    bm25_mode: str = DEFAULT_MODE,
+    chunk_target: int = TARGET_CHARS,
+    config: RetrievalConfig | None = None,
+    exact_below: int = EXACT_BELOW,
+    progress: bool = True,
+    log=print,
+) -> BuildReport:
+    """Embed what is new, index it, and switch the new build in.
+
+    `exact_below`: passage or sentence counts from which FAISS uses an HNSW graph instead of an
+    exact scan (rag.index.vector_index).
+    """
+    started = time.perf_counter()
+    with _disk_errors(corpus_dir), store.build_lock(index_dir, wait=wait, log=log):
+        previous = _previous_chunks(index_dir)
+        documents = read_corpus(corpus_dir, log=log, already_indexed=frozenset(c.source for c in previous))
+        chunks = chunk_documents(documents, target=chunk_target)
+        documents = with_titles(documents, chunks)
+        cache = EmbeddingCache(index_dir, embedder.identity, empty=full)
+        sentence_texts, sentence_spans = _sentences(chunks)
+        terms = corpus_terms([c.indexed_text for c in chunks])
+        bar = "embedding" if progress else None
+        passage_vectors = cache.embed([c.indexed_text for c in chunks], embedder.encode_passages, progress=bar)
+        sentence_vectors = cache.embed(sentence_texts, embedder.encode_passages, progress=bar)
+        term_vectors = cache.embed(terms, embedder.encode_queries, kind="query", progress=bar)
+        reached("embedded")
+
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        bm25.index([tokenize(c.indexed_text, mode=bm25_mode) for c in chunks], show_progress=False)
+        texts = [c.indexed_text for c in chunks]
+        lexicon = Lexicon(terms, term_vectors, glosses=gloss_index(glosses(terms)), readings=corpus_readings(texts))
+
+        manifest = {
+            "embedder": embedder.identity,
+            "corpus": corpus_hashes(corpus_dir),
+            "chunker_version": CHUNKER_VERSION,
+            "bm25_tokenizer": {"name": "sudachipy", "mode": bm25_mode},
+            "chunks": len(chunks),
+            "vector_index": vector_index_plans(len(chunks), len(sentence_texts), exact_below=exact_below),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        in_memory = store.in_memory_index(
+            manifest, chunks, passage_vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents
+        )
+        config = calibrate(in_memory, embedder, config or RetrievalConfig(), cache)
+        manifest["retrieval"] = config.to_manifest()
+        with store.partial_build(index_dir) as folder:
+            store.write_build(
+                folder,
+                manifest=manifest,
+                chunks=chunks,
+                vectors=passage_vectors,
+                bm25=bm25,
+                sentence_spans=sentence_spans,
+                sentence_vectors=sentence_vectors,
+                lexicon=lexicon,
+                documents=documents,
+            )
+            reached("written")
+            cache.save()  # keeps what this build used, calibration questions included
+            final = store.publish(index_dir, folder)
+    diff = _diff(previous, chunks)
+    return BuildReport(
+        len(chunks),
+        *diff,
+        embedded=cache.embedded,
+        reused=len(cache.touched) - cache.embedded,
+        seconds=time.perf_counter() - started,
+        folder=final,
+    )
+
+
+@contextlib.contextmanager
+def _disk_errors(corpus_dir: Path):
+    """Disk full, permissions, a read-only disk: one line naming the path (the partial build is gone by now)."""
+    try:
+        yield
+    except OSError as exc:
+        in_corpus = exc.filename is not None and Path(os.fsdecode(exc.filename)).is_relative_to(corpus_dir)
+        raise disk_error(exc, writing=not in_corpus) from exc
+
+
+def vector_index_plans(passages: int, sentences: int, *, exact_below: int = EXACT_BELOW) -> dict:
+    """The manifest's record of which FAISS index each kind of vector gets, chosen by its count."""
+    return {
+        "passages": plan_for(passages, exact_below=exact_below).to_json(),
+        "sentences": plan_for(sentences, exact_below=exact_below).to_json(),
+    }
+
+
+def _sentences(chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
+    texts, spans = [], []
+    for row, chunk in enumerate(chunks):
+        texts.extend(chunk.sentence_texts())  # in search form, like the passages
+        spans.extend((row, start, end) for start, end in chunk.sentences)
+    return texts, np.array(spans, dtype=np.int64).reshape(-1, 3)
+
+
+def _previous_chunks(index_dir: Path) -> list[Chunk]:
+    try:
+        return store.load_chunks(store.live_folder(index_dir))
+    except (RagError, OSError):
+        return []  # no build, or a damaged one: it is simply replaced
+
+
+def _diff(old: list[Chunk], new: list[Chunk]) -> tuple[int, int, int, int]:
+    """(added, changed, removed, unchanged); a changed chunk is a new id in a section that lost one."""
+    old_ids, new_ids = {c.id for c in old}, {c.id for c in new}
+    gone = Counter((c.source, c.section) for c in old if c.id not in new_ids)
+    came = Counter((c.source, c.section) for c in new if c.id not in old_ids)
+    changed = sum(min(n, gone[s]) for s, n in came.items())
+    return (sum(came.values()) - changed, changed, sum(gone.values()) - changed, len(new_ids & old_ids))
+
+
+def ensure_index(engine, *, log=print) -> BuildReport | None:
+    """Build the index when it is missing, stale or damaged, so the UI can start; None if it was fine."""
+    try:
+        engine.retriever()
+        return None
+    except (IndexStaleError, IndexCorruptError) as exc:
+        log(f"{exc}; building it now")
+    return build_index(engine.corpus_dir, engine.index_dir, engine.embedder, progress=False, log=log)

@@ -1,0 +1,419 @@
+"""The index folder on disk: versioned builds, the manifest, the `current` switch, the build lock.
+
+Layout::
+
+    index/current -> builds/<id>      (a symlink, replaced in one rename)
+    index/builds/<id>/manifest.json   embedder identity, corpus hashes, chunker version, file checksums
+    index/builds/<id>/chunks.jsonl    chunk records, in vector order
+    index/builds/<id>/documents.jsonl each document's text as read (what offsets point into), title, pages
+    index/builds/<id>/dense.faiss     inner-product index of passage vectors (exact, or HNSW when large)
+    index/builds/<id>/sentences.faiss the same over sentence vectors (best-sentence scores, highlights)
+    index/builds/<id>/sentences.npz   sentence spans: chunk row, start, end
+    index/builds/<id>/lexicon.npz     corpus terms and vectors for English-to-Japanese matching
+    index/builds/<id>/bm25/           bm25s data
+    index/cache/                      passage vectors by content hash and model
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.documents.chunking import Chunk
+from rag.documents.corpus import Document
+from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, about
+from rag.index import checksums, vector_index
+from rag.index.stages import reached
+from rag.index.vector_index import IndexPlan
+from rag.search.lexicon import Lexicon
+
+MANIFEST, CHUNKS, DENSE, SENTENCE_DENSE, SENTENCES, LEXICON, BM25_DIR = (
+    "manifest.json",
+    "chunks.jsonl",
+    "dense.faiss",
+    "sentences.faiss",
+    "sentences.npz",
+    "lexicon.npz",
+    "bm25",
+)
+DOCUMENTS = "documents.jsonl"
+KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
+
+
+@dataclass
+class LoadedIndex:
+    folder: Path
+    manifest: dict
+    chunks: list[Chunk]
+    dense: object  # faiss.Index
+    bm25: object  # bm25s.BM25
+    sentence_spans: np.ndarray  # [n, 3] chunk row, start, end; each chunk's sentences are contiguous
+    sentence_vectors: np.ndarray  # [n, dim], a view into sentence_dense
+    lexicon: Lexicon
+    documents: dict[str, Document] = field(default_factory=dict)  # by source: the text offsets point into
+    sentence_dense: object = None  # faiss.Index over the sentence vectors
+
+
+def current_build(index_dir: Path) -> Path | None:
+    link = index_dir / "current"
+    if not link.is_symlink() and not link.exists():
+        return None
+    return (index_dir / os.readlink(link)) if link.is_symlink() else link
+
+
+def live_folder(index_dir: Path) -> Path:
+    """The build folder `current` points at, or a RagError saying why there is none."""
+    folder = current_build(index_dir)
+    if folder is None:
+        raise IndexStaleError(f"no index in {index_dir}; {REBUILD}")
+    if not folder.exists():
+        raise IndexCorruptError(f"{index_dir / 'current'} points at {folder}, which does not exist; {REBUILD}")
+    if not folder.is_dir():
+        link = index_dir / "current"
+        what = f"points at {folder}, which is not a build folder" if link.is_symlink() else "is not a link to a build"
+        raise IndexCorruptError(f"{link} {what}; {REBUILD}")
+    return folder
+
+
+def build_id(index_dir: Path) -> str | None:
+    """What `current` points at; changes exactly when a new build is switched in (None if unreadable)."""
+    try:
+        return os.readlink(index_dir / "current")
+    except OSError:  # no link, not a link, or no permission: loading then says which
+        return None
+
+
+@contextlib.contextmanager
+def partial_build(index_dir: Path):
+    """A new `.partial-*` build folder, removed again if anything fails before it is published."""
+    folder = new_build_folder(index_dir)
+    try:
+        with about(folder):  # a failed write() names no file; the folder is the best guess
+            yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # gone already once published (renamed)
+        raise
+
+
+def new_build_folder(index_dir: Path) -> Path:
+    (index_dir / "builds").mkdir(parents=True, exist_ok=True)
+    now = time.time()  # microseconds too: two builds in one second must not share a folder
+    name = time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f"{now % 1:.6f}"[1:] + f"-{os.getpid()}"
+    folder = index_dir / "builds" / f".partial-{name}"
+    folder.mkdir()
+    return folder
+
+
+def publish(index_dir: Path, partial: Path) -> Path:
+    """Make a finished build live: rename it into place, then swap `current` in one rename."""
+    final = partial.with_name(partial.name.removeprefix(".partial-"))
+    os.replace(partial, final)
+    reached("renamed")
+    tmp_link = index_dir / f".current-{os.getpid()}"
+    try:
+        if tmp_link.is_symlink():
+            tmp_link.unlink()
+        os.symlink(os.path.relpath(final, index_dir), tmp_link)
+        _fsync_dir(final)
+        os.replace(tmp_link, index_dir / "current")
+    except BaseException:  # not switched: the live build stays, this one goes
+        tmp_link.unlink(missing_ok=True)
+        shutil.rmtree(final, ignore_errors=True)
+        raise
+    _fsync_dir(index_dir)
+    _prune(index_dir, keep=final)
+    return final
+
+
+def _prune(index_dir: Path, *, keep: Path) -> None:
+    """Drop all but the live build and the newest other one (a reader may still be loading it)."""
+    builds = sorted(p for p in (index_dir / "builds").iterdir() if p.is_dir())
+    finished = [p for p in builds if not p.name.startswith(".partial-") and p != keep]
+    for old in finished[: -(KEEP_BUILDS - 1)]:
+        shutil.rmtree(old, ignore_errors=True)
+    for partial in (p for p in builds if p.name.startswith(".partial-")):
+        if not _pid_alive(partial.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(partial, ignore_errors=True)  # left by a killed build
+
+
+def _pid_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        with about(path):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, *, wait: bool = False, log=print):
+    """One build at a time; a second one stops with a clear message, or says it waits and waits."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            if not wait:
+                raise RagError(
+                    f"another rag build is running ({holder}); wait for it or run: rag build --wait"
+                ) from None
+            log(f"waiting for another rag build ({holder}) to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        with about(index_dir / ".lock"):
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def in_memory_index(
+    manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents
+) -> LoadedIndex:
+    """A build not yet written, searchable, for calibrating it before it is saved."""
+    plans = vector_plans(manifest)
+    dense = vector_index.build(vectors, plans["passages"])
+    sentence_dense = vector_index.build(sentence_vectors, plans["sentences"])
+    by_source = {d.source: d for d in documents}
+    return LoadedIndex(
+        None, manifest, chunks, dense, bm25, sentence_spans, sentence_vectors, lexicon, by_source, sentence_dense
+    )
+
+
+def write_build(
+    folder: Path,
+    *,
+    manifest: dict,
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    bm25,
+    sentence_spans: np.ndarray,
+    sentence_vectors: np.ndarray,
+    lexicon: Lexicon,
+    documents: Sequence[Document] = (),
+) -> None:
+    with open(folder / DOCUMENTS, "w", encoding="utf-8") as f:
+        for d in documents:
+            record = {
+                "source": d.source,
+                "title": d.title,
+                "kind": d.kind,
+                "sha256": d.sha256,
+                "page_starts": list(d.page_starts),
+                "text": d.text,
+            }
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    with open(folder / CHUNKS, "w", encoding="utf-8") as f:
+        for c in chunks:
+            record = {
+                "id": c.id,
+                "source": c.source,
+                "section": list(c.section),
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "sentences": [list(s) for s in c.sentences],
+                "page": c.page,
+                "pages": list(c.pages) if c.pages else None,
+            }
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_vector_indexes(folder, manifest, passages=vectors, sentences=sentence_vectors)
+    bm25.save(str(folder / BM25_DIR), show_progress=False)
+    np.savez(folder / SENTENCES, spans=sentence_spans)
+    lexicon.save(folder / LEXICON)
+    write_manifest(folder, manifest)
+
+
+def write_faiss(index, path: Path) -> None:
+    """faiss.write_index can drop a failed write silently (a full disk gave a short file and no error):
+    serialise in memory and write with Python, which raises."""
+    import faiss
+
+    with open(path, "wb") as f:
+        f.write(memoryview(faiss.serialize_index(index)))
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """Last: a folder with a manifest is a complete build, and the manifest vouches for every other file."""
+    sealed = checksums.seal({**manifest, "files": checksums.describe_files(folder, skip=MANIFEST)})
+    with open(folder / MANIFEST, "w", encoding="utf-8") as f:
+        f.write(json.dumps(sealed, ensure_ascii=False, indent=2))
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def vector_plans(manifest: dict) -> dict[str, IndexPlan]:
+    """The FAISS index kind of the passages and of the sentences, as the build chose them."""
+    recorded = manifest.get("vector_index", {})
+    return {name: IndexPlan.from_json(recorded.get(name)) for name in ("passages", "sentences")}
+
+
+def write_vector_indexes(folder: Path, manifest: dict, *, passages: np.ndarray, sentences: np.ndarray) -> None:
+    plans = vector_plans(manifest)
+    for name, vectors, file in (("passages", passages, DENSE), ("sentences", sentences, SENTENCE_DENSE)):
+        write_faiss(vector_index.build(vectors, plans[name]), folder / file)
+
+
+def read_vector_index(folder: Path, file: str, plan: IndexPlan, *, rows: int, dim) -> object:
+    """A FAISS index of the build, checked to hold `rows` vectors of `dim` and set up for searching."""
+    import faiss
+
+    path = folder / file
+    if not path.exists():
+        raise IndexCorruptError(f"{path} is missing; the index is incomplete or older than this version, {REBUILD}")
+    try:
+        index = faiss.read_index(str(path))
+    except RuntimeError:
+        raise IndexCorruptError(f"{path} is unreadable (truncated or damaged); {REBUILD}") from None
+    if index.ntotal != rows or index.d != dim:
+        raise IndexCorruptError(
+            f"{path} holds {index.ntotal} vectors of dim {index.d} but the build has {rows} of dim {dim}; {REBUILD}"
+        )
+    vector_index.configure(index, plan)
+    return index
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path} is missing; the index is incomplete, {REBUILD}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise IndexCorruptError(f"{path} is not valid JSON; the index is damaged, {REBUILD}") from None
+    if not isinstance(manifest, dict):
+        raise IndexCorruptError(f"{path} is not a JSON object; the index is damaged, {REBUILD}")
+    if "checksum" not in manifest:
+        raise IndexStaleError(f"{path} has no checksums (built by an older version); {REBUILD}")
+    if not checksums.is_sealed(manifest):
+        raise IndexCorruptError(f"{path} does not match its checksum: damaged on disk; {REBUILD}")
+    if "corpus" not in manifest or "embedder" not in manifest:
+        raise IndexCorruptError(f"{path} lacks corpus or embedder fields; {REBUILD}")
+    return manifest
+
+
+def check_fresh(manifest: dict, *, corpus: dict[str, str], embedder: dict, chunker: int) -> None:
+    """Refuse an index built from other text, another model or another chunker."""
+    built = manifest.get("corpus", {})
+    changed = sorted(k for k in corpus.keys() & built.keys() if corpus[k] != built[k])
+    added, removed = sorted(corpus.keys() - built.keys()), sorted(built.keys() - corpus.keys())
+    problems = []
+    if changed:
+        problems.append("changed: " + ", ".join(changed))
+    if added:
+        problems.append("new: " + ", ".join(added))
+    if removed:
+        problems.append("removed: " + ", ".join(removed))
+    if problems:
+        raise IndexStaleError(f"corpus differs from the index ({'; '.join(problems)}); {REBUILD}")
+    mine = manifest.get("embedder", {})
+    for key in ("name", "weights_sha256", "dim", "query_prompt", "passage_prompt"):
+        if mine.get(key) != embedder.get(key):
+            raise IndexStaleError(
+                f"index was built with embedder {mine.get('name')!r} ({key} differs from "
+                f"{embedder.get('name')!r}); {REBUILD}"
+            )
+    if manifest.get("chunker_version") != chunker:
+        raise IndexStaleError(
+            f"index was built by chunker v{manifest.get('chunker_version')}, this is v{chunker}; {REBUILD}"
+        )
+
+
+def load_build(folder: Path) -> LoadedIndex:
+    """A build, checked byte for byte against its manifest before any file is parsed."""
+    import bm25s
+
+    if not folder.is_dir():
+        raise IndexCorruptError(f"{folder} is not a build folder; {REBUILD}")
+    manifest = read_manifest(folder)
+    checksums.verify_files(folder, manifest.get("files"))
+    chunks = load_chunks(folder)
+    documents = load_documents(folder)
+    if missing := sorted({c.source for c in chunks} - documents.keys()):
+        raise IndexCorruptError(f"{folder / DOCUMENTS} lacks {', '.join(missing)}; {REBUILD}")
+    try:
+        plans = vector_plans(manifest)
+    except (TypeError, ValueError) as exc:
+        raise IndexCorruptError(f"{folder / MANIFEST} has a bad vector_index entry ({exc}); {REBUILD}") from None
+    dim = manifest["embedder"].get("dim")
+    dense = read_vector_index(folder, DENSE, plans["passages"], rows=len(chunks), dim=dim)
+    try:
+        bm25 = bm25s.BM25.load(str(folder / BM25_DIR), show_progress=False)
+        with np.load(folder / SENTENCES) as data:
+            spans = data["spans"]
+        lexicon = Lexicon.load(folder / LEXICON)
+    except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"{folder} has damaged BM25 or sentence data ({exc}); {REBUILD}") from None
+    if bm25.scores["num_docs"] != len(chunks):
+        raise IndexCorruptError(f"{folder / BM25_DIR} does not match {CHUNKS}; {REBUILD}")
+    sentence_dense = read_vector_index(folder, SENTENCE_DENSE, plans["sentences"], rows=len(spans), dim=dim)
+    sentence_vectors = vector_index.stored_vectors(sentence_dense)
+    return LoadedIndex(
+        folder, manifest, chunks, dense, bm25, spans, sentence_vectors, lexicon, documents, sentence_dense
+    )
+
+
+def load_documents(folder: Path) -> dict[str, Document]:
+    path = folder / DOCUMENTS
+    try:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        documents = [
+            Document(r["source"], r["text"], r["sha256"], r["kind"], r["title"], tuple(r["page_starts"]))
+            for r in records
+        ]
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path} is missing; {REBUILD}") from None
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        raise IndexCorruptError(f"{path} has a damaged record; {REBUILD}") from None
+    return {d.source: d for d in documents}
+
+
+def load_chunks(folder: Path) -> list[Chunk]:
+    path = folder / CHUNKS
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [_chunk_from_record(json.loads(line)) for line in lines]
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path} is missing; {REBUILD}") from None
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        raise IndexCorruptError(f"{path} has a damaged record; {REBUILD}") from None
+
+
+def _chunk_from_record(r: dict) -> Chunk:
+    return Chunk(
+        r["id"],
+        r["source"],
+        tuple(r["section"]),
+        r["start"],
+        r["end"],
+        r["text"],
+        tuple(tuple(s) for s in r["sentences"]),
+        r.get("page"),
+        tuple(r["pages"]) if r.get("pages") else None,
+    )

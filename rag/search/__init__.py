@@ -1,0 +1,1 @@
+"""Search: reading a question, the lexicon and readings, candidates, exact features, ranking."""

@@ -1,0 +1,185 @@
+"""The corpus's own terms, and three ways a question in other words reaches them.
+
+- English words through JMdict glosses ("peace treaty" -> 平和条約) and, failing that, through the
+  embedding space ("budget" -> 予算) when the match stands out from chance (see `match_at_least`).
+- Kana typed for a word the corpus spells in kanji, through readings (`rag.search.readings`).
+All three are built once per build from the corpus and saved with it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+from rag.language.jmdict import ARTICLES, english_words, gloss_phrases, glosses_of
+from rag.language.sudachi import tokenize
+from rag.search.readings import ReadingIndex
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_LATIN_ONLY = re.compile(r"^[A-Za-z0-9 .'’-]+$")
+_HIRAGANA = re.compile(r"^[\u3041-\u309fー]+$")
+# Function words of English questions. Content words ("japan", "country") stay: the corpus may need them.
+STOPWORDS = frozenset(
+    "what which who whom whose when where why how is are was were be been being do does did done the a an of "
+    "to in on for with about and or by from at as that this these those it its into there their they them "
+    "his her has have had will would can could should may might any much many most more so such than then "
+    "also not no yes per give given make made kind way ever say says said tell me please us we our i you".split()
+)
+
+
+def corpus_terms(texts: list[str]) -> list[str]:
+    """Distinct nouns of the passages in Japanese script (Sudachi mode C keeps compounds whole)."""
+    from sudachipy import SplitMode
+
+    from rag.language.sudachi import _sudachi
+
+    found = set()
+    for text in texts:
+        for m in _sudachi().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C):
+            pos = m.part_of_speech()
+            surface = m.surface().strip()
+            if pos[0] == "名詞" and pos[1] not in ("数詞", "代名詞") and surface and not _LATIN_ONLY.match(surface):
+                found.add(surface)
+    return sorted(found)
+
+
+def latin_words(question: str) -> list[str]:
+    """Latin-script content words of a question, in order, once each."""
+    words = []
+    for w in _LATIN_WORD.findall(unicodedata.normalize("NFKC", question)):
+        w = w.strip("'’-")
+        if len(w) > 2 and w.lower() not in STOPWORDS and w not in words:
+            words.append(w)
+    return words
+
+
+def gloss_index(glosses: dict[str, list[str]]) -> dict[tuple[str, ...], list[str]]:
+    """English phrase (stemmed words) -> the corpus terms it glosses. Hiragana terms are left out:
+    their glosses are too general (こと: "affair", "matter", "fact")."""
+    index: dict[tuple[str, ...], list[str]] = {}
+    for term, senses in glosses.items():
+        if _HIRAGANA.match(term):
+            continue
+        for gloss in senses:
+            phrase = gloss_phrases(gloss)
+            if phrase and term not in index.setdefault(phrase, []):
+                index[phrase].append(term)
+    return index
+
+
+class Lexicon:
+    """Corpus terms with their vectors, English glosses and readings."""
+
+    def __init__(
+        self,
+        terms: list[str],
+        vectors: np.ndarray,
+        *,
+        glosses: dict[tuple[str, ...], list[str]] | None = None,
+        readings: dict[str, str] | None = None,
+    ):
+        self.terms, self.vectors = terms, vectors
+        self.glosses = glosses or {}
+        self.readings = ReadingIndex(readings or {})
+        self.longest_gloss = max((len(p) for p in self.glosses), default=0)
+        self._row = {t: i for i, t in enumerate(terms)}
+
+    def translate(self, question: str, embedder, known, *, match_at_least: float | None, senses: int = 1) -> list[str]:
+        """Corpus terms for the English words of a question the corpus does not spell as they are.
+
+        Words the corpus has ("OSA") are left to the caller. Dictionary phrases (longest first) become
+        their terms; when a phrase glosses many terms ("security": 安全, 保障, 警備, 質, ...), only
+        the `senses` nearest to it in the embedding space are kept. Other words become their nearest
+        term when its cosine reaches `match_at_least` (measured per build; None turns that route
+        off). One embedding call in all.
+
+        "What is the OSA budget for the peace treaty?" -> ["予算", "平和条約"]
+        """
+        words = latin_words(question)
+        if not words:
+            return []
+        found: list[str] = []
+        phrases, used = self._gloss_phrases([w for w in english_words(question) if w not in ARTICLES])
+        unknown = [w for w in words if w.lower() not in known and _stem_of(w) not in used]
+        if match_at_least is None:
+            unknown = []
+        queries = [" ".join(phrase) for phrase, _ in phrases] + unknown
+        if not queries or not self.terms:
+            return found
+        vectors = embedder.encode_queries(queries)
+        for (_, candidates), v in zip(phrases, vectors, strict=False):
+            if len(candidates) > senses:
+                sims = self.vectors[[self._row[t] for t in candidates]] @ v
+                candidates = [candidates[j] for j in np.argsort(-sims)[:senses]]
+            found.extend(t for t in candidates if t not in found)
+        for v in vectors[len(phrases) :]:
+            sims = self.vectors @ v
+            j = int(sims.argmax())
+            if sims[j] >= match_at_least and self.terms[j] not in found:
+                found.append(self.terms[j])
+        return found
+
+    def unknown_names(self, names: list[str], known) -> list[str]:
+        """The names the corpus never mentions: not as a term, not by any of their tokens, not through
+        a shared English gloss (アメリカ and 米国 are both "America"). ["南極", "OSA", "ガザ地区"] -> ["南極"]
+
+        No model call: a nearest-term check in the embedding space changed no status on the gold set
+        (dev or test) and cost a second embedding per question (docs/decisions.md)."""
+        unseen = [n for n in names if n not in self._row and not any(t in known for t in tokenize(n) + [n.lower()])]
+        if unseen and self.glosses:
+            unseen = [
+                n
+                for n in unseen
+                if not any(gloss_phrases(g) in self.glosses for g in glosses_of(n) if gloss_phrases(g))
+            ]
+        return unseen
+
+    def _gloss_phrases(self, stems: list[str]) -> tuple[list[tuple[tuple[str, ...], list[str]]], set[str]]:
+        """The longest gloss phrases in `stems`, left to right, with their terms; and the stems they used.
+        A lone function word ("may", "will") is never taken for a gloss."""
+        phrases, used, i = [], set(), 0
+        while i < len(stems):
+            for n in range(min(self.longest_gloss, len(stems) - i), 0, -1):
+                phrase = tuple(stems[i : i + n])
+                terms = self.glosses.get(phrase)
+                if terms and not (n == 1 and phrase[0] in STOPWORDS):
+                    phrases.append((phrase, terms))
+                    used.update(phrase)
+                    i += n
+                    break
+            else:
+                i += 1
+        return phrases, used
+
+    def save(self, path: Path) -> None:
+        extras = {
+            "glosses": [[list(k), v] for k, v in self.glosses.items()],
+            "readings": self.readings.readings,
+        }
+        np.savez(
+            path,
+            terms=np.array(self.terms, dtype=str),
+            vectors=self.vectors,
+            extras=np.array(json.dumps(extras, ensure_ascii=False)),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        with np.load(path) as data:
+            terms, vectors = data["terms"].tolist(), data["vectors"]
+            extras = json.loads(str(data["extras"])) if "extras" in data.files else {}
+        return cls(
+            terms,
+            vectors,
+            glosses={tuple(k): v for k, v in extras.get("glosses", [])},
+            readings=extras.get("readings", {}),
+        )
+
+
+def _stem_of(word: str) -> str:
+    stems = english_words(word)
+    return stems[0] if stems else word.lower()

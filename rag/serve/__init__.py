@@ -1,0 +1,1 @@
+"""Serving: the web UI, the HTTP API and the client of a running server."""

@@ -1,0 +1,37 @@
+"""The app's two public endpoints, for scripts: `search` (the `rag search --json` object) and `ask`
+(the answer card as data). A bad question is refused with its message and one line in the log."""
+
+from __future__ import annotations
+
+from rag.answer.card import ask, card_json
+from rag.answer.cited import to_json
+from rag.answer.followup import read
+from rag.errors import RagError
+from rag.inputs import validate_question
+
+
+def endpoints(engine, *, log=print):
+    """(search, ask) for `gr.api`; Gradio reads their signatures and docstrings for the API page."""
+    import gradio as gr
+
+    def refuse(endpoint: str, exc: RagError):
+        log(f"user error (api {endpoint}): {exc}", flush=True)  # one line, not a traceback
+        return gr.Error(str(exc), print_exception=False)
+
+    def search(question: str, k: int = 5) -> dict:
+        """The `rag search --json` object for one question, exactly as the CLI prints it."""
+        try:
+            return to_json(engine.ask(question, k=k))
+        except RagError as exc:
+            raise refuse("search", exc) from None
+
+    def ask_card(question: str, k: int = 5, previous: str = "") -> dict:
+        """The answer card as data: status, answer sentences with offsets, sources. `previous` is the
+        question asked before, for a follow-up such as 「それは何年から続いていますか」."""
+        try:
+            context = read(validate_question(previous), None) if previous and previous.strip() else None
+            return card_json(ask(engine, question, k=k, previous=context))
+        except RagError as exc:
+            raise refuse("ask", exc) from None
+
+    return search, ask_card

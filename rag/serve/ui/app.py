@@ -1,0 +1,224 @@
+"""The Gradio app: the answer-first chat, the document pane, feedback, and the `search` and `ask` APIs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from rag import paths
+from rag.answer.card import ask
+from rag.engine import Engine
+from rag.errors import RagError
+from rag.search.retriever import MODES
+from rag.serve import http_api
+from rag.serve.feedback import append_feedback
+from rag.serve.ui.api import endpoints
+from rag.serve.ui.conversation import Conversation
+from rag.serve.ui.pages import Pages, header_html
+from rag.serve.ui.palette import gradio_theme, variables_css
+from rag.serve.ui.render import render_conversation
+from rag.serve.ui.text import language_of, words
+
+QUEUE_SIZE = 64  # waiting requests beyond this get a clean "busy, retry" answer
+CONCURRENCY = 2  # two cores: more parallel searches only queue inside torch
+DEFAULT_K = 3  # passages cited by default: the answer and two neighbours to compare
+ASSETS = Path(__file__).parent / "assets"
+
+
+def build_ui(engine: Engine, *, feedback_path, log=print):
+    import gradio as gr
+
+    pages = Pages(engine)
+    docs = pages.documents()
+    first_source = docs[0].source if docs else None
+    t = words("ja")
+
+    def conversation_html(conv: Conversation, lang: str) -> str:
+        return render_conversation(conv, lang, glossary=pages.glossary, notice=engine.reload_error)
+
+    def with_session(conv: Conversation, request) -> Conversation:
+        if conv.session or request is None:
+            return conv
+        return replace(conv, session=(getattr(request, "session_hash", None) or "")[:12])
+
+    def answer(question, conv, k, mode, scope, lang, request=None):
+        conv = with_session(conv or Conversation(), request)
+        question = question if isinstance(question, str) else ""
+        try:
+            card = ask(engine, question, k=k, mode=mode, sources=scope or None, previous=conv.context())
+            conv = conv.add(card.reading.question, card=card, error=None, mode=mode)
+        except RagError as exc:
+            log(f"user error (question refused): {exc}", flush=True)  # one line, not a traceback
+            conv = conv.add(question, card=None, error=str(exc), mode=mode)
+        return "", conversation_html(conv, lang), conv
+
+    def answer_example(conv, k, mode, scope, lang, evt: gr.EventData, request: gr.Request):
+        return answer((evt._data or {}).get("question", ""), conv, k, mode, scope, lang, request)
+
+    def vote(conv, lang, evt: gr.EventData):
+        data = evt._data or {}
+        try:
+            turn_id = int(data.get("turn"))
+        except (TypeError, ValueError):
+            return conv
+        conv, record = conv.vote(turn_id, data.get("rating"))
+        if record is not None:
+            append_feedback(feedback_path, record)
+            gr.Info(words(lang)["cleared_vote" if record["rating"] == "cleared" else "thanks"])
+        return conv
+
+    def open_document(lang, evt: gr.EventData):
+        source = (evt._data or {}).get("source")
+        try:
+            return pages.document(source, lang), gr.update(value=source)
+        except RagError as exc:
+            log(f"user error (document): {exc}", flush=True)
+            return gr.update(), gr.update()
+
+    def show_document(source, lang):
+        return pages.document(source, lang) if source else ""
+
+    def clear(conv, lang):
+        conv = (conv or Conversation()).cleared()
+        return conv, conversation_html(conv, lang), ""
+
+    def relabel(lang, conv, source):
+        """Every label and everything shown, in the chosen language."""
+        t = words(lang)
+        return (
+            header_html(lang),
+            gr.update(label=t["question"], placeholder=t["placeholder"]),
+            gr.update(value=t["ask"]),
+            gr.update(value=t["clear"]),
+            gr.update(label=t["advanced"]),
+            gr.update(label=t["k"]),
+            gr.update(label=t["mode"]),
+            gr.update(label=t["scope"]),
+            gr.update(label=t["document"]),
+            gr.update(label=t["language"]),
+            conversation_html(conv or Conversation(), lang),
+            show_document(source, lang),
+        )
+
+    def on_load(conv, source, request: gr.Request):
+        """The browser's language: the page is built in Japanese, so only others need relabelling."""
+        lang = language_of(request.headers.get("accept-language") if request else None)
+        if lang == "ja":
+            return (gr.update(),) * (len(labelled) + 3)
+        return (gr.update(value=lang), *relabel(lang, conv, source))
+
+    # Gradio finds these parameters by their annotation's class; postponed annotations hide it.
+    answer.__annotations__["request"] = gr.Request
+    answer_example.__annotations__.update(evt=gr.EventData, request=gr.Request)
+    vote.__annotations__["evt"] = gr.EventData
+    open_document.__annotations__["evt"] = gr.EventData
+    on_load.__annotations__["request"] = gr.Request
+
+    conversation_js = (ASSETS / "conversation.js").read_text(encoding="utf-8")
+    document_js = "watch('value', () => window.ragDocumentShown && window.ragDocumentShown());"
+    with gr.Blocks(title="外交力の強化について · Q&A") as demo:
+        conv_state = gr.State(Conversation())
+        with gr.Row(elem_id="header"):
+            title = gr.HTML(header_html("ja"), elem_id="title", apply_default_css=False, scale=1)
+            language = gr.Radio(
+                [("日本語", "ja"), ("English", "en")],
+                value="ja",
+                label=t["language"],
+                elem_id="language",
+                container=False,
+                scale=0,
+                min_width=200,
+            )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=340):
+                with gr.Row(elem_id="ask-row"):
+                    question = gr.Textbox(
+                        label=t["question"], placeholder=t["placeholder"], lines=1, elem_id="question", scale=5
+                    )
+                    ask_button = gr.Button(t["ask"], variant="primary", elem_id="ask", scale=1, min_width=96)
+                conversation = gr.HTML(
+                    conversation_html(Conversation(), "ja"),
+                    elem_id="conversation",
+                    js_on_load=conversation_js,
+                    apply_default_css=False,
+                )
+                with gr.Row():
+                    clear_button = gr.Button(t["clear"], elem_id="clear", size="sm", scale=0, min_width=140)
+                with gr.Accordion(t["advanced"], open=False, elem_id="advanced") as advanced:
+                    k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label=t["k"], elem_id="k")
+                    mode = gr.Radio(list(MODES), value="hybrid", label=t["mode"], elem_id="mode")
+                    scope = gr.Dropdown(
+                        [(d.title, d.source) for d in docs],
+                        value=[],
+                        multiselect=True,
+                        label=t["scope"],
+                        visible=len(docs) > 1,
+                        elem_id="scope",
+                    )
+            with gr.Column(scale=2, min_width=320):
+                document = gr.Dropdown(
+                    [(d.title, d.source) for d in docs],
+                    value=first_source,
+                    label=t["document"],
+                    visible=len(docs) > 1,
+                    elem_id="document",
+                )
+                docpane = gr.HTML(show_document(first_source, "ja"), elem_id="docpane", js_on_load=document_js)
+
+        private = {"api_visibility": "private"}
+        quiet = {"api_visibility": "private", "show_progress": "hidden"}
+        asked = [question, conv_state, k, mode, scope, language]
+        answered = [question, conversation, conv_state]
+        question.submit(answer, asked, answered, show_progress="minimal", **private)
+        ask_button.click(answer, asked, answered, show_progress="minimal", **private)
+        conversation.example(
+            answer_example, [conv_state, k, mode, scope, language], answered, show_progress="minimal", **private
+        )
+        conversation.vote(vote, [conv_state, language], [conv_state], concurrency_limit=1, **quiet)
+        conversation.open(open_document, [language], [docpane, document], **quiet)
+        document.input(show_document, [document, language], [docpane], **quiet)
+        clear_button.click(clear, [conv_state, language], [conv_state, conversation, question], **quiet)
+        labelled = [title, question, ask_button, clear_button, advanced, k, mode, scope, document, language]
+        language.input(relabel, [language, conv_state, document], [*labelled, conversation, docpane], **quiet)
+        demo.load(on_load, [conv_state, document], [language, *labelled, conversation, docpane], **quiet)
+        search_api, ask_api = endpoints(engine, log=log)
+        gr.api(search_api, api_name="search")
+        gr.api(ask_api, api_name="ask")
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    return demo
+
+
+def warm_up(engine: Engine) -> None:
+    """One question through every stage (model, Sudachi, JMdict, rendering) so the first user's is not slow."""
+    card = ask(engine, "外交力とは何ですか", k=DEFAULT_K)
+    conv = Conversation().add(card.reading.question, card=card, error=None, mode="hybrid")
+    pages = Pages(engine)
+    render_conversation(conv, "en", glossary=pages.glossary)
+
+
+def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback_path=None, block: bool = True):
+    engine.retriever()  # fail now, with the message, if the index is missing or stale
+    warm_up(engine)
+    feedback_path = feedback_path or paths.feedback_file()
+    demo = build_ui(engine, feedback_path=feedback_path)
+    page_js = (ASSETS / "page.js").read_text(encoding="utf-8")
+    css = variables_css() + (ASSETS / "ui.css").read_text(encoding="utf-8")
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        ssr_mode=False,
+        show_error=False,
+        quiet=True,
+        prevent_thread_lock=True,
+        theme=gradio_theme(),
+        css=css,
+        head=f"<script>{page_js}</script>",
+        footer_links=[],  # no API/Gradio/settings links: the offline app needs none of them
+        enable_monitoring=False,
+    )
+    http_api.mount(demo.app, engine)  # the JSON API of `rag ask/search --server` (rag/serve/http_api.py)
+    print(f"serving on http://{host}:{port}", flush=True)  # only once it accepts connections
+    if block:
+        demo.block_thread()
+    return demo

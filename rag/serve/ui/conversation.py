@@ -1,0 +1,81 @@
+"""A session's conversation: its turns, the context a follow-up leans on, and votes bound to their reply."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from rag.answer.card import AnswerCard
+from rag.answer.followup import Reading
+
+RATINGS = ("up", "down")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and its reply (an answer card, or the message saying why the question was refused)."""
+
+    id: int  # unique within the session, never reused, even after the chat is cleared
+    question: str
+    card: AnswerCard | None
+    error: str | None
+    mode: str
+    asked_at: str
+    vote: str | None = None  # "up", "down" or None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    session: str = ""  # ties feedback records of one browser session together
+    turns: tuple[Turn, ...] = ()  # oldest first
+    next_id: int = 1
+
+    def context(self) -> Reading | None:
+        """What a follow-up leans on: the reading of the latest answered turn."""
+        return next((t.card.reading for t in reversed(self.turns) if t.card is not None), None)
+
+    def add(self, question: str, *, card: AnswerCard | None, error: str | None, mode: str) -> Conversation:
+        turn = Turn(self.next_id, question, card, error, mode, now())
+        return replace(self, turns=(*self.turns, turn), next_id=self.next_id + 1)
+
+    def cleared(self) -> Conversation:
+        """No turns and no context; ids keep counting so a vote from a stale page never lands on a new reply."""
+        return replace(self, turns=())
+
+    def turn(self, turn_id: int) -> Turn | None:
+        return next((t for t in self.turns if t.id == turn_id), None)
+
+    def vote(self, turn_id: int, clicked: str) -> tuple[Conversation, dict | None]:
+        """Clicking a thumb records it; clicking the pressed thumb again records "cleared", never a new vote.
+
+        Returns the new conversation and the feedback record to append (None when the reply is gone).
+        """
+        turn = self.turn(turn_id)
+        if clicked not in RATINGS or turn is None or turn.card is None:
+            return self, None
+        vote, rating = (None, "cleared") if turn.vote == clicked else (clicked, clicked)
+        updated = replace(turn, vote=vote)
+        turns = tuple(updated if t.id == turn_id else t for t in self.turns)
+        return replace(self, turns=turns), feedback_record(updated, rating, self.session)
+
+
+def feedback_record(turn: Turn, rating: str, session: str) -> dict:
+    """What `rag eval --feedback` reads: the reply's own question, passages, status and time."""
+    card = turn.card
+    return {
+        "time": now(),
+        "reply": f"{session}-{turn.id}" if session else str(turn.id),
+        "rating": rating,
+        "question": card.reading.question,
+        "read_as": card.reading.shown,
+        "searched": card.reading.query,
+        "cited": [s.chunk_id for s in card.sources],
+        "status": card.status,
+        "abstained": card.status == "not_covered",
+        "mode": turn.mode,
+        "asked_at": turn.asked_at,
+    }
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -1,0 +1,89 @@
+"""A reply as clean text or Markdown with its citations (section, file, page or offsets), and the
+whole conversation as one Markdown file."""
+
+from __future__ import annotations
+
+from rag.answer.card import AnswerCard, SourceCard
+from rag.documents.chunking import PATH_SEPARATOR
+from rag.serve.ui.conversation import Conversation, Turn
+from rag.serve.ui.text import words
+
+
+def clean(text: str) -> str:
+    """A quote as read: no ** emphasis, no bullet mark, one line.
+
+    "- 令和8(2026)年度(**予算約181億円**)\\n(4か国)" -> "令和8(2026)年度(予算約181億円) (4か国)"
+    """
+    text = " ".join(text.replace("**", "").split())
+    for mark in ("- ", "・", "✓ "):
+        text = text.removeprefix(mark)
+    return text.strip()
+
+
+def place(source: SourceCard, lang: str) -> str:
+    """Where a passage is: "p. 3" for paged documents, else its character offsets."""
+    if source.page is not None:
+        pages = source.pages
+        return f"p. {pages[0]}–{pages[1]}" if pages and pages[1] != pages[0] else f"p. {source.page}"
+    return words(lang)["chars"].format(start=source.start, end=source.end)
+
+
+def citation(source: SourceCard, lang: str) -> str:
+    """[1] 外交力の強化について > OSAの現状と当面の方向性 — gaikoryoku_no_kyoka.txt, 3507–4019字目"""
+    return f"[{source.label}] {PATH_SEPARATOR.join(source.section)} — {source.source}, {place(source, lang)}"
+
+
+def status_line(card: AnswerCard, lang: str) -> str:
+    t = words(lang)
+    if card.status == "partial":
+        missing = "、".join(card.missing) if lang == "ja" else ", ".join(card.missing)
+        return t["partial"] + (" — " + t["partial_missing"].format(missing=missing) if card.missing else "")
+    return t[card.status]
+
+
+def card_text(card: AnswerCard, lang: str) -> str:
+    """Plain text: the question as read, the status, the quotes with [n], then the citations."""
+    t = words(lang)
+    lines = [card.reading.shown, status_line(card, lang)]
+    lines += [f"「{clean(q.text)}」[{q.label}]" for q in card.quotes]
+    if card.status == "not_covered":
+        lines.append(t["nearest"].format(n=len(card.sources)) + ":")
+    else:
+        lines.append(t["sources"] + ":")
+    lines += [citation(s, lang) for s in card.sources]
+    return "\n".join(lines)
+
+
+def card_markdown(card: AnswerCard, lang: str, *, heading: str = "##") -> str:
+    t = words(lang)
+    lines = [f"{heading} {md_escape(card.reading.shown)}", "", f"**{status_line(card, lang)}**", ""]
+    for q in card.quotes:
+        lines += [f"> {md_escape(clean(q.text))} [{q.label}]", ""]
+    lines.append(f"{t['nearest'].format(n=len(card.sources)) if card.status == 'not_covered' else t['sources']}:")
+    lines.append("")
+    for s in card.sources:
+        terms = f" ({t['matched']}: {', '.join(s.shared_terms)})" if s.shared_terms else ""
+        section = md_escape(PATH_SEPARATOR.join(s.section))
+        lines.append(f"- [{s.label}] {section} — `{s.source}`, {place(s, lang)}{terms}")
+    return "\n".join(lines) + "\n"
+
+
+def turn_markdown(turn: Turn, lang: str) -> str:
+    if turn.card is not None:
+        return card_markdown(turn.card, lang)
+    return f"## {md_escape(turn.question)}\n\n*{words(lang)['error']}: {md_escape(turn.error or '')}*\n"
+
+
+def conversation_markdown(conversation: Conversation, lang: str) -> str:
+    """Every turn, oldest first, under the page title."""
+    title = words(lang)["title"]
+    return f"# {title}\n\n" + "\n".join(turn_markdown(t, lang) for t in conversation.turns)
+
+
+def md_escape(text: str) -> str:
+    """Characters that would start Markdown markup are escaped; > and # only where a line starts.
+
+    "a*b_c > d" -> "a\\*b\\_c > d"; "# x" -> "\\# x"
+    """
+    escaped = "".join("\\" + ch if ch in "\\`*_[]<|" else ch for ch in text)
+    return "\\" + escaped if escaped[:1] in ("#", ">") else escaped

@@ -1,0 +1,59 @@
+"""What the page shows besides the conversation, rendered from the live build: the header, the
+document pane (cached per build and language) and the glossary of an answer."""
+
+from __future__ import annotations
+
+import threading
+
+from rag.answer.card import AnswerCard
+from rag.answer.glossary import glossary
+from rag.engine import Engine
+from rag.serve.ui.document import render_document
+from rag.serve.ui.text import words
+
+
+def header_html(lang: str) -> str:
+    t = words(lang)
+    return f'<h1>{t["title"]}</h1><p class="tagline">{t["intro"]}</p>'
+
+
+class Pages:
+    """What the page shows, rendered from the live build: the document pane (cached per build) and glossaries."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._docs: dict[tuple, str] = {}
+        self._rarity: tuple[object, dict[str, int]] = (None, {})
+        self._lock = threading.Lock()
+
+    def documents(self):
+        return self.engine.documents()
+
+    def document(self, source: str, lang: str) -> str:
+        live = self.engine.live()
+        key = (live.build, source, lang)
+        with self._lock:
+            if key in self._docs:
+                return self._docs[key]
+        chunks = [c for c in live.retriever.index.chunks if c.source == source]
+        title = next((d.title for d in self.documents() if d.source == source), source)
+        html = render_document(source, title, self.engine.document_text(source), chunks, lang)
+        with self._lock:
+            if len(self._docs) > 64:
+                self._docs.clear()
+            self._docs[key] = html
+        return html
+
+    def glossary(self, card: AnswerCard):
+        return glossary([q.text for q in card.quotes], rarity=self.rarity)
+
+    def rarity(self, term: str) -> int:
+        """How many passages of the live build lack the term: the glossary lists distinctive terms first."""
+        index = self.engine.live().retriever.index
+        with self._lock:
+            if self._rarity[0] is not index:
+                self._rarity = (index, {})
+            counts = self._rarity[1]
+            if term not in counts:
+                counts[term] = sum(term not in c.text for c in index.chunks)
+            return counts[term]

@@ -1,0 +1,191 @@
+"""The conversation as HTML: the first screen, then each reply headed by its answer card, newest first.
+
+Everything from a question or a document is escaped here; the page's script only reads data-* attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from rag.answer.card import AnswerCard, Quote, SourceCard
+from rag.answer.glossary import Gloss
+from rag.documents.chunking import PATH_SEPARATOR
+from rag.serve.ui.conversation import Conversation, Turn
+from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, place, status_line
+from rag.serve.ui.text import EXAMPLES, words
+
+STATUS_ICON = {"answered": "✓", "partial": "◐", "not_covered": "✕"}
+_SVG = (
+    '<svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" stroke-width="2" '
+    'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="{}"/></svg>'
+)
+THUMB_ICON = {  # drawn, not emoji: a machine without an emoji font would show empty boxes
+    "up": _SVG.format(
+        "M14 9V5a3 3 0 0 0-3-3l-4 9v11h11.28a2 2 0 0 0 2-1.7l1.38-9a2 2 0 0 0-2-2.3z"
+        "M7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3"
+    ),
+    "down": _SVG.format(
+        "M10 15v4a3 3 0 0 0 3 3l4-9V2H5.72a2 2 0 0 0-2 1.7l-1.38 9a2 2 0 0 0 2 2.3zm7-13h2.67A2.31 2.31 0 0 1 22 4v7"
+        "a2.31 2.31 0 0 1-2.33 2H17"
+    ),
+}
+
+
+def attr(value) -> str:
+    return escape(str(value), quote=True)
+
+
+def render_conversation(
+    conversation: Conversation,
+    lang: str,
+    *,
+    glossary: Callable[[AnswerCard], list[Gloss]] | None = None,
+    notice: str | None = None,
+) -> str:
+    """The whole conversation pane. `glossary(card)` is asked for English readers only."""
+    t = words(lang)
+    parts = [f'<div class="rag-conv" lang="{lang}" data-latest="{conversation.next_id - 1}">']
+    if notice:
+        parts.append(f'<p class="notice" role="status">{escape(t["stale"])}: {escape(notice)}</p>')
+    if not conversation.turns:
+        parts.append(render_empty(lang))
+    else:
+        newest_first = list(reversed(conversation.turns))
+        gloss = glossary if lang == "en" else None
+        parts.append(render_turn(newest_first[0], lang, gloss))
+        if len(newest_first) > 1:
+            parts.append(f'<h2 class="earlier">{escape(t["earlier"])}</h2>')
+            parts += [render_turn(turn, lang, gloss) for turn in newest_first[1:]]
+        markdown = conversation_markdown(conversation, lang)
+        parts.append(
+            f'<div class="conv-actions"><button type="button" class="download" data-download="{attr(markdown)}">'
+            f"{escape(t['download'])}</button></div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_empty(lang: str) -> str:
+    """The first screen: example questions that ask when clicked (the header says what the app does,
+    the document pane's outline what the briefing covers)."""
+    t = words(lang)
+    buttons = "".join(
+        f'<li><button type="button" class="example" data-example="{attr(q)}">{escape(q)}</button></li>'
+        for q in EXAMPLES
+    )
+    return (
+        f'<section class="empty" aria-labelledby="examples-h">'
+        f'<h2 id="examples-h">{escape(t["examples"])}</h2><ul class="examples">{buttons}</ul></section>'
+    )
+
+
+def render_turn(turn: Turn, lang: str, glossary=None) -> str:
+    t = words(lang)
+    qid = f"turn-{turn.id}-q"
+    shown = turn.card.reading.shown if turn.card is not None else turn.question  # a follow-up: how it was read
+    shown = shown if len(shown) <= 300 else shown[:300] + "…"
+    head = (
+        f'<article class="turn" id="turn-{turn.id}" data-turn="{turn.id}" aria-labelledby="{qid}">'
+        f'<h2 class="question" id="{qid}"><span class="sr-only">{escape(t["your_question"])}: </span>'
+        f"{escape(shown) or '—'}</h2>"
+    )
+    if turn.card is None:
+        return head + f'<p class="error" role="alert">{escape(t["error"])}: {escape(turn.error or "")}</p></article>'
+    card = turn.card
+    body = render_card(card, lang, glossary(card) if glossary else None)
+    return head + body + render_actions(turn, lang) + "</article>"
+
+
+def render_card(card: AnswerCard, lang: str, glossary: list[Gloss] | None = None) -> str:
+    t = words(lang)
+    status = (
+        f'<p class="status"><span class="badge" aria-hidden="true">{STATUS_ICON[card.status]}</span> '
+        f"{escape(status_line(card, lang))}</p>"
+    )
+    parts = [f'<div class="card status-{card.status}">', status]
+    if card.status == "not_covered":
+        summary = escape(t["nearest"].format(n=len(card.sources)))
+        items = "".join(render_source(s, lang, "") for s in card.sources)
+        parts.append(f'<details class="nearest"><summary>{summary}</summary><ol class="sources">{items}</ol></details>')
+    else:
+        if card.quotes:
+            parts.append('<div class="quotes">' + "".join(render_quote(q, card) for q in card.quotes) + "</div>")
+        else:
+            parts.append(f'<p class="no-quote">{escape(t["no_quote"])}</p>')
+        if glossary:
+            parts.append(render_glossary(glossary, lang))
+        items = "".join(render_source(s, lang, _marks(card, s.chunk_id)) for s in card.sources)
+        parts.append(f'<h3 class="sources-h">{escape(t["sources"])}</h3><ol class="sources">{items}</ol>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _marks(card: AnswerCard, chunk_id: str) -> str:
+    return ",".join(f"{q.start}-{q.end}" for q in card.quotes if q.chunk_id == chunk_id)
+
+
+def _open_attrs(source: str, chunk_id: str, marks: str) -> str:
+    return f'href="#c-{attr(chunk_id)}" data-source="{attr(source)}" data-chunk="{attr(chunk_id)}" data-marks="{marks}"'
+
+
+def render_quote(quote: Quote, card: AnswerCard) -> str:
+    where = _open_attrs(quote.source, quote.chunk_id, _marks(card, quote.chunk_id))
+    link = f'<a class="ref" {where}>[{quote.label}]</a>'
+    return f'<blockquote lang="ja"><p><mark>{escape(clean(quote.text))}</mark> {link}</p></blockquote>'
+
+
+def render_source(source: SourceCard, lang: str, marks: str) -> str:
+    """[n], section path, file and page or offsets, and why it matched; a link into the document pane."""
+    t = words(lang)
+    path = source.section[1:] or source.section
+    terms = ("、" if lang == "ja" else ", ").join(source.shared_terms)
+    why = f"{escape(t['matched'])}: {escape(terms)}" if source.shared_terms else escape(t["by_meaning"])
+    return (
+        f'<li class="source{" answering" if source.answering else ""}">'
+        f'<a class="open" {_open_attrs(source.source, source.chunk_id, marks)}>'
+        f'<span class="label">[{source.label}]</span> <span class="section" lang="ja">'
+        f"{escape(PATH_SEPARATOR.join(path))}</span></a>"
+        f'<span class="where">{escape(source.source)} · {escape(place(source, lang))}</span>'
+        f'<span class="why">{why}</span></li>'
+    )
+
+
+def render_glossary(glossary: list[Gloss], lang: str) -> str:
+    rows = "".join(
+        f'<div class="term"><dt><span lang="ja">{escape(g.term)}</span>'
+        f"{f' <span class=reading lang=ja>{escape(g.reading)}</span>' if g.reading and g.reading != g.term else ''}"
+        f"</dt><dd>{escape(g.english)}</dd></div>"
+        for g in glossary
+    )
+    return f'<section class="glossary"><h3>{escape(words(lang)["glossary"])}</h3><dl>{rows}</dl></section>'
+
+
+def render_actions(turn: Turn, lang: str) -> str:
+    """Thumbs bound to this reply, and copy buttons carrying the reply as text and as Markdown."""
+    t = words(lang)
+    card = turn.card
+
+    def thumb(rating: str, label: str) -> str:
+        pressed = "true" if turn.vote == rating else "false"
+        return (
+            f'<button type="button" class="vote" data-vote="{rating}" aria-pressed="{pressed}">'
+            f"{THUMB_ICON[rating]} {escape(label)}</button>"
+        )
+
+    return (
+        f'<div class="actions" role="group" aria-label="{attr(t["feedback"])}">'
+        + thumb("up", t["helpful"])
+        + thumb("down", t["not_helpful"])
+        + copy_button(card_text(card, lang), t["copy_text"], t["copied_text"])
+        + copy_button(card_markdown(card, lang), t["copy_md"], t["copied_md"])
+        + '<span class="note" role="status" aria-live="polite"></span></div>'
+    )
+
+
+def copy_button(content: str, label: str, done: str) -> str:
+    """The page's script copies data-copy and says data-done in the reply's status line."""
+    return (
+        f'<button type="button" class="copy" data-copy="{attr(content)}" data-done="{attr(done)}">'
+        f"{escape(label)}</button>"
+    )

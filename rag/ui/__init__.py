@@ -1,5 +1,0 @@
-"""The web UI: an answer-first chat beside the document it quotes (Gradio, loopback only)."""
-
-from rag.ui.app import build_ui, serve
-
-__all__ = ["build_ui", "serve"]
