@@ -87,9 +87,7 @@ def cmd_ask(args) -> int:
     if server := _server(args):
         print(server.search(question, k=k, mode=args.mode, sources=sources)["text"])
         return 0
-    from rag.answer.cited import format_text
-
-    print(format_text(_answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)))
+    print(_answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources).to_text())
     return 0
 
 
@@ -113,10 +111,8 @@ def cmd_search(args) -> int:
             reply = server.search(question, k=k, mode=args.mode, sources=sources)
             print(json.dumps(reply["json"], ensure_ascii=False) if args.json else reply["text"])
             return 0
-        from rag.answer.cited import format_text, to_json
-
         answer = _answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)
-        print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else format_text(answer))
+        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else answer.to_text())
         return 0
     if args.queries != "-" and not os.path.isfile(args.queries):
         raise RagError(f"{args.queries}: no such file")
@@ -128,14 +124,12 @@ def _search_batch(args, k: int, sources: list[str] | None) -> int:
 
     server = _server(args)
     if server is None:
-        from rag.answer.cited import to_json
-
         engine = _answering_engine(args)
         if sources and (unknown := sorted(set(sources) - {d.source for d in engine.documents()})):
             raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
 
         def ask(item) -> dict:
-            return to_json(engine.ask(item.question, k=k, mode=args.mode, sources=sources), query_id=item.id)
+            return engine.ask(item.question, k=k, mode=args.mode, sources=sources).to_json(query_id=item.id)
     else:
 
         def ask(item) -> dict:

@@ -48,6 +48,20 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def answer_with_status(engine, question: str, status: str = "answered", *, previous=None, missing=(), k: int = 3):
+    """The judged answer with a status chosen by the test: the hash engine declines everything, so
+    fast tests set the status to see how an answered, partial or not-covered question is shown."""
+    import dataclasses
+
+    from rag.answer.compose import compose
+    from rag.answer.followup import read
+
+    reading = read(question, previous)
+    result = dataclasses.replace(engine.search(reading.query, k=k), status=status, missing=tuple(missing))
+    live = engine.live()
+    return compose(result, live.picker, live.rows, reading)
+
+
 def build_copy(tmp_path_factory, name: str, embedder):
     """A private copy of corpus/ and an index built from it: (corpus, index, report)."""
     from rag.index.build import build_index

@@ -67,7 +67,8 @@ def evaluate_mode(live: LiveIndex, gold: list[GoldQuestion], asked: list, mode: 
         outcome = QuestionOutcome(q, ranked, result.status, count(q), result.missing)
         if outcome.first_relevant == 1 and not q.answer_span:
             top = ranked[0]
-            spans = live.highlighter.sentences(live.rows[top.id], qv)
+            row = live.rows[top.id]
+            spans = sorted(live.picker.pick(live.picker.scores(row, qv, q.question), row))
             marked = "".join(top.text[s - top.start : e - top.start] for s, e in spans)
             outcome.highlight_has_answer = is_relevant(Window(top.source, top.start, top.end, marked), q)
         outcomes.append(outcome)

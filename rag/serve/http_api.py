@@ -16,7 +16,6 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from rag.answer.cited import format_text, to_json
 from rag.errors import RagError
 from rag.index import store
 
@@ -45,7 +44,7 @@ def answer(engine, body) -> tuple[int, dict]:
         result = engine.ask(body.get("question"), k=body.get("k", 5), mode=body.get("mode", "hybrid"), sources=sources)
     except RagError as exc:
         return 400, {"error": str(exc)}
-    return 200, {"json": to_json(result), "text": format_text(result)}
+    return 200, {"json": result.to_json(), "text": result.to_text()}
 
 
 def mount(app, engine) -> None:

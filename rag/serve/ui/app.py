@@ -6,7 +6,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag import paths
-from rag.answer.card import ask
 from rag.engine import Engine
 from rag.errors import RagError
 from rag.search.retriever import MODES
@@ -45,7 +44,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conv = with_session(conv or Conversation(), request)
         question = question if isinstance(question, str) else ""
         try:
-            card = ask(engine, question, k=k, mode=mode, sources=scope or None, previous=conv.context())
+            card = engine.ask(question, k=k, mode=mode, sources=scope or None, previous=conv.context())
             conv = conv.add(card.reading.question, card=card, error=None, mode=mode)
         except RagError as exc:
             log(f"user error (question refused): {exc}", flush=True)  # one line, not a traceback
@@ -190,7 +189,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
 
 def warm_up(engine: Engine) -> None:
     """One question through every stage (model, Sudachi, JMdict, rendering) so the first user's is not slow."""
-    card = ask(engine, "外交力とは何ですか", k=DEFAULT_K)
+    card = engine.ask("外交力とは何ですか", k=DEFAULT_K)
     conv = Conversation().add(card.reading.question, card=card, error=None, mode="hybrid")
     pages = Pages(engine)
     render_conversation(conv, "en", glossary=pages.glossary)
