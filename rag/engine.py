@@ -11,6 +11,7 @@ from rag.answer.compose import compose
 from rag.answer.followup import Reading, read
 from rag.answer.records import Answer
 from rag.answer.sentences import SentencePicker
+from rag.answer.status import StatusJudge
 from rag.documents.chunking import CHUNKER_VERSION
 from rag.documents.corpus import corpus_hashes
 from rag.errors import REBUILD, IndexCorruptError, RagError, disk_error
@@ -40,6 +41,7 @@ class LiveIndex:
     build: str | None
     retriever: Retriever
     picker: SentencePicker  # its sentence terms are cached inside, once per build
+    judge: StatusJudge
     rows: dict[str, int]  # chunk id -> row
 
 
@@ -125,7 +127,7 @@ class Engine:
             mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
             retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
             rows = {c.id: i for i, c in enumerate(loaded.chunks)}
-            return LiveIndex(build, retriever, SentencePicker(loaded), rows)
+            return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), rows)
         except RagError as exc:
             return exc
         except OSError as exc:
@@ -171,7 +173,7 @@ class Engine:
         reading = read(validate_question(question), previous)
         live = self.live()  # one build for the whole question, even if a swap happens meanwhile
         result = self._search(live, reading.query, k, mode, sources)
-        return compose(result, live.picker, live.rows, reading)
+        return compose(result, live.judge.verdict(result), live.picker, live.rows, reading)
 
     @staticmethod
     def _search(live: LiveIndex, question: str, k, mode: str, sources) -> SearchResult:

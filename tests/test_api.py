@@ -23,7 +23,7 @@ def client(server):
 )
 def test_search_returns_cited_hits(client, question, phrase):
     result = client.predict(question, 3, api_name="/search")
-    assert set(result) == {"id", "query", "abstained", "status", "missing", "hits"}
+    assert set(result) == {"id", "query", "abstained", "status", "missing", "reason", "guide", "hits"}
     assert result["query"] == question and len(result["hits"]) == 3 and result["status"] == "answered"
     top = result["hits"][0]
     assert phrase in top["text"] and top["rank"] == 1 and top["highlights"]
@@ -32,7 +32,17 @@ def test_search_returns_cited_hits(client, question, phrase):
 
 def test_ask_returns_the_answer_card(client):
     result = client.predict("フィリピン沿岸警備隊への支援で人員はどう変わりましたか", 3, "", api_name="/ask")
-    assert set(result) == {"question", "read_as", "searched", "status", "missing", "answer", "sources"}
+    assert set(result) == {
+        "question",
+        "read_as",
+        "searched",
+        "status",
+        "missing",
+        "reason",
+        "guide",
+        "answer",
+        "sources",
+    }
     assert result["status"] == "answered" and result["missing"] == []
     first = result["answer"][0]
     assert first["text"] == "PCGの人員は4千人から約3万人に増加。" and first["label"] == 1

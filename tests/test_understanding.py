@@ -182,14 +182,14 @@ def test_a_name_the_whole_document_is_about_is_not_asked_for():
 
 
 def test_the_share_of_a_document_holding_a_name_is_counted_from_the_postings(hash_engine):
-    retriever = hash_engine.retriever()
-    chunks = retriever.index.chunks
+    judge = hash_engine.live().judge
+    chunks = judge.index.chunks
     for name in ("日本", "ロシア", "OSA"):
         holding = sum(name.lower() in c.indexed_text.lower() for c in chunks if c.source == BRIEFING.name)
         total = sum(c.source == BRIEFING.name for c in chunks)
-        assert retriever._share_of_document(name, BRIEFING.name) == pytest.approx(holding / total, abs=0.04)
-    assert retriever._share_of_document("南極", BRIEFING.name) == 0.0
-    assert retriever._share_of_document("日本", "no-such.txt") == 0.0
+        assert judge.share_of_document(name, BRIEFING.name) == pytest.approx(holding / total, abs=0.04)
+    assert judge.share_of_document("南極", BRIEFING.name) == 0.0
+    assert judge.share_of_document("日本", "no-such.txt") == 0.0
 
 
 def test_a_question_whose_every_noun_but_the_backdrop_is_unknown_is_not_covered(hash_engine):
@@ -197,12 +197,12 @@ def test_a_question_whose_every_noun_but_the_backdrop_is_unknown_is_not_covered(
     passage scores, nothing in the documents can answer it."""
     from dataclasses import replace
 
-    retriever = hash_engine.retriever()
+    live = hash_engine.live()
 
     def status(question: str) -> str:
-        forms = retriever.analyzer.analyze(question)
-        hits = tuple(replace(h, score=float("inf")) for h in retriever.search(question, k=3).hits)  # past any bar
-        return retriever.status(question, forms, "hybrid", hits)[0]
+        result = live.retriever.search(question, k=3)
+        hits = tuple(replace(h, score=float("inf")) for h in result.hits)  # past any bar
+        return live.judge.verdict(replace(result, hits=hits)).status
 
     assert coverage.content_nouns("日本の人口は何人ですか") == ["日本", "人口"]
     assert status("日本の人口は何人ですか") == "not_covered"

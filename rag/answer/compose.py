@@ -13,16 +13,19 @@ import functools
 from rag.answer.followup import Reading
 from rag.answer.records import Answer, CitedPassage, Quote
 from rag.answer.sentences import SentencePicker
+from rag.answer.status import Verdict
 from rag.language.terms import content_terms, morphemes
 from rag.search.lexicon import latin_words
 from rag.search.retriever import SearchResult
 
 
-def compose(result: SearchResult, picker: SentencePicker, rows: dict[str, int], reading: Reading) -> Answer:
+def compose(
+    result: SearchResult, verdict: Verdict, picker: SentencePicker, rows: dict[str, int], reading: Reading
+) -> Answer:
     """The answer to `reading` from its search result. Sentences are scored against the question's own
     words (a follow-up's, not its earlier topic's); quotes come best first, highlights in text order."""
     best_first: tuple[tuple[int, int], ...] = ()
-    if result.status != "not_covered" and result.hits:
+    if verdict.status in ("answered", "partial") and result.hits:
         row = rows[result.hits[0].chunk.id]
         best_first = picker.pick(picker.scores(row, result.query_vector, reading.question), row)
     passages = tuple(
@@ -40,7 +43,7 @@ def compose(result: SearchResult, picker: SentencePicker, rows: dict[str, int], 
         quotes = tuple(
             Quote(1, chunk.id, chunk.source, s, e, chunk.text[s - chunk.start : e - chunk.start]) for s, e in best_first
         )
-    return Answer(reading, result.status, passages, quotes, result.missing)
+    return Answer(reading, verdict.status, passages, quotes, verdict.missing, verdict.reason)
 
 
 def shared_terms(question: str, passage: str) -> tuple[str, ...]:

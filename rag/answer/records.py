@@ -8,6 +8,34 @@ from dataclasses import dataclass
 from rag.answer.followup import Reading
 from rag.search.retriever import Hit
 
+STATUSES = ("answered", "partial", "not_covered", "not_a_question")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an answer has its status, as data; `rag.answer.reasons.reason_text` says it in words.
+
+    Reason("missing", terms=("令和9年度",), topic="OSA") -> 「OSAは扱っていますが、令和9年度は書かれていません」
+    """
+
+    code: str  # "answers" | "missing" | "unknown_terms" | "no_close_passage" | "not_a_question"
+    terms: tuple[str, ...] = ()  # what is missing, or the names no document mentions
+    topic: str = ""  # what the documents do cover, for "missing"
+
+    def text(self, lang: str) -> str:
+        from rag.answer.reasons import reason_text
+
+        return reason_text(self, lang)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """The reply to a message that is not a question about the documents: what they cover, and questions
+    they answer. Read from the index (titles, main sections, answerable example questions)."""
+
+    documents: tuple[tuple[str, tuple[str, ...]], ...]  # (title, its main sections)
+    examples: tuple[str, ...]  # questions the documents answer, in the user's language
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -79,10 +107,12 @@ class Answer:
     `to_text()` what `rag ask` prints; all three quote the same sentences."""
 
     reading: Reading
-    status: str  # "answered" | "partial" | "not_covered" (rag.search.retriever.STATUSES)
-    passages: tuple[CitedPassage, ...]
+    status: str  # one of STATUSES
+    passages: tuple[CitedPassage, ...]  # none for "not_a_question"
     quotes: tuple[Quote, ...] = ()  # the answering sentences, best first
     missing: tuple[str, ...] = ()  # for "partial": what the question asks about that no cited passage holds
+    reason: Reason = Reason("answers")
+    guide: Guide | None = None  # for "not_a_question": what the documents cover
 
     @property
     def query(self) -> str:

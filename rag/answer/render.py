@@ -6,6 +6,23 @@ from collections.abc import Callable
 
 from rag.answer.records import Answer, CitedPassage
 from rag.documents.chunking import PATH_SEPARATOR
+from rag.language.script import is_japanese
+
+
+def reason_json(answer: Answer) -> dict:
+    """{"code", "terms", "topic", "text"}: why the status, the text in the question's language."""
+    r = answer.reason
+    lang = "ja" if is_japanese(answer.reading.question) else "en"
+    return {"code": r.code, "terms": list(r.terms), "topic": r.topic, "text": r.text(lang)}
+
+
+def guide_json(answer: Answer) -> dict | None:
+    if answer.guide is None:
+        return None
+    return {
+        "documents": [{"title": title, "sections": list(sections)} for title, sections in answer.guide.documents],
+        "examples": list(answer.guide.examples),
+    }
 
 
 def search_json(answer: Answer, *, query_id: str | None = None) -> dict:
@@ -16,6 +33,8 @@ def search_json(answer: Answer, *, query_id: str | None = None) -> dict:
         "abstained": answer.abstained,
         "status": answer.status,
         "missing": list(answer.missing),
+        "reason": reason_json(answer),
+        "guide": guide_json(answer),
         "hits": [
             {
                 "rank": p.hit.rank,
@@ -43,6 +62,8 @@ def card_json(answer: Answer) -> dict:
         "searched": answer.reading.query,
         "status": answer.status,
         "missing": list(answer.missing),
+        "reason": reason_json(answer),
+        "guide": guide_json(answer),
         "answer": [
             {
                 "label": q.label,

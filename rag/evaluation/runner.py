@@ -64,7 +64,8 @@ def evaluate_mode(live: LiveIndex, gold: list[GoldQuestion], asked: list, mode: 
     for q, (forms, qv) in zip(gold, asked, strict=True):
         result = live.retriever.search(q.question, k=TOP_K, mode=mode, query_vector=qv, forms=forms)
         ranked = [h.chunk for h in result.hits]
-        outcome = QuestionOutcome(q, ranked, result.status, count(q), result.missing)
+        verdict = live.judge.verdict(result)
+        outcome = QuestionOutcome(q, ranked, verdict.status, count(q), verdict.missing)
         if outcome.first_relevant == 1 and not q.answer_span:
             top = ranked[0]
             row = live.rows[top.id]
