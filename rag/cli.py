@@ -168,7 +168,7 @@ def cmd_eval(args) -> int:
             print(json.dumps(row, ensure_ascii=False))
         return 0
     from rag.evaluation.gold import load_gold
-    from rag.evaluation.metrics import TARGETS, gate_failures, load_floors
+    from rag.evaluation.metrics import TARGETS, gate_failures, gold_key, load_floors
     from rag.evaluation.report import describe, misses, table, write_report
     from rag.evaluation.runner import run_evaluation
     from rag.index.build import ensure_index
@@ -183,7 +183,7 @@ def cmd_eval(args) -> int:
     gated = "test" if "test" in evaluation.metrics else "all"
     hybrid = evaluation.metrics[gated]["hybrid"]
     missed = gate_failures(hybrid, TARGETS)
-    floors = load_floors(paths.PROJECT_ROOT / "eval" / "gate.json", gold_path.name)
+    floors = load_floors(paths.PROJECT_ROOT / "eval" / "gate.json", gold_key(gold_path, paths.PROJECT_ROOT))
     # the gate: the recorded floors when there are some (no regression), else the targets themselves
     failures = gate_failures(hybrid, floors or TARGETS) if args.gate else None
     if args.json:

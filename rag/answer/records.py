@@ -15,12 +15,14 @@ STATUSES = ("answered", "partial", "not_covered", "not_a_question")
 class Reason:
     """Why an answer has its status, as data; `rag.answer.reasons.reason_text` says it in words.
 
-    Reason("missing", terms=("令和9年度",), topic="OSA") -> 「OSAは扱っていますが、令和9年度は書かれていません」
+    Reason("missing", ("令和9年度",), "OSA", ("amount",))
+        -> 「OSAは扱っていますが、令和9年度の金額は書かれていません。」
     """
 
     code: str  # "answers" | "missing" | "unknown_terms" | "no_close_passage" | "not_a_question"
     terms: tuple[str, ...] = ()  # what is missing, or the names no document mentions
     topic: str = ""  # what the documents do cover, for "missing"
+    kinds: tuple[str, ...] = ()  # for "missing": kinds of answer asked for and absent (amount, count, date, ...)
 
     def text(self, lang: str) -> str:
         from rag.answer.reasons import reason_text
