@@ -48,11 +48,12 @@ _GLOSS_KINDS = (
         "person",
         re.compile(
             r"\b(person|people|minister|president|premier|chairman|chairperson|ambassador|secretary|governor"
-            r"|mayor|leader|representative|spokesperson|official)\b"
+            r"|mayor|leader|representative|spokesperson|official|name|full name)\b"
         ),
     ),
 )
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
+_PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
 # English interrogatives; "how much" asks for money only beside a word of money.
 _EN_MONEY = re.compile(
     r"\b(money|budget|budgets|cost|costs|spend|spends|spent|spending|fund|funds|funding|price|pay|paid|yen|dollars?|euros?)\b",
@@ -134,7 +135,7 @@ def asked_kinds(question: str) -> list[str]:
     if not kinds:
         for term in focus_terms(text):
             kind = _meaning(term)
-            if kind in ("amount", "count", "date") and kind not in kinds:
+            if kind in ("amount", "count", "date", "person") and kind not in kinds:
                 kinds.append(kind)
     return kinds
 
@@ -163,15 +164,15 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None) -> str | None:
             return None
         return "count"
     if s in _JA_WHICH and after is not None and after.pos[0] == "名詞":
-        kind = _meaning(after.surface)
-        return kind if kind in ("place", "person") else None
+        return "place" if _PLACE_NOUN.search(" ".join(glosses_of(after.surface)[:1]).lower()) else None
     return None
 
 
 @lru_cache(maxsize=4096)
 def _meaning(noun: str) -> str | None:
-    """The kind of answer a noun stands for, by its first JMdict glosses: 予算 -> amount, 国 -> place."""
-    senses = glosses_of(noun)[:3]
+    """The kind of answer a noun stands for, by its first JMdict glosses: 予算 -> amount, 国 -> place,
+    もの ("thing; object") -> none."""
+    senses = glosses_of(noun)[:2]
     for kind, pattern in _GLOSS_KINDS:
         if any(pattern.search(g.lower()) for g in senses):
             return kind
@@ -204,8 +205,8 @@ def instances(evidence: str) -> set[str]:
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found.add("count")  # 55000席, 16案件, 3万人, 8か国: any noun counted by a number
-        if m.pos[2:3] == ("人名",):
-            found.add("person")
+        if m.pos[2:3] == ("人名",) or m.pos[2:4] in (("地名", "国"),) or m.pos[2:3] == ("組織名",):
+            found.add("person")  # who: a person, or a country or body acting as one (誰と協力 -> 同志国の名)
         if m.pos[1] == "固有名詞" and after is not None and after.pos[0] in ("名詞", "接尾辞"):
             if _PERSON_ROLE.search(" ".join(glosses_of(after.surface)[:2]).lower()):
                 found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it

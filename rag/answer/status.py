@@ -17,7 +17,7 @@ from rag.answer.reasons import kind_label
 from rag.answer.records import Reason
 from rag.index.store import LoadedIndex
 from rag.language.script import script_of
-from rag.language.terms import content_nouns, proper_nouns
+from rag.language.terms import content_nouns, proper_nouns, region_names
 from rag.search.retriever import SearchResult
 from rag.settings import RetrievalConfig
 
@@ -50,6 +50,10 @@ class StatusJudge:
         background = frozenset(
             n for n in names if self.facts.share_of_document(n, hits[0].chunk.source) >= self.config.background_share
         )
+        # A region the documents know (中東, アジア) is a topic, not a fact to quote: a passage on Iran
+        # answers a question on the Middle East without naming it.
+        regions = [n for n in region_names(forms.search_text) if n in names]
+        background |= frozenset(n for n in regions if not self.facts.unknown_names([n]))
         if script_of(result.query) == "ja":  # English words have no Japanese nouns to check; they are translated
             nouns = [n for n in content_nouns(forms.search_text) if n not in background]
             if nouns and self.facts.unknown_names(nouns) == nouns:

@@ -149,3 +149,10 @@ def content_nouns(text: str) -> list[str]:
         ):
             nouns.append(surface)
     return nouns
+
+
+def region_names(text: str) -> list[str]:
+    """Place names that are not countries (Sudachi's 地名-一般): regions, cities, seas.
+
+    「中東のガザ」 -> [中東, ガザ]"""
+    return [m.surface for m in morphemes(text, mode="C") if m.pos[1:4] == ("固有名詞", "地名", "一般")]
