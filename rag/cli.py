@@ -246,9 +246,11 @@ def _limit_torch_threads() -> None:
 
 def cmd_mcp(args) -> int:
     import contextlib
+    import time
 
     from rag.index.build import ensure_index
 
+    started = time.perf_counter()
     # stdout carries the protocol: whatever loading prints goes to stderr, the client's log
     with contextlib.redirect_stdout(sys.stderr):
         engine = _engine(args, background_reload=True)  # a rebuild is picked up as in `rag serve`
@@ -259,6 +261,7 @@ def cmd_mcp(args) -> int:
         from rag.serve.mcp import serve_stdio, warm_up
 
         warm_up(engine)  # the model and the rest load now, not on the first call
+    _log(f"rag mcp: loaded in {time.perf_counter() - started:.1f} s")
     serve_stdio(engine, log=_log)
     return 0
 

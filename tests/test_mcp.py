@@ -196,6 +196,21 @@ def test_a_rebuild_while_serving_is_picked_up(hash_workspace):
         assert all("「港湾整備の覚え書き」 (notes.md)" in t.description for t in client.list_tools())
 
 
+def test_rag_mcp_keeps_stdout_for_the_protocol_and_stops_when_the_client_goes(hash_built):
+    corpus, index, _ = hash_built
+    result = run_cli("mcp", env=hash_env(corpus, index), input="")  # the client closes stdin at once
+    assert result.returncode == 0 and result.stdout == ""  # loading printed nothing onto the protocol
+    assert "The corpus holds 1 document" in result.stderr
+
+
+def test_rag_mcp_that_cannot_load_says_why_in_one_line(tmp_path):
+    result = run_cli("mcp", env=hash_env(tmp_path / "no-corpus", tmp_path / "index"), input="")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: corpus folder {tmp_path / 'no-corpus'} does not exist; create it and add .txt, .md or .pdf files"
+    )
+
+
 @pytest.mark.parametrize(
     "client, served",
     [(("127.0.0.1", 50000), True), (("::1", 50000), True), (("192.168.1.20", 50000), False), (None, False)],
