@@ -176,8 +176,11 @@ def warm_up(engine) -> None:
     The question is the first document's title: a question every corpus can answer.
     """
     question = engine.documents()[0].title
-    results.search_json(engine, question, k=ASK_K, sources=None)
-    results.ask_json(engine, question, k=ASK_K, previous=None, sources=None)
+    try:
+        results.search_json(engine, question, k=ASK_K, sources=None)
+        results.ask_json(engine, question, k=ASK_K, previous=None, sources=None)
+    except RagError:  # a title that is no question (only symbols, say): the first call warms up instead
+        pass
 
 
 def serve_stdio(engine, *, log) -> None:
