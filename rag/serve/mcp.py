@@ -129,9 +129,9 @@ def build_server(engine, *, log=None) -> CorpusServer:
         name="rag-gaiko",
         title="Cited answers from " + ", ".join(f"「{d.title}」" for d in documents[:TITLES_NAMED]),
         instructions=(
-            f"Answers questions from local documents, offline, with exact citations. {corpus} Use `ask` for an "
-            "answer card or "
-            "`search` for ranked passages; quote only the text they return and cite its source and offsets. "
+            f"Answers questions from local documents, offline, with exact citations. {corpus} Use `ask` for "
+            "an answer card or `search` for ranked passages; quote only the text they return and cite its "
+            "source and offsets. "
             "A not_covered status means the documents do not answer the question."
         ),
         log_level="WARNING",  # the SDK configures logging once per process; keep the web server's log quiet
@@ -195,7 +195,7 @@ def http_route(engine, *, log=None):
 
     Stateless, with JSON responses: every tool call is one POST answered with one JSON body, and no
     session is kept between calls (`previous` carries a follow-up's context). The SDK's DNS-rebinding
-    protection admits only 127.0.0.1/localhost Host and Origin headers; `loopback_only` also refuses any
+    protection admits only 127.0.0.1/localhost Host and Origin headers; `LoopbackOnly` also refuses any
     client not on this machine, whatever address the server listens on.
     """
     from starlette.routing import Route
