@@ -211,6 +211,19 @@ def test_rag_mcp_that_cannot_load_says_why_in_one_line(tmp_path):
     )
 
 
+def test_the_server_leaves_the_process_log_as_it_was(hash_engine, monkeypatch):
+    """The SDK configures logging when a server is made; `rag serve`'s one-line log must not change."""
+    import logging
+
+    from rag.serve.mcp import build_server
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])  # as in `rag serve`: nothing configured (pytest adds its own)
+    monkeypatch.setattr(root, "level", logging.WARNING)
+    build_server(hash_engine)
+    assert root.handlers == [] and root.level == logging.WARNING
+
+
 @pytest.mark.parametrize(
     "client, served",
     [(("127.0.0.1", 50000), True), (("::1", 50000), True), (("192.168.1.20", 50000), False), (None, False)],

@@ -8,6 +8,7 @@ engine's one-sentence message, and the server keeps serving.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import sys
 from typing import Annotated
 
@@ -88,7 +89,13 @@ class CorpusServer(MCPServer):
     refusals of arguments that do not fit a tool's input schema."""
 
     def __init__(self, engine, **kwargs):
+        root = logging.getLogger()
+        handlers, level = list(root.handlers), root.level
         super().__init__(**kwargs)
+        # the SDK calls logging.basicConfig (a rich handler on the root logger): that would restyle and
+        # wrap the whole process's log, e.g. the engine's one-line "kept build" warning in `rag serve`
+        root.handlers[:] = handlers
+        root.setLevel(level)
         self.engine = engine
 
     async def list_tools(self):
@@ -134,7 +141,6 @@ def build_server(engine, *, log=None) -> CorpusServer:
             "source and offsets. "
             "A not_covered status means the documents do not answer the question."
         ),
-        log_level="WARNING",  # the SDK configures logging once per process; keep the web server's log quiet
     )
     limiter: list[anyio.CapacityLimiter] = []  # made on first use, inside the serving event loop
 
