@@ -226,11 +226,37 @@ def cmd_serve(args) -> int:
     report = ensure_index(engine, log=_log)
     if report:
         _log(report.summary())
+    _limit_torch_threads()
+    serve(engine, host=args.host, port=args.port, feedback_path=paths.feedback_file(args.feedback))
+    return 0
+
+
+def _limit_torch_threads() -> None:
     if "torch" in sys.modules:  # the hashing embedder loads no torch
         import torch
 
         torch.set_num_threads(_threads_per_question(SERVED_AT_ONCE))
-    serve(engine, host=args.host, port=args.port, feedback_path=paths.feedback_file(args.feedback))
+
+
+def cmd_mcp(args) -> int:
+    import contextlib
+    import time
+
+    from rag.index.build import ensure_index
+
+    started = time.perf_counter()
+    # stdout carries the protocol: whatever loading prints goes to stderr, the client's log
+    with contextlib.redirect_stdout(sys.stderr):
+        engine = _engine(args, background_reload=True)  # a rebuild is picked up as in `rag serve`
+        report = ensure_index(engine, log=_log)
+        if report:
+            _log(report.summary())
+        _limit_torch_threads()
+        from rag.serve.mcp import serve_stdio, warm_up
+
+        warm_up(engine)  # the model and the rest load now, not on the first call
+    _log(f"rag mcp: loaded in {time.perf_counter() - started:.1f} s")
+    serve_stdio(engine, log=_log)
     return 0
 
 
@@ -286,7 +312,7 @@ def _common_options(parser: argparse.ArgumentParser, *, default) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from the documents in corpus/.")
     _common_options(parser, default=None)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve,bench}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve,mcp,bench}")
 
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -392,6 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--feedback",
         metavar="FILE",
         help="where thumbs up/down are appended (default: feedback.jsonl or $RAG_FEEDBACK)",
+    )
+    command(
+        "mcp",
+        cmd_mcp,
+        "serve the corpus to an AI assistant as MCP tools over stdio (search, ask, list_documents, read)",
     )
     return parser
 

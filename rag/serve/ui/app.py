@@ -1,4 +1,5 @@
-"""The Gradio app: the answer-first chat, the document pane, feedback, and the `search` and `ask` APIs."""
+"""The Gradio app: the answer-first chat, the document pane, feedback, the `search` and `ask` APIs and
+the MCP tools at /mcp."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rag.errors import RagError
 from rag.search.retriever import MODES
 from rag.serve import http_api
 from rag.serve.feedback import append_feedback
+from rag.serve.mcp import http_route
 from rag.serve.ui.api import endpoints
 from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.pages import Pages, header_html
@@ -200,6 +202,8 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback
     warm_up(engine)
     feedback_path = feedback_path or paths.feedback_file()
     demo = build_ui(engine, feedback_path=feedback_path)
+    # the MCP tools at /mcp (rag/serve/mcp.py); refusals logged as one line, like the other endpoints
+    mcp_route, mcp_lifespan = http_route(engine, log=lambda line: print(line, flush=True))
     page_js = (ASSETS / "page.js").read_text(encoding="utf-8")
     css = variables_css() + (ASSETS / "ui.css").read_text(encoding="utf-8")
     demo.launch(
@@ -215,8 +219,10 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback
         head=f"<script>{page_js}</script>",
         footer_links=[],  # no API/Gradio/settings links: the offline app needs none of them
         enable_monitoring=False,
+        app_kwargs={"lifespan": mcp_lifespan},  # runs the MCP session manager inside the server's event loop
     )
     http_api.mount(demo.app, engine)  # the JSON API of `rag ask/search --server` (rag/serve/http_api.py)
+    demo.app.router.routes.append(mcp_route)
     print(f"serving on http://{host}:{port}", flush=True)  # only once it accepts connections
     if block:
         demo.block_thread()
