@@ -34,15 +34,10 @@ class InProcess:
         self.engine = engine
 
     def search(self, question: str, k: int) -> dict:
-        from rag.answer.cited import to_json
-
-        return to_json(self.engine.ask(question, k=k))
+        return self.engine.ask(question, k=k).to_json()
 
     def ask(self, question: str, k: int, previous: str) -> dict:
-        from rag.answer.card import ask, card_json
-        from rag.answer.followup import read
-
-        return card_json(ask(self.engine, question, k=k, previous=read(previous, None) if previous else None))
+        return self.engine.ask(question, k=k, previous=previous or None).card_json()
 
 
 class SameServer:

@@ -15,23 +15,17 @@ MAX_READ_CHARS = 4000  # one `read` returns at most this much text: ~7 passages,
 
 
 def search_json(engine, question, *, k, sources) -> tuple[dict, str]:
-    from rag.answer.cited import format_text, to_json
-
     answer = engine.ask(question, k=k, sources=sources)
-    return to_json(answer), format_text(answer)
+    return answer.to_json(), answer.to_text()
 
 
 def ask_json(engine, question, *, k, previous, sources) -> tuple[dict, str]:
     """The answer card of the web UI's `/ask`; `previous` is the question asked before, for a follow-up."""
-    from rag.answer.card import ask, card_json
-    from rag.answer.followup import read
-    from rag.inputs import validate_question
     from rag.language.script import is_japanese
     from rag.serve.ui.export import card_text
 
-    context = read(validate_question(previous), None) if previous and previous.strip() else None
-    card = ask(engine, question, k=k, sources=sources, previous=context)
-    return card_json(card), card_text(card, "ja" if is_japanese(card.reading.question) else "en")
+    answer = engine.ask(question, k=k, sources=sources, previous=previous)
+    return answer.card_json(), card_text(answer, "ja" if is_japanese(answer.reading.question) else "en")
 
 
 def documents_json(engine) -> tuple[dict, str]:
