@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rag.answer.compose import compose
@@ -21,6 +21,7 @@ from rag.search.retriever import MODES, Retriever, SearchResult
 from rag.settings import RetrievalConfig
 
 log = logging.getLogger(__name__)
+JUDGED_WITH = 2  # hits the answer status is judged on (the top one's margin over the next), whatever k is
 
 
 class LoadFault(IndexCorruptError):
@@ -172,8 +173,10 @@ class Engine:
             raise RagError("the previous question must be text")
         reading = read(validate_question(question), previous)
         live = self.live()  # one build for the whole question, even if a swap happens meanwhile
-        result = self._search(live, reading.query, k, mode, sources)
-        return compose(result, live.judge.verdict(result), live.picker, live.rows, reading)
+        k = validate_k(k)
+        result = self._search(live, reading.query, max(k, JUDGED_WITH), mode, sources)  # the margin needs two
+        verdict = live.judge.verdict(result)
+        return compose(replace(result, hits=result.hits[:k]), verdict, live.picker, live.rows, reading)
 
     @staticmethod
     def _search(live: LiveIndex, question: str, k, mode: str, sources) -> SearchResult:

@@ -38,7 +38,7 @@ def main() -> int:
     retriever, config, facts = live.retriever, live.retriever.config, live.judge.facts
     cache = EmbeddingCache(engine.index_dir, engine.embedder.identity)
     generic = list(calibration_questions())
-    hub = getattr(retriever.index, "hub", None)
+    hub = retriever.index.judge.get("hub")
     if hub is None:  # a build from before hubness was stored: measure it the way the build does
         hub = passage_hubness(
             retriever.index, cache.embed(generic, engine.embedder.encode_queries, kind="query"), config

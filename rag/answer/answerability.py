@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer import specifics
 from rag.answer.facts import CorpusFacts
 from rag.language.script import is_japanese
+from rag.language.terms import content_nouns, proper_nouns
 from rag.search.retriever import SearchResult, dense_score, standard_dense
 from rag.settings import RetrievalConfig
 
@@ -30,6 +30,8 @@ MODEL_FILE = Path(__file__).parent / "data" / "answerability.json"
 # learn that, instead of one threshold per script.
 BASE = (
     "fused",  # the top hit's hybrid score
+    "fused_vs_generic",  # the same less what the build's generic questions reach (their 0.9 quantile)
+    "dense_vs_generic",  # its dense score less the generic questions' 0.9 quantile of theirs
     "dense",  # its dense score, in spreads above an unrelated question's mean
     "dense_hub",  # the same less the passage's own typical score for unrelated questions (hubness)
     "margin",  # how far the top hit's dense score stands above the second's
@@ -48,13 +50,17 @@ def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, h
     forms, hits, sig = result.forms, result.hits, result.signals
     dense = standard_dense(dense_score(sig, config), config)
     top_row = _row(facts, hits[0].chunk.id)
-    names = specifics.proper_nouns(forms.search_text)
+    names = proper_nouns(forms.search_text)
     japanese = is_japanese(result.query)
-    nouns = specifics.content_nouns(forms.search_text) if japanese else []
+    nouns = content_nouns(forms.search_text) if japanese else []
     tokens = forms.tokens + forms.translated
     lexical = (forms.coverage * float(sig.bm25[0]) + float(sig.translated[0])) / config.bm25_scale
+    script = "ja" if japanese else "other"
+    generic = config.abstain_below
     return {
         "fused": hits[0].score,
+        "fused_vs_generic": hits[0].score - generic.get("hybrid", {}).get(script, 0.0),
+        "dense_vs_generic": float(dense[0]) - generic.get("dense", {}).get(script, 0.0),
         "dense": float(dense[0]),
         "dense_hub": float(dense[0] - (hub[top_row] if hub is not None else 0.0)),
         "margin": float(dense[0] - dense[1]) if len(dense) > 1 else 0.0,

@@ -57,29 +57,47 @@ def char_grams(text: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class MessageClassifier:
+    """P(message) = sigmoid(w . [centred embedding, character grams] + b). The embedding is centred on the
+    training set's mean and scaled to unit length, so a model whose cosines run in a narrower range (all
+    vectors close to one direction) gets the same decisions."""
+
     weights: np.ndarray  # [embedding dim + GRAM_DIMENSIONS]
     intercept: float
+    mean: np.ndarray  # [embedding dim]
 
     def probability(self, text: str, vector: np.ndarray) -> float:
-        z = float(self.weights[: len(vector)] @ vector + self.weights[len(vector) :] @ char_grams(text))
-        return 1 / (1 + np.exp(-(z + self.intercept)))
+        z = _centred(vector[None, :], self.mean)[0]
+        score = float(self.weights[: len(z)] @ z + self.weights[len(z) :] @ char_grams(text))
+        return float(1 / (1 + np.exp(-(score + self.intercept))))
 
     @classmethod
     def learn(cls, texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> MessageClassifier:
         """Fit on (text, its query embedding, 1 for a message / 0 for a question); the two sides weigh alike."""
         from sklearn.linear_model import LogisticRegression
 
-        x = np.hstack([vectors, np.stack([char_grams(t) for t in texts])])
+        mean = vectors.mean(axis=0)
+        x = np.hstack([_centred(vectors, mean), np.stack([char_grams(t) for t in texts])])
         fit = LogisticRegression(C=STRENGTH, class_weight="balanced", max_iter=5000).fit(x, labels)
-        return cls(fit.coef_[0].astype(np.float32), float(fit.intercept_[0]))
+        return cls(fit.coef_[0].astype(np.float32), float(fit.intercept_[0]), mean.astype(np.float32))
 
-    def save(self, path: Path) -> None:
-        np.savez(path, weights=self.weights, intercept=np.array(self.intercept))
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "message_weights": self.weights,
+            "message_intercept": np.array(self.intercept),
+            "message_mean": self.mean,
+        }
 
     @classmethod
-    def load(cls, path: Path) -> MessageClassifier:
-        with np.load(path) as data:
-            return cls(data["weights"], float(data["intercept"]))
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> MessageClassifier | None:
+        if "message_weights" not in arrays:
+            return None
+        return cls(arrays["message_weights"], float(arrays["message_intercept"]), arrays["message_mean"])
+
+
+def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    centred = vectors - mean
+    norms = np.linalg.norm(centred, axis=1, keepdims=True)
+    return centred / np.where(norms > 0, norms, 1.0)
 
 
 def training_set(headings: list[str], generic: list[str]) -> tuple[list[str], np.ndarray]:

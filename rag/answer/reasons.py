@@ -11,8 +11,15 @@ from rag.answer.records import Reason
 from rag.language.script import is_japanese
 
 KIND_LABELS = {
-    "ja": {"amount": "金額", "count": "数", "date": "日付", "person": "人名", "place": "場所"},
-    "en": {"amount": "amount", "count": "number", "date": "date", "person": "name", "place": "place"},
+    "ja": {"amount": "金額", "count": "数", "date": "日付", "person": "人名", "place": "場所", "quantity": "数量"},
+    "en": {
+        "amount": "amount",
+        "count": "number",
+        "date": "date",
+        "person": "name",
+        "place": "place",
+        "quantity": "figure",
+    },
 }
 _WORDS = {
     "ja": {

@@ -26,7 +26,7 @@ from rag.language.jmdict import glosses_of
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, currency_units, western_year
 
-KINDS = ("amount", "count", "date", "person", "place")
+KINDS = ("amount", "count", "date", "person", "place", "quantity")
 _ERA_YEAR = re.compile(r"(" + "|".join(ERA_START) + r")\s*(\d{1,2}|元)\s*年度?")
 _WESTERN_YEAR = re.compile(r"(?<!\d)(1[6-9]\d{2}|20\d{2})(?!\d)\s*(年度|年)?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(?:(\d{1,2})日)?")
@@ -38,7 +38,7 @@ _GLOSS_KINDS = (
         "amount",
         re.compile(
             r"\b(budget|costs?|price|fees?|expenses?|expenditure|funds?|funding|money|sum of money"
-            r"|amount of money|payment|spending)\b"
+            r"|amount \(esp\. of money\)|amount of money|payment|spending)\b"
         ),
     ),
     ("count", re.compile(r"\b(number of|number|count|population|headcount|quantity)\b")),
@@ -48,7 +48,7 @@ _GLOSS_KINDS = (
         "person",
         re.compile(
             r"\b(person|people|minister|president|premier|chairman|chairperson|ambassador|secretary|governor"
-            r"|mayor|leader|representative|spokesperson|official|name|full name)\b"
+            r"|mayor|leader|representative|spokesperson|official)\b"
         ),
     ),
 )
@@ -132,6 +132,17 @@ def asked_kinds(question: str) -> list[str]:
         kind = _interrogative_kind(m, after)
         if kind and kind not in kinds:
             kinds.append(kind)
+    # 何 as a numeral before a unit (Sudachi's own reading, short units): 何人, 何回, 何か国, 何年, 何円;
+    # as a pronoun (何資源, 何製品, 何論) it asks "what", not "how many".
+    short = [m for m in morphemes(text, mode="A") if m.pos[0] not in ("補助記号", "空白")]
+    for m, after in zip(short, short[1:], strict=False):
+        dated = after.surface in DATE_UNITS  # 何年度: Sudachi reads this 何 as a pronoun, still a date
+        if m.surface in ("何", "幾") and (m.pos[1] == "数詞" or dated):
+            kind = _unit_kind(after.surface)
+            if kind not in kinds:
+                kinds.append(kind)
+    if "quantity" in kinds and any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞")):
+        kinds[kinds.index("quantity")] = "amount"  # 支援額はいくら, 建設費はいくら: money is what is counted
     if not kinds:
         for term in focus_terms(text):
             kind = _meaning(term)
@@ -140,10 +151,16 @@ def asked_kinds(question: str) -> list[str]:
     return kinds
 
 
+def _unit_kind(unit: str) -> str:
+    if unit in DATE_UNITS or unit.rstrip("目") in DATE_UNITS:
+        return "date"
+    return "amount" if unit in currency_units() else "count"
+
+
 def _interrogative_kind(m: Morpheme, after: Morpheme | None) -> str | None:
     s = m.surface
     if s in ("いくら", "幾ら"):
-        return "amount"
+        return "quantity"  # money or any other number: いくらか, 感染者はいくら
     if s in ("いくつ", "幾つ"):
         return "count"
     if s == "いつ" or s.startswith("いつ頃"):
@@ -152,17 +169,8 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None) -> str | None:
         return "person"
     if s in _JA_PLACE:
         return "place"
-    if s[0] in "何幾" and (len(s) > 1 or (after is not None and after.pos[0] in ("名詞", "接尾辞"))):
-        unit = s[1:] if len(s) > 1 else after.surface  # 何人 in one word, or 何 + か国
-        if unit.startswith("の") or not unit:
-            return None
-        if unit in DATE_UNITS or unit.rstrip("目") in DATE_UNITS:
-            return "date"
-        if unit in currency_units():
-            return "amount"
-        if unit in ("故", "で", "と", "か", "が", "を", "に"):
-            return None
-        return "count"
+    if s == "何時" and m.pos[0] == "代名詞":
+        return "date"
     if s in _JA_WHICH and after is not None and after.pos[0] == "名詞":
         return "place" if _PLACE_NOUN.search(" ".join(glosses_of(after.surface)[:1]).lower()) else None
     return None
@@ -177,6 +185,12 @@ def _meaning(noun: str) -> str | None:
         if any(pattern.search(g.lower()) for g in senses):
             return kind
     return None
+
+
+@lru_cache(maxsize=4096)
+def _is_money(word: str) -> bool:
+    """額 ("frame; ...; amount (esp. of money)"), 費 ("cost; expense"): any of its first three senses."""
+    return any(_GLOSS_KINDS[0][1].search(g.lower()) for g in glosses_of(word)[:3])
 
 
 def instances(evidence: str) -> set[str]:
@@ -207,6 +221,8 @@ def instances(evidence: str) -> set[str]:
                 found.add("count")  # 55000席, 16案件, 3万人, 8か国: any noun counted by a number
         if m.pos[2:3] == ("人名",) or m.pos[2:4] in (("地名", "国"),) or m.pos[2:3] == ("組織名",):
             found.add("person")  # who: a person, or a country or body acting as one (誰と協力 -> 同志国の名)
+        if m.pos[1] == "固有名詞" and m.pos[2:3] != ("人名",):
+            found.add("place")  # where: a place, or an institution (どこの大学 -> 楽友協会音楽院)
         if m.pos[1] == "固有名詞" and after is not None and after.pos[0] in ("名詞", "接尾辞"):
             if _PERSON_ROLE.search(" ".join(glosses_of(after.surface)[:2]).lower()):
                 found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
@@ -246,5 +262,7 @@ def missing(
         if not present:
             terms.append(s.label)
     held = instances(joined)
+    if held & {"amount", "count"}:
+        held.add("quantity")
     kinds = [kind for kind in asked_kinds(question) if kind not in held]
     return Missing(tuple(terms), tuple(kinds))
