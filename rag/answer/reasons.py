@@ -11,13 +11,24 @@ from rag.answer.records import Reason
 from rag.language.script import is_japanese
 
 KIND_LABELS = {
-    "ja": {"amount": "金額", "count": "数", "date": "日付", "person": "人名", "place": "場所", "quantity": "数量"},
+    "ja": {
+        "amount": "金額",
+        "count": "数",
+        "date": "日付",
+        "person": "人名",
+        "partner": "相手",
+        "place": "場所",
+        "organization": "組織名",
+        "quantity": "数量",
+    },
     "en": {
         "amount": "amount",
         "count": "number",
         "date": "date",
         "person": "name",
+        "partner": "partner",
         "place": "place",
+        "organization": "organisation",
         "quantity": "figure",
     },
 }
@@ -48,7 +59,9 @@ _WORDS = {
 def kind_label(kind: str, question_or_lang: str) -> str:
     """A kind of answer in the words of a language ("ja"/"en") or of a question's language."""
     lang = question_or_lang if question_or_lang in KIND_LABELS else ("ja" if is_japanese(question_or_lang) else "en")
-    return KIND_LABELS[lang].get(kind, kind)
+    kind, _, unit = kind.partition(":")  # "count:隻": the number of ships
+    label = KIND_LABELS[lang].get(kind, kind)
+    return f"{unit}{label}" if unit and lang == "ja" else label
 
 
 def reason_text(reason: Reason, lang: str) -> str:

@@ -26,7 +26,16 @@ from rag.language.jmdict import glosses_of
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, currency_units, western_year
 
-KINDS = ("amount", "count", "date", "person", "place", "quantity")
+KINDS = (
+    "amount",
+    "count",
+    "date",
+    "person",
+    "partner",
+    "place",
+    "organization",
+    "quantity",
+)  # "count:隻": a count of 隻
 _ERA_YEAR = re.compile(r"(" + "|".join(ERA_START) + r")\s*(\d{1,2}|元)\s*年度?")
 _WESTERN_YEAR = re.compile(r"(?<!\d)(1[6-9]\d{2}|20\d{2})(?!\d)\s*(年度|年)?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(?:(\d{1,2})日)?")
@@ -54,6 +63,7 @@ _GLOSS_KINDS = (
 )
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
+_ORGANISATION_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|organization|business)\b")
 # English interrogatives; "how much" asks for money only beside a word of money.
 _EN_MONEY = re.compile(
     r"\b(money|budget|budgets|cost|costs|spend|spends|spent|spending|fund|funds|funding|price|pay|paid|yen|dollars?|euros?)\b",
@@ -139,6 +149,7 @@ def asked_kinds(question: str) -> list[str]:
         dated = after.surface in DATE_UNITS  # 何年度: Sudachi reads this 何 as a pronoun, still a date
         if m.surface in ("何", "幾") and (m.pos[1] == "数詞" or dated):
             kind = _unit_kind(after.surface)
+            kind = f"count:{after.surface}" if kind == "count" else kind  # 何隻: ships, so a number of 隻
             if kind not in kinds:
                 kinds.append(kind)
     if "quantity" in kinds and any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞")):
@@ -166,13 +177,19 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None) -> str | None:
     if s == "いつ" or s.startswith("いつ頃"):
         return "date"
     if s in _JA_PERSON:
-        return "person"
-    if s in _JA_PLACE:
-        return "place"
+        return "partner" if after is not None and after.surface in ("と", "に") else "person"  # 誰と協力: with whom
+    if s in _JA_PLACE and (after is None or after.surface not in ("の", "まで")):
+        return "place"  # not どこまで ("how far")
     if s == "何時" and m.pos[0] == "代名詞":
         return "date"
-    if s in _JA_WHICH and after is not None and after.pos[0] == "名詞":
-        return "place" if _PLACE_NOUN.search(" ".join(glosses_of(after.surface)[:1]).lower()) else None
+    if (s in _JA_WHICH or s in _JA_PLACE) and after is not None and (after.pos[0] == "名詞" or after.surface == "の"):
+        noun = after if after.pos[0] == "名詞" else None
+        first = " ".join(glosses_of(noun.surface)[:1]).lower() if noun else ""
+        if _ORGANISATION_NOUN.search(first):
+            return "organization"  # どこの企業, どのメーカー: a company's name, not a place's
+        if s in _JA_PLACE:
+            return "place"
+        return "place" if _PLACE_NOUN.search(first) else None
     return None
 
 
@@ -193,12 +210,14 @@ def _is_money(word: str) -> bool:
     return any(_GLOSS_KINDS[0][1].search(g.lower()) for g in glosses_of(word)[:3])
 
 
-def instances(evidence: str) -> set[str]:
-    """The kinds of answer the evidence has at least one instance of.
+def instances(evidence: str, *, beyond: str = "") -> set[str]:
+    """The kinds of answer the evidence has at least one instance of; names that `beyond` (the question)
+    already says do not count: a passage naming only the question's own place does not say where.
 
-    「予算約8000万ポンド」 -> {"amount"}; 「55000席」 -> {"count"}; 「1923年」 -> {"date"}
+    「予算約8000万ポンド」 -> {"amount"}; 「55000席」 -> {"count", "count:席"}; 「1923年」 -> {"date"}
     """
     text = unicodedata.normalize("NFKC", evidence)
+    beyond = unicodedata.normalize("NFKC", beyond)
     found: set[str] = set()
     if _ERA_YEAR.search(text) or _WESTERN_YEAR.search(text) or _MONTH_DAY.search(text):
         found.add("date")
@@ -218,22 +237,34 @@ def instances(evidence: str) -> set[str]:
             elif unit in DATE_UNITS or after.surface == "元年":
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
-                found.add("count")  # 55000席, 16案件, 3万人, 8か国: any noun counted by a number
-        if m.pos[2:3] == ("人名",) or m.pos[2:4] in (("地名", "国"),) or m.pos[2:3] == ("組織名",):
-            found.add("person")  # who: a person, or a country or body acting as one (誰と協力 -> 同志国の名)
-        if m.pos[1] == "固有名詞" and m.pos[2:3] != ("人名",):
+                found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
+        if m.pos[1] != "固有名詞" or m.surface in beyond:
+            continue
+        if m.pos[2:3] in (("人名",), ("組織名",)) or m.pos[2:4] == ("地名", "国"):
+            found.add("partner")  # with whom: a person, or a country or body acting as one (誰と協力 -> 米国)
+        if m.pos[2:3] == ("人名",):
+            found.add("person")
+        if m.pos[2:3] == ("組織名",):
+            found.add("organization")
+        if m.pos[2:3] != ("人名",):
             found.add("place")  # where: a place, or an institution (どこの大学 -> 楽友協会音楽院)
-        if m.pos[1] == "固有名詞" and after is not None and after.pos[0] in ("名詞", "接尾辞"):
+        if after is not None and after.pos[0] in ("名詞", "接尾辞"):
             if _PERSON_ROLE.search(" ".join(glosses_of(after.surface)[:2]).lower()):
                 found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
-        if m.pos[2:3] == ("地名",):
-            found.add("place")
     return found
 
 
 @lru_cache(maxsize=2048)
 def _evidence_morphemes(text: str) -> tuple[Morpheme, ...]:
     return tuple(m for m in morphemes(text, mode="C") if m.pos[0] not in ("空白",))
+
+
+def _held(kind: str, held: set[str]) -> bool:
+    """何件 is answered by 16案件: a count whose unit ends like the one asked for."""
+    if not kind.startswith("count:"):
+        return kind in held
+    unit = kind.split(":", 1)[1]
+    return any(h.startswith("count:") and h.split(":", 1)[1].endswith(unit) for h in held)
 
 
 def missing(
@@ -261,8 +292,8 @@ def missing(
             present = s.label.lower() in lowered or any(alt.lower() in lowered for alt in synonyms(s.label))
         if not present:
             terms.append(s.label)
-    held = instances(joined)
+    held = instances(joined, beyond=question)
     if held & {"amount", "count"}:
         held.add("quantity")
-    kinds = [kind for kind in asked_kinds(question) if kind not in held]
+    kinds = [kind for kind in asked_kinds(question) if not _held(kind, held)]
     return Missing(tuple(terms), tuple(kinds))

@@ -86,7 +86,9 @@ def focus_terms(question: str) -> set[str]:
     ms = [m for m in morphemes(question) if m.pos[0] not in ("補助記号", "空白")]
     at = next((i for i, m in enumerate(ms) if m.surface in INTERROGATIVES or m.form in INTERROGATIVES), len(ms))
     found = set()
-    j = at + 1  # a noun right after 「どの」「何」: 「どの国」「何年」
+    j = at + 1  # a noun right after 「どの」「何」: 「どの国」「何年」, or after its の: 「どれくらいの予算」
+    if j < len(ms) - 1 and ms[j].surface == "の":
+        j += 1
     while j < len(ms) and ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content:
         found.add(ms[j].form)
         j += 1
