@@ -7,7 +7,7 @@ from rag.answer.card import ask, card_json
 from rag.answer.cited import to_json
 from rag.answer.followup import read
 from rag.errors import RagError
-from rag.inputs import validate_question
+from rag.inputs import validate_previous
 
 
 def endpoints(engine, *, log=print):
@@ -29,7 +29,8 @@ def endpoints(engine, *, log=print):
         """The answer card as data: status, answer sentences with offsets, sources. `previous` is the
         question asked before, for a follow-up such as 「それは何年から続いていますか」."""
         try:
-            context = read(validate_question(previous), None) if previous and previous.strip() else None
+            previous = validate_previous(previous)  # a number or a list is refused, not an AttributeError
+            context = read(previous, None) if previous else None
             return card_json(ask(engine, question, k=k, previous=context))
         except RagError as exc:
             raise refuse("ask", exc) from None
