@@ -48,13 +48,9 @@ def open_index(index_dir=None, *, corpus_dir=None, model: str | None = None, emb
 
 def format_text(answer) -> str:
     """A cited answer as readable text (what `rag ask` prints)."""
-    from rag.answer.cited import format_text as _format
-
-    return _format(answer)
+    return answer.to_text()
 
 
 def to_json(answer, *, query_id: str | None = None) -> dict:
     """A cited answer as the documented JSON object (what `rag search --json` prints)."""
-    from rag.answer.cited import to_json as _to_json
-
-    return _to_json(answer, query_id=query_id)
+    return answer.to_json(query_id=query_id)

@@ -105,9 +105,7 @@ def cmd_ask(args) -> int:
     if server := _server(args):
         _say(_delegated(server, question, k=k, mode=args.mode, sources=sources)["text"])
         return 0
-    from rag.answer.cited import format_text
-
-    _say(format_text(_answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)))
+    _say(_answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources).to_text())
     return 0
 
 
@@ -131,10 +129,8 @@ def cmd_search(args) -> int:
             reply = _delegated(server, question, k=k, mode=args.mode, sources=sources)
             print(safe_json(reply["json"]) if args.json else safe_text(reply["text"]))
             return 0
-        from rag.answer.cited import format_text, to_json
-
         answer = _answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)
-        print(safe_json(to_json(answer)) if args.json else safe_text(format_text(answer)))
+        print(safe_json(answer.to_json()) if args.json else safe_text(answer.to_text()))
         return 0
     if args.queries != "-" and not os.path.isfile(args.queries):
         raise RagError(f"{args.queries}: no such file")
@@ -146,14 +142,12 @@ def _search_batch(args, k: int, sources: list[str] | None) -> int:
 
     server = _server(args)
     if server is None:
-        from rag.answer.cited import to_json
-
         engine = _answering_engine(args)
         if sources and (unknown := sorted(set(sources) - {d.source for d in engine.documents()})):
             raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
 
         def ask(item) -> dict:
-            return to_json(engine.ask(item.question, k=k, mode=args.mode, sources=sources), query_id=item.id)
+            return engine.ask(item.question, k=k, mode=args.mode, sources=sources).to_json(query_id=item.id)
     else:
 
         def ask(item) -> dict:
@@ -192,7 +186,7 @@ def cmd_eval(args) -> int:
             print(safe_json(row))
         return 0
     from rag.evaluation.gold import load_gold
-    from rag.evaluation.metrics import TARGETS, gate_failures, load_floors
+    from rag.evaluation.metrics import TARGETS, gate_failures, gold_key, load_floors
     from rag.evaluation.report import describe, misses, table, write_report
     from rag.evaluation.runner import run_evaluation
     from rag.index.build import ensure_index
@@ -207,7 +201,7 @@ def cmd_eval(args) -> int:
     gated = "test" if "test" in evaluation.metrics else "all"
     hybrid = evaluation.metrics[gated]["hybrid"]
     missed = gate_failures(hybrid, TARGETS)
-    floors = load_floors(paths.PROJECT_ROOT / "eval" / "gate.json", gold_path.name)
+    floors = load_floors(paths.PROJECT_ROOT / "eval" / "gate.json", gold_key(gold_path, paths.PROJECT_ROOT))
     # the gate: the recorded floors when there are some (no regression), else the targets themselves
     failures = gate_failures(hybrid, floors or TARGETS) if args.gate else None
     if args.json:
@@ -250,10 +244,7 @@ def cmd_serve(args) -> int:
     report = ensure_index(engine, log=_log)
     if report:
         _log(report.summary())
-    if "torch" in sys.modules:  # the hashing embedder loads no torch
-        import torch
-
-        torch.set_num_threads(_threads_per_question(SERVED_AT_ONCE))
+    _limit_torch_threads()
     serve(
         engine,
         host=args.host,
@@ -261,6 +252,35 @@ def cmd_serve(args) -> int:
         feedback_path=paths.feedback_file(args.feedback),
         allow_hosts=tuple(name.strip() for value in args.allow_host for name in value.split(",") if name.strip()),
     )
+    return 0
+
+
+def _limit_torch_threads() -> None:
+    if "torch" in sys.modules:  # the hashing embedder loads no torch
+        import torch
+
+        torch.set_num_threads(_threads_per_question(SERVED_AT_ONCE))
+
+
+def cmd_mcp(args) -> int:
+    import contextlib
+    import time
+
+    from rag.index.build import ensure_index
+
+    started = time.perf_counter()
+    # stdout carries the protocol: whatever loading prints goes to stderr, the client's log
+    with contextlib.redirect_stdout(sys.stderr):
+        engine = _engine(args, background_reload=True)  # a rebuild is picked up as in `rag serve`
+        report = ensure_index(engine, log=_log)
+        if report:
+            _log(report.summary())
+        _limit_torch_threads()
+        from rag.serve.mcp import serve_stdio, warm_up
+
+        warm_up(engine)  # the model and the rest load now, not on the first call
+    _log(f"rag mcp: loaded in {time.perf_counter() - started:.1f} s")
+    serve_stdio(engine, log=_log)
     return 0
 
 
@@ -316,7 +336,7 @@ def _common_options(parser: argparse.ArgumentParser, *, default) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from the documents in corpus/.")
     _common_options(parser, default=None)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve,bench}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{build,ask,search,eval,serve,mcp,bench}")
 
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -431,6 +451,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also answer requests addressed to this host name (repeat or separate with commas); only "
         "loopback names are answered otherwise, so no web page can reach the server by DNS rebinding. "
         "For a deliberate network deployment, with --host 0.0.0.0",
+    )
+    command(
+        "mcp",
+        cmd_mcp,
+        "serve the corpus to an AI assistant as MCP tools over stdio (search, ask, list_documents, read)",
     )
     return parser
 

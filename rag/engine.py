@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rag.answer.cited import Answer, cite
-from rag.answer.highlight import Highlighter
+from rag.answer.compose import compose
+from rag.answer.followup import Reading, read
+from rag.answer.records import Answer
+from rag.answer.sentences import SentencePicker
+from rag.answer.status import StatusJudge
 from rag.documents.chunking import CHUNKER_VERSION
 from rag.documents.corpus import corpus_hashes
 from rag.errors import REBUILD, IndexCorruptError, RagError, disk_error
@@ -18,6 +21,7 @@ from rag.search.retriever import MODES, Retriever, SearchResult
 from rag.settings import RetrievalConfig
 
 log = logging.getLogger(__name__)
+JUDGED_WITH = 2  # hits the answer status is judged on (the top one's margin over the next), whatever k is
 
 
 class LoadFault(IndexCorruptError):
@@ -37,7 +41,8 @@ class LiveIndex:
 
     build: str | None
     retriever: Retriever
-    highlighter: Highlighter
+    picker: SentencePicker  # its sentence terms are cached inside, once per build
+    judge: StatusJudge
     rows: dict[str, int]  # chunk id -> row
 
 
@@ -123,7 +128,7 @@ class Engine:
             mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
             retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
             rows = {c.id: i for i, c in enumerate(loaded.chunks)}
-            return LiveIndex(build, retriever, Highlighter(loaded), rows)
+            return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), rows)
         except RagError as exc:
             return exc
         except OSError as exc:
@@ -150,14 +155,28 @@ class Engine:
         return [DocumentInfo(source, index.documents[source].title or source, n) for source, n in counts.items()]
 
     def search(self, question: str, *, k: int = 5, mode: str = "hybrid", sources=None) -> SearchResult:
-        """Ranked passages for a question, without highlights; `sources` limits it to some documents."""
+        """Ranked passages and the status, without quotes; `sources` limits it to some documents."""
         return self._search(self.live(), question, k, mode, sources)
 
-    def ask(self, question: str, *, k: int = 5, mode: str = "hybrid", sources=None) -> Answer:
-        """Ranked passages with their answering sentences marked: what the CLI and the UI show."""
+    def ask(
+        self, question: str, *, k: int = 5, mode: str = "hybrid", sources=None, previous: Reading | str | None = None
+    ) -> Answer:
+        """The judged answer every front end shows: status, quoted sentences, cited passages.
+
+        `previous` is the turn before (its `Reading`, or the earlier question as text): a follow-up such as
+        「それは何年から続いていますか」 is searched with its topic. Raises RagError for a bad question, k,
+        mode, source or previous question.
+        """
+        if isinstance(previous, str):
+            previous = read(validate_question(previous), None) if previous.strip() else None
+        elif previous is not None and not isinstance(previous, Reading):
+            raise RagError("the previous question must be text")
+        reading = read(validate_question(question), previous)
         live = self.live()  # one build for the whole question, even if a swap happens meanwhile
-        result = self._search(live, question, k, mode, sources)
-        return cite(result, live.highlighter, live.rows)
+        k = validate_k(k)
+        result = self._search(live, reading.query, max(k, JUDGED_WITH), mode, sources)  # the margin needs two
+        verdict = live.judge.verdict(result)
+        return compose(replace(result, hits=result.hits[:k]), verdict, live.picker, live.rows, reading)
 
     @staticmethod
     def _search(live: LiveIndex, question: str, k, mode: str, sources) -> SearchResult:

@@ -48,6 +48,22 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def answer_with_status(engine, question: str, status: str = "answered", *, previous=None, missing=(), k: int = 3):
+    """The judged answer with a status chosen by the test: the hash engine declines everything, so
+    fast tests set the status to see how an answered, partial or not-covered question is shown."""
+
+    from rag.answer.compose import compose
+    from rag.answer.followup import read
+    from rag.answer.records import Reason
+    from rag.answer.status import Verdict
+
+    reading = read(question, previous)
+    result = engine.search(reading.query, k=k)
+    reason = Reason("missing", tuple(missing)) if missing else Reason("answers")
+    live = engine.live()
+    return compose(result, Verdict(status, reason, tuple(missing)), live.picker, live.rows, reading)
+
+
 def build_copy(tmp_path_factory, name: str, embedder):
     """A private copy of corpus/ and an index built from it: (corpus, index, report)."""
     from rag.index.build import build_index

@@ -23,7 +23,7 @@ def client(server):
 )
 def test_search_returns_cited_hits(client, question, phrase):
     result = client.predict(question, 3, api_name="/search")
-    assert set(result) == {"id", "query", "abstained", "status", "missing", "hits"}
+    assert set(result) == {"id", "query", "abstained", "status", "missing", "reason", "guide", "hits"}
     assert result["query"] == question and len(result["hits"]) == 3 and result["status"] == "answered"
     top = result["hits"][0]
     assert phrase in top["text"] and top["rank"] == 1 and top["highlights"]
@@ -32,7 +32,17 @@ def test_search_returns_cited_hits(client, question, phrase):
 
 def test_ask_returns_the_answer_card(client):
     result = client.predict("フィリピン沿岸警備隊への支援で人員はどう変わりましたか", 3, "", api_name="/ask")
-    assert set(result) == {"question", "read_as", "searched", "status", "missing", "answer", "sources"}
+    assert set(result) == {
+        "question",
+        "read_as",
+        "searched",
+        "status",
+        "missing",
+        "reason",
+        "guide",
+        "answer",
+        "sources",
+    }
     assert result["status"] == "answered" and result["missing"] == []
     first = result["answer"][0]
     assert first["text"] == "PCGの人員は4千人から約3万人に増加。" and first["label"] == 1
@@ -76,3 +86,41 @@ def test_user_errors_are_refused_with_one_log_line_and_no_traceback(client, serv
 def test_only_the_search_and_ask_endpoints_are_public(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert sorted(endpoints) == ["/ask", "/search"]
+
+
+SAME_QUOTE_QUESTIONS = [  # dev-split gold questions of several kinds
+    "フィリピン沿岸警備隊の人数はどれくらい増えましたか",
+    "2026年度のOSAの予算はいくらですか",
+    "誤った情報が出回った後にはどう対処しますか",
+    "ミュンヘンで中国側の発言に反論したのは誰ですか",
+]
+
+
+@pytest.mark.parametrize("question", SAME_QUOTE_QUESTIONS)
+def test_every_front_end_quotes_the_same_sentences(client, server, built, engine, question):
+    """The CLI's JSON, the JSON API, Gradio's /search and /ask and the library all show one answer."""
+    import json
+    import urllib.request
+
+    from .conftest import run_cli
+
+    library = engine.ask(question, k=3)
+    quoted = sorted((q.start, q.end) for q in library.quotes)
+    assert quoted, "an answerable dev question must quote a sentence"
+
+    search = client.predict(question, 3, api_name="/search")
+    ask = client.predict(question, 3, "", api_name="/ask")
+    request = urllib.request.Request(
+        server[0] + "rag/v1/search",
+        data=json.dumps({"question": question, "k": 3}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as reply:
+        api = json.load(reply)["json"]
+    same_index = {"RAG_CORPUS_DIR": str(built[0]), "RAG_INDEX_DIR": str(built[1])}
+    cli = json.loads(run_cli("search", question, "-k", "3", "--json", "--server", server[0], env=same_index).stdout)
+
+    for name, record in (("/search", search), ("/rag/v1/search", api), ("rag search --json", cli)):
+        assert [tuple(s) for s in record["hits"][0]["highlights"]] == quoted, name
+        assert all(h["highlights"] == [] for h in record["hits"][1:]), name
+    assert sorted((a["start"], a["end"]) for a in ask["answer"]) == quoted

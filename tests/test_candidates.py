@@ -12,6 +12,7 @@ import json
 import numpy as np
 import pytest
 
+from rag.answer.status import StatusJudge
 from rag.engine import Engine
 from rag.evaluation.exhaustive import exhaustive_search
 from rag.index import store, vector_index
@@ -26,23 +27,26 @@ GOLD = [json.loads(line)["question"] for line in (ROOT / "eval" / "gold.jsonl").
 TINY = Pools(passages=2, sentences=3, bm25=2, grow=2)
 
 
-def outcome(result) -> tuple:
-    return [h.chunk.id for h in result.hits], result.status
+def outcome(result, judge: StatusJudge) -> tuple:
+    verdict = judge.verdict(result)
+    return [h.chunk.id for h in result.hits], verdict.status, verdict.missing
 
 
 def assert_same(retriever: Retriever, questions, *, modes=MODES, ks=(1, 10), sources=None) -> int:
     """Compares every question, mode and k; returns how many searches were compared."""
-    compared = 0
+    compared, judge = 0, StatusJudge(retriever.index, retriever.config)
     for q in questions:
         qv = retriever.embedder.encode_queries([q])[0]
         for mode in modes:
             for k in ks:
                 got = retriever.search(q, k=k, mode=mode, query_vector=qv, sources=sources)
                 want = exhaustive_search(retriever, q, k=k, mode=mode, query_vector=qv, sources=sources)
-                assert outcome(got) == outcome(want), (q, mode, k)
+                assert outcome(got, judge) == outcome(want, judge), (q, mode, k)
                 # FAISS and numpy round cosines differently in the last float32 bit (scores count dense spreads)
                 noise = 1e-6 / retriever.config.dense_scale
                 assert [h.score for h in got.hits] == pytest.approx([h.score for h in want.hits], rel=1e-6, abs=noise)
+                for name in ("passage", "sentence", "bm25", "translated"):  # the signals the status is judged on
+                    assert getattr(got.signals, name) == pytest.approx(getattr(want.signals, name), abs=1e-5), name
                 compared += 1
     return compared
 

@@ -14,7 +14,6 @@ import time
 
 import pytest
 
-from rag.answer.cited import format_text, to_json
 from rag.errors import RagError
 from rag.serve import client, http_api
 from tests.tooling.launch import free_port
@@ -53,8 +52,8 @@ def test_the_server_api_answers_like_the_engine(hash_engine):
     status, body = http_api.answer(hash_engine, {"question": "OSAの予算", "k": 2, "mode": "hybrid"})
     local = hash_engine.ask("OSAの予算", k=2, mode="hybrid")
     assert status == 200 and body == {
-        "json": to_json(local),
-        "text": format_text(local),
+        "json": local.to_json(),
+        "text": local.to_text(),
         "build": hash_engine.live().build,  # the build that answered
         "notice": None,  # nothing a local run would refuse over
     }

@@ -45,8 +45,8 @@ class CompressedEmbedder:
 def answers(engine: Engine, questions: list[str]) -> list[tuple]:
     out = []
     for q in questions:
-        result = engine.search(q, k=3)
-        out.append((q, result.status, result.missing, [h.chunk.id for h in result.hits]))
+        answer = engine.ask(q, k=3)
+        out.append((q, answer.status, answer.missing, [p.chunk_id for p in answer.passages]))
     return out
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.cited import format_text, to_json
 from rag.cli import main
 from rag.documents.corpus import corpus_files, read_corpus
 from rag.documents.normalize import search_form
@@ -93,9 +92,9 @@ def test_other_documents_have_no_pages(mixed):
 def test_json_and_text_carry_the_page(mixed):
     _, _, engine = mixed
     answer = engine.ask("港湾の共同整備の整備費", k=3, sources=["report.pdf"])
-    hit = to_json(answer)["hits"][0]
+    hit = answer.to_json()["hits"][0]
     assert hit["source"] == "report.pdf" and hit["page"] == 2 and hit["pages"] == [2, 2]
-    assert "report.pdf p. 2 " in format_text(answer)
+    assert "report.pdf p. 2 " in answer.to_text()
 
 
 def test_titles_come_from_the_pdf_then_the_first_heading_then_the_file_name(mixed):

@@ -12,7 +12,6 @@ import shutil
 
 import pytest
 
-from rag.answer.cited import to_json
 from rag.documents.corpus import read_corpus
 from rag.documents.normalize import locate, search_form
 from rag.engine import Engine
@@ -115,7 +114,7 @@ def test_ten_known_passages_cite_their_page(four_formats, printed, phrase):
     assert holder.page == page_at(holder.start) and holder.pages[0] <= page_at(at) <= holder.pages[1]
     answer = engine.ask(phrase, k=20, mode="bm25", sources=[PDF])
     cited = next(p for p in answer.passages if p.hit.chunk.id == holder.id)
-    assert to_json(answer)["hits"][cited.label - 1]["page"] == holder.page
+    assert answer.to_json()["hits"][cited.label - 1]["page"] == holder.page
 
 
 def test_the_pdf_has_the_sections_of_the_text_file(four_formats):

@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from rag.answer.cited import format_text, splice, to_json
+from rag.answer.render import splice
 from rag.errors import RagError
 from rag.search.retriever import fuse
 from rag.settings import RetrievalConfig
 
-from .conftest import BRIEFING
+from .conftest import BRIEFING, answer_with_status
 
 
 def test_fusion_adds_bm25_in_its_own_units_to_dense_in_its_own():
@@ -55,16 +55,16 @@ def test_unknown_mode_is_refused(hash_engine):
         hash_engine.ask("OSA", mode="fuzzy")
 
 
-def test_highlights_are_sentences_inside_their_passage(hash_engine):
-    answer = hash_engine.ask("PCGの人員は4千人から約3万人に増加", k=3)
-    for p in answer.passages:
-        assert 1 <= len(p.highlights) <= 2
-        assert all(span in p.hit.chunk.sentences for span in p.highlights)
-    assert any("約3万人" in splice(p, lambda s: f"<{s}>").split("<", 1)[-1] for p in answer.passages[:1])
+def test_only_the_answering_passage_is_highlighted_with_whole_sentences(hash_engine):
+    answer = answer_with_status(hash_engine, "PCGの人員は4千人から約3万人に増加", k=3)
+    first, *others = answer.passages
+    assert 1 <= len(first.highlights) <= 2 and all(p.highlights == () for p in others)
+    assert all(span in first.hit.chunk.sentences for span in first.highlights)
+    assert "約3万人" in answer.quotes[0].text  # the sentence the question repeats is the one quoted
 
 
 def test_splice_marks_exactly_the_highlighted_offsets(hash_engine):
-    p = hash_engine.ask("北方四島の帰属の問題を解決", k=1).passages[0]
+    p = answer_with_status(hash_engine, "北方四島の帰属の問題を解決", k=1).passages[0]
     marked = splice(p, lambda s: f"【{s}】")
     assert marked.replace("【", "").replace("】", "") == p.hit.chunk.text
     text = BRIEFING.read_text(encoding="utf-8")
@@ -73,8 +73,11 @@ def test_splice_marks_exactly_the_highlighted_offsets(hash_engine):
 
 
 def test_json_schema_and_offsets_slice_the_source(hash_engine):
-    record = to_json(hash_engine.ask("日米同盟の強化", k=2), query_id="q1")
-    assert set(record) == {"id", "query", "abstained", "status", "missing", "hits"} and record["id"] == "q1"
+    record = hash_engine.ask("日米同盟の強化", k=2).to_json(query_id="q1")
+    assert (
+        set(record) == {"id", "query", "abstained", "status", "missing", "reason", "guide", "hits"}
+        and record["id"] == "q1"
+    )
     text = BRIEFING.read_text(encoding="utf-8")
     for h in record["hits"]:
         keys = {"rank", "chunk_id", "source", "section", "text", "score", "start", "end", "highlights", "page", "pages"}
@@ -85,8 +88,8 @@ def test_json_schema_and_offsets_slice_the_source(hash_engine):
 
 
 def test_text_form_numbers_and_cites_each_passage(hash_engine):
-    answer = hash_engine.ask("日米同盟の強化", k=2)
-    text = format_text(answer)
+    answer = answer_with_status(hash_engine, "日米同盟の強化", k=2)
+    text = answer.to_text()
     for p in answer.passages:
         c = p.hit.chunk
         assert f"[{p.label}] {c.section_label}  ({c.source} {c.start}-{c.end}, id {c.id}" in text

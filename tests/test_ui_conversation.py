@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-from rag.answer.card import make_card
-from rag.answer.followup import read
-from rag.answer.sentences import SentencePicker, judged_answer
 from rag.serve.feedback import append_feedback, gold_candidates
 from rag.serve.ui.conversation import Conversation
 
+from .conftest import answer_with_status
+
 
 def card_for(engine, question, previous=None):
-    reading = read(question, previous)
-    result = dataclasses.replace(engine.search(reading.query, k=2), status="answered")
-    live = engine.live()
-    answer, best = judged_answer(result, SentencePicker(live.retriever.index), live.rows, question)
-    return make_card(answer, reading, best)
+    return answer_with_status(engine, question, previous=previous, k=2)
 
 
 def asked(conv, engine, question):
@@ -40,7 +33,7 @@ def test_a_vote_is_recorded_against_its_own_reply(hash_engine):
     first, second = conv.turns
     conv, record = conv.vote(first.id, "down")
     assert record["question"] == "OSAの予算は" and record["reply"] == f"s-{first.id}"
-    assert record["cited"] == [s.chunk_id for s in first.card.sources]
+    assert record["cited"] == [s.chunk_id for s in first.card.passages]
     assert record["status"] == "answered" and record["rating"] == "down" and record["time"]
     assert conv.turn(first.id).vote == "down" and conv.turn(second.id).vote is None
 
@@ -86,4 +79,4 @@ def test_gold_candidates_take_each_replys_last_vote(tmp_path, hash_engine):
     rows = gold_candidates(path)
     # a: down then withdrawn; b: changed to up; c: a follow-up, listed as it was searched
     assert [r["question"] for r in rows] == ["フィリピン沿岸警備隊への支援 それは何年から続いていますか"]
-    assert rows[0]["cited"] == [s.chunk_id for s in conv.turn(c).card.sources]
+    assert rows[0]["cited"] == [s.chunk_id for s in conv.turn(c).card.passages]

@@ -10,10 +10,7 @@ import threading
 
 import pytest
 
-from rag.answer.card import make_card
-from rag.answer.followup import read
 from rag.answer.glossary import glossary, glosses, key_terms, known_words
-from rag.answer.sentences import SentencePicker, judged_answer
 from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.document import outline, render_document
 from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape
@@ -21,15 +18,13 @@ from rag.serve.ui.palette import AA_TEXT, CONTRAST_PAIRS, PALETTE, contrast
 from rag.serve.ui.render import render_conversation
 from rag.serve.ui.text import EXAMPLES, TEXT, language_of
 
+from .conftest import answer_with_status
+
 PCG = "フィリピン沿岸警備隊への支援で人員はどう変わりましたか"
 
 
 def card_for(engine, question, status="answered", *, previous=None, missing=()):
-    reading = read(question, previous)
-    result = dataclasses.replace(engine.search(reading.query, k=3), status=status, missing=missing)
-    live = engine.live()
-    answer, best = judged_answer(result, SentencePicker(live.retriever.index), live.rows, question)
-    return make_card(answer, reading, best)
+    return answer_with_status(engine, question, status, previous=previous, missing=missing)
 
 
 def conversation_of(*cards) -> Conversation:
@@ -91,13 +86,13 @@ def test_a_follow_up_is_shown_as_read(hash_engine):
     second = card_for(hash_engine, "それは何年から続いていますか", previous=first.reading)
     page = render_conversation(conversation_of(first, second), "ja")
     assert "(フィリピン沿岸警備隊への支援について) それは何年から続いていますか" in page
-    assert "支援" in second.sources[0].shared_terms  # the topic it was searched with matched too
+    assert "支援" in second.passages[0].shared_terms  # the topic it was searched with matched too
 
 
 def test_citations_point_at_the_passage_and_its_sentences(hash_engine):
     card = card_for(hash_engine, PCG)
     page = render_conversation(conversation_of(card), "ja")
-    top = card.sources[0]
+    top = card.passages[0]
     marks = ",".join(f"{q.start}-{q.end}" for q in card.quotes)
     assert f'data-chunk="{top.chunk_id}" data-marks="{marks}"' in page
     assert f"{top.start}–{top.end}字目" in page and "一致した語: " in page
@@ -118,7 +113,7 @@ def test_a_stale_index_is_noted():
 
 def test_markdown_and_text_carry_the_citations(hash_engine):
     card = card_for(hash_engine, PCG)
-    src = card.sources[0]
+    src = card.passages[0]
     md = card_markdown(card, "ja")
     assert md.startswith(f"## {PCG}\n\n**資料に答えがあります**")
     assert f"> {md_escape(clean(card.quotes[0].text))} [1]" in md

@@ -74,6 +74,14 @@ def test_a_rebinding_host_name_is_refused_on_every_route_gradios_included(app, m
     assert call(app, method, path, host=f"{ALLOWED}:{app.port}")[0] == 200  # named with --allow-host
 
 
+def test_a_rebinding_page_cannot_reach_the_mcp_tools(app):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).encode()
+    headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    status, _, reply = call(app, "POST", "/mcp", body=body, headers=headers, host="rebind.evil.example")
+    assert status == 400 and "rebind.evil.example" in reply["error"]
+    assert call(app, "POST", "/mcp", body=body, headers=headers)[0] == 200
+
+
 def test_a_rebinding_page_cannot_search_the_corpus(app):
     status, _, body = call(
         app, "POST", "/rag/v1/search", body=SEARCH, headers={"Content-Type": "application/json"}, host="evil.example"

@@ -1,10 +1,5 @@
-"""Which cited passages answer the question, and which one or two of their sentences to quote.
-
-[1] answers whenever the briefing covers the question, and only [1]: on the gold set no rule read from
-the answer's own scores picked out the lower-ranked passages that also hold the answer (precision at most
-0.15; docs/decisions.md, "Web UI"). Passages that do not answer carry no highlight, so a "nearest"
-passage never reads like an answer.
-"""
+"""Which one or two sentences of the answering passage to quote: cosine to the question, plus bonuses for
+the noun the question asks about and the numbers it names."""
 
 from __future__ import annotations
 
@@ -12,11 +7,9 @@ import threading
 
 import numpy as np
 
-from rag.answer.cited import Answer, CitedPassage
-from rag.answer.highlight import SECOND_SENTENCE_WITHIN, dense_spread
 from rag.index.store import LoadedIndex
 from rag.language.terms import content_terms, focus_terms, numbers
-from rag.search.retriever import SearchResult
+from rag.settings import RetrievalConfig
 
 # Added to a sentence's cosine when it holds the noun the question asks about (「人員は どう…」) or a
 # number the question names (「2026年度」), in dense spreads of the build (4 spreads were 0.05 for
@@ -24,6 +17,14 @@ from rag.search.retriever import SearchResult
 # (docs/decisions.md, "Web UI"): cosine alone prefers a passage's topic line over its facts.
 FOCUS_BONUS = 4.0
 NUMBER_BONUS = 4.0
+# A second sentence is quoted when its score is within this many dense spreads of the best
+# (3 spreads were 0.04 for e5-small on the briefing; chosen on the gold set, docs/decisions.md).
+SECOND_SENTENCE_WITHIN = 3.0
+
+
+def dense_spread(index: LoadedIndex) -> float:
+    """How far apart the model's cosines of unrelated texts lie, for this build: the unit of every margin."""
+    return RetrievalConfig.from_manifest(index.manifest).dense_scale
 
 
 class SentencePicker:
@@ -77,23 +78,3 @@ class SentencePicker:
             best.append(order[1])
         spans = self.sentences(row)
         return tuple(spans[j] for j in best)
-
-
-def judged_answer(
-    result: SearchResult, picker: SentencePicker, rows: dict[str, int], question: str
-) -> tuple[Answer, tuple[tuple[int, int], ...]]:
-    """The cited answer with highlights only in the passages judged to answer (in text order, as
-    `Answer` keeps them), and the answering sentences best first, for the card to quote.
-
-    `question` is what the sentences are scored against (a follow-up's own words, not its context).
-    """
-    if result.status == "not_covered" or not result.hits:
-        passages = tuple(CitedPassage(n, hit, ()) for n, hit in enumerate(result.hits, start=1))
-        return Answer(result.query, result.status, passages, result.missing), ()
-    top = result.hits[0]
-    row = rows[top.chunk.id]
-    best_first = picker.pick(picker.scores(row, result.query_vector, question), row)
-    passages = (CitedPassage(1, top, tuple(sorted(best_first))),) + tuple(
-        CitedPassage(n, hit, ()) for n, hit in enumerate(result.hits[1:], start=2)
-    )
-    return Answer(result.query, result.status, passages, result.missing), best_first

@@ -1,46 +1,74 @@
-"""Whether the passages that answer hold what the question specifically asks about.
+"""What a question asks for, and whether the passage that answers holds it.
 
-A question can be on the documents' topic and still not be answered by them: a budget for a
-year they do not cover, a count they never state. Two checks find that, each on the text of the
-top passages (the evidence):
+A question can be on the documents' topic and still not be answered by them. Two general checks, on the
+text of the evidence (the top passage and its section path):
 
-- specifics named in the question (a year, a date, a proper name, an acronym) that no evidence
-  passage contains: 「OSAの令和9年度の予算は？」 -> missing ["令和9年度"];
-- the kind of answer asked for (an amount, a count, a date, a person) of which the evidence has no
-  instance at all: 「パラオ国際空港への支援額はいくらですか」 -> missing ["金額 (amount)"].
+- specifics the question names (a year in any era or calendar, a date, a proper name, an acronym) that
+  the evidence does not hold, nor a synonym of: 「OSAの令和9年度の予算は？」 -> terms ["令和9年度"];
+- the kind of answer the question asks for (an amount, a count, a date, a person, a place), read from its
+  interrogative or from the noun it asks about, of which the evidence has no instance at all:
+  「パラオ国際空港への支援額はいくらですか」 -> kinds ["amount"].
+
+Nothing here is a table of one document's words: eras, currencies (CLDR), counters (whatever noun follows
+a number), persons and places (Sudachi's name categories) and the meaning of an asked-about noun (its
+JMdict glosses) come from general resources.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-ERA_START = {"令和": 2018, "平成": 1988, "昭和": 1925}  # era year n is western year start + n
-_ERA_YEAR = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年度?")
-_WESTERN_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(年度|年)?")
+from rag.language.jmdict import glosses_of
+from rag.language.terms import Morpheme, focus_terms, morphemes
+from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, currency_units, western_year
+
+KINDS = ("amount", "count", "date", "person", "place", "quantity")
+_ERA_YEAR = re.compile(r"(" + "|".join(ERA_START) + r")\s*(\d{1,2}|元)\s*年度?")
+_WESTERN_YEAR = re.compile(r"(?<!\d)(1[6-9]\d{2}|20\d{2})(?!\d)\s*(年度|年)?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(?:(\d{1,2})日)?")
-_MONEY = re.compile(
-    r"\d[\d,.]*\s*(?:兆|億|万|千)?\s*(?:円|ドル|ユーロ|元|ウォン)|[$¥€£]\s*\d|\d\s*(?:yen|dollars?|euros?)\b"
-)
-_COUNT = re.compile(
-    r"(?:\d[\d,.]*|[一二三四五六七八九十百千]+)\s*(?:万|千|億)?\s*"
-    r"(?:人|名|か国|カ国|ヶ国|箇国|件|回|か所|カ所|箇所|個|台|隻|機|つ|倍|%|％|割|社|校|都市|地域|案件|万人|件数)"
-)
-_DATE = re.compile(r"\d{1,4}\s*(?:年|月|日)|(?:令和|平成|昭和)\s*(?:\d|元)|(?<!\d)(?:19|20)\d{2}(?!\d)")
-_PERSON_TITLE = re.compile(r"大臣|総理|首相|大統領|長官|大使|議長|首脳|外相|国王|首長|氏(?![族名])|さん")
-# What a question asks for, by its interrogative: the kind of answer the evidence must show an instance of.
-ASKS = (
-    ("金額 (amount)", re.compile(r"いくら|金額|額は|予算|費用|how much|budget|cost", re.I), _MONEY),
+_SYMBOL_MONEY = re.compile("[" + re.escape(CURRENCY_SYMBOLS) + r"]\s*\d|\d\s*[" + re.escape(CURRENCY_SYMBOLS) + "]")
+# What an asked-about noun means, read from its English glosses: 予算 "budget" -> amount, 人数 "number of
+# people" -> count, 時期 "time; period" -> date, 国 "country" -> place, 委員長 "chairman" -> person.
+_GLOSS_KINDS = (
     (
-        "数 (count)",
-        re.compile(r"何人|何名|何か国|何カ国|何件|何回|何か所|何カ所|何個|何台|何隻|いくつ|how many|number of", re.I),
-        _COUNT,
+        "amount",
+        re.compile(
+            r"\b(budget|costs?|price|fees?|expenses?|expenditure|funds?|funding|money|sum of money"
+            r"|amount \(esp\. of money\)|amount of money|payment|spending)\b"
+        ),
     ),
-    ("日付 (date)", re.compile(r"いつ|何年|何月|何日|when\b|what year|what date|which year", re.I), _DATE),
-    ("人名 (name)", re.compile(r"誰|だれ|名前|氏名|\bwho\b|whose name", re.I), None),  # checked with Sudachi
+    ("count", re.compile(r"\b(number of|number|count|population|headcount|quantity)\b")),
+    ("date", re.compile(r"\b(date|time when|timing|period of time|when)\b")),
+    ("place", re.compile(r"\b(country|countries|nation|city|region|place|location|venue|area|site)\b")),
+    (
+        "person",
+        re.compile(
+            r"\b(person|people|minister|president|premier|chairman|chairperson|ambassador|secretary|governor"
+            r"|mayor|leader|representative|spokesperson|official)\b"
+        ),
+    ),
 )
+_PERSON_ROLE = _GLOSS_KINDS[-1][1]
+_PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
+# English interrogatives; "how much" asks for money only beside a word of money.
+_EN_MONEY = re.compile(
+    r"\b(money|budget|budgets|cost|costs|spend|spends|spent|spending|fund|funds|funding|price|pay|paid|yen|dollars?|euros?)\b",
+    re.I,
+)
+_EN_ASKS = (
+    ("count", re.compile(r"\bhow many\b|\bnumber of\b", re.I)),
+    ("date", re.compile(r"\bwhen\b|\bwhat (year|date|month|day)\b|\bwhich (year|date|month|day)\b", re.I)),
+    ("person", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b", re.I)),
+    ("place", re.compile(r"\bwhere\b|\b(what|which) (country|countries|city|cities|region|place|venue)\b", re.I)),
+)
+_EN_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)", re.I)
+_JA_PERSON = frozenset(("誰", "だれ", "どなた", "どちら様"))
+_JA_PLACE = frozenset(("どこ", "何処"))
+_JA_WHICH = frozenset(("どの", "どんな", "何の"))
 
 
 @dataclass(frozen=True)
@@ -49,18 +77,26 @@ class Specific:
     year: int | None = None  # years are compared as numbers: 令和8年度 = 2026年度 = (2026)
 
 
-def western_year(era: str, n: str) -> int:
-    return ERA_START[era] + (1 if n == "元" else int(n))
+@dataclass(frozen=True)
+class Missing:
+    """What the evidence lacks: specifics named by the question, and kinds of answer it asks for."""
+
+    terms: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.kinds)
 
 
 def years_in(text: str) -> set[int]:
+    """「令和8(2026)年度、平成元年、1999年」 -> {2026, 1989, 1999}"""
     text = unicodedata.normalize("NFKC", text)
     found = {western_year(m.group(1), m.group(2)) for m in _ERA_YEAR.finditer(text)}
     found |= {int(m.group(1)) for m in _WESTERN_YEAR.finditer(text)}
     return found
 
 
-def specifics(question: str, proper_nouns: list[str]) -> list[Specific]:
+def specifics(question: str, names: Iterable[str]) -> list[Specific]:
     """Years, dates and proper names the question names, in the order it names them."""
     text = unicodedata.normalize("NFKC", question)
     found: list[Specific] = []
@@ -71,86 +107,162 @@ def specifics(question: str, proper_nouns: list[str]) -> list[Specific]:
             found.append(Specific(m.group(0).strip(), int(m.group(1))))
     for m in _MONTH_DAY.finditer(text):
         found.append(Specific(m.group(0)))
-    found += [Specific(name) for name in proper_nouns if not any(name in s.label for s in found)]
+    found += [Specific(name) for name in names if not any(name in s.label for s in found)]
     return found
 
 
-def missing_specifics(question: str, proper_nouns: list[str], evidence: list[str]) -> list[str]:
-    joined = unicodedata.normalize("NFKC", "\n".join(evidence)).lower()
-    years = years_in(joined)
-    missing = []
-    for s in specifics(question, proper_nouns):
-        present = s.year in years if s.year is not None else s.label.lower() in joined
-        if not present:
-            missing.append(s.label)
-    return missing
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of answer a question asks for: by its interrogative (いくら, 何人, いつ, 誰, どこ, how many,
+    when, who, where) or, failing one, by the meaning of the noun it asks about (「OSAの予算は？」).
 
-
-def missing_answer_kinds(question: str, evidence: list[str], *, has_person) -> list[str]:
-    """Kinds of answer the question asks for of which the evidence has no instance."""
-    text = unicodedata.normalize("NFKC", "\n".join(evidence))
-    missing = []
-    for label, asked, instance in ASKS:
-        if not asked.search(question):
-            continue
-        if instance is None:
-            present = bool(_PERSON_TITLE.search(text)) or has_person(text)
-        else:
-            present = bool(instance.search(text))
-        if not present:
-            missing.append(label)
-    return missing
-
-
-@lru_cache(maxsize=1024)
-def _words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(surface, part of speech) of each Sudachi mode-C word (compounds and names whole). Cached: one
-    search reads the same question for its names, its nouns and what is missing."""
-    from sudachipy import SplitMode
-
-    from rag.language.sudachi import _sudachi
-
-    words = _sudachi().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C)
-    return tuple((m.surface().strip(), tuple(m.part_of_speech())) for m in words)
-
-
-def proper_nouns(text: str) -> list[str]:
-    """Proper names and Latin acronyms of a text, by Sudachi (mode C keeps names whole)."""
-    names: list[str] = []
-    for surface, pos in _words(text):
-        acronym = re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", surface)
-        japanese_name = pos[0] == "名詞" and pos[1] == "固有名詞" and not surface.isascii()
-        if (japanese_name or acronym) and surface not in names:  # an English name cannot be checked in Japanese
-            names.append(surface)
-    return names
-
-
-# Japanese question words are a closed class; as nouns they head 何人, 幾つ, いつ頃, どこ.
-_INTERROGATIVE = re.compile(r"^(何|幾|いく|いつ|どこ|どれ|どちら|どっち|誰|だれ|なに|なん)")
-
-
-def content_nouns(text: str) -> list[str]:
-    """The common and proper nouns of a Japanese text, compounds whole (Sudachi mode C); no numbers,
-    pronouns, suffixes or question words (何人, いつ頃). 「日本の人口は何人ですか」 -> ["日本", "人口"]"""
-    nouns: list[str] = []
-    for surface, pos in _words(text):
-        asks = _INTERROGATIVE.match(surface)
-        if pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and not asks and surface and surface not in nouns:
-            nouns.append(surface)
-    return nouns
-
-
-def has_person_name(text: str) -> bool:
-    from rag.language.sudachi import _sudachi
-
-    return any(m.part_of_speech()[2] == "人名" for m in _sudachi().tokenize(text))
-
-
-def missing(question: str, evidence: list[str], *, background=frozenset()) -> list[str]:
-    """What the question asks about that the evidence passages do not hold; [] when it is all there.
-
-    Names in `background` (what the whole document is about) are never asked for specifically.
+    「予算委員会の委員長は誰ですか」 -> ["person"] (予算 is a topic here, not what is asked)
     """
-    names = [n for n in proper_nouns(question) if n not in background]
-    found = missing_specifics(question, names, evidence)
-    return found + missing_answer_kinds(question, evidence, has_person=has_person_name)
+    text = unicodedata.normalize("NFKC", question)
+    from rag.language.script import is_japanese
+
+    if not is_japanese(text):
+        kinds = [kind for kind, pattern in _EN_ASKS if pattern.search(text)]
+        if re.search(r"\bhow much\b", text, re.I) and _EN_MONEY.search(text):
+            kinds.insert(0, "amount")
+        return kinds
+    ms = [m for m in morphemes(text, mode="C") if m.pos[0] not in ("補助記号", "空白")]
+    kinds: list[str] = []
+    for i, m in enumerate(ms):
+        after = ms[i + 1] if i + 1 < len(ms) else None
+        kind = _interrogative_kind(m, after)
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    # 何 as a numeral before a unit (Sudachi's own reading, short units): 何人, 何回, 何か国, 何年, 何円;
+    # as a pronoun (何資源, 何製品, 何論) it asks "what", not "how many".
+    short = [m for m in morphemes(text, mode="A") if m.pos[0] not in ("補助記号", "空白")]
+    for m, after in zip(short, short[1:], strict=False):
+        dated = after.surface in DATE_UNITS  # 何年度: Sudachi reads this 何 as a pronoun, still a date
+        if m.surface in ("何", "幾") and (m.pos[1] == "数詞" or dated):
+            kind = _unit_kind(after.surface)
+            if kind not in kinds:
+                kinds.append(kind)
+    if "quantity" in kinds and any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞")):
+        kinds[kinds.index("quantity")] = "amount"  # 支援額はいくら, 建設費はいくら: money is what is counted
+    if not kinds:
+        for term in focus_terms(text):
+            kind = _meaning(term)
+            if kind in ("amount", "count", "date", "person") and kind not in kinds:
+                kinds.append(kind)
+    return kinds
+
+
+def _unit_kind(unit: str) -> str:
+    if unit in DATE_UNITS or unit.rstrip("目") in DATE_UNITS:
+        return "date"
+    return "amount" if unit in currency_units() else "count"
+
+
+def _interrogative_kind(m: Morpheme, after: Morpheme | None) -> str | None:
+    s = m.surface
+    if s in ("いくら", "幾ら"):
+        return "quantity"  # money or any other number: いくらか, 感染者はいくら
+    if s in ("いくつ", "幾つ"):
+        return "count"
+    if s == "いつ" or s.startswith("いつ頃"):
+        return "date"
+    if s in _JA_PERSON:
+        return "person"
+    if s in _JA_PLACE:
+        return "place"
+    if s == "何時" and m.pos[0] == "代名詞":
+        return "date"
+    if s in _JA_WHICH and after is not None and after.pos[0] == "名詞":
+        return "place" if _PLACE_NOUN.search(" ".join(glosses_of(after.surface)[:1]).lower()) else None
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _meaning(noun: str) -> str | None:
+    """The kind of answer a noun stands for, by its first JMdict glosses: 予算 -> amount, 国 -> place,
+    もの ("thing; object") -> none."""
+    senses = glosses_of(noun)[:2]
+    for kind, pattern in _GLOSS_KINDS:
+        if any(pattern.search(g.lower()) for g in senses):
+            return kind
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _is_money(word: str) -> bool:
+    """額 ("frame; ...; amount (esp. of money)"), 費 ("cost; expense"): any of its first three senses."""
+    return any(_GLOSS_KINDS[0][1].search(g.lower()) for g in glosses_of(word)[:3])
+
+
+def instances(evidence: str) -> set[str]:
+    """The kinds of answer the evidence has at least one instance of.
+
+    「予算約8000万ポンド」 -> {"amount"}; 「55000席」 -> {"count"}; 「1923年」 -> {"date"}
+    """
+    text = unicodedata.normalize("NFKC", evidence)
+    found: set[str] = set()
+    if _ERA_YEAR.search(text) or _WESTERN_YEAR.search(text) or _MONTH_DAY.search(text):
+        found.add("date")
+    if _SYMBOL_MONEY.search(text):
+        found.add("amount")
+    for m in _EN_QUANTITY.finditer(text):  # 2.5 million rupees, 12 ships
+        unit = m.group(1).lower()
+        found.add("amount" if unit in currency_units() or unit.rstrip("s") in currency_units() else "count")
+    ms = _evidence_morphemes(text)
+    currencies = currency_units()
+    for i, m in enumerate(ms):
+        after = ms[i + 1] if i + 1 < len(ms) else None
+        if m.pos[1] == "数詞" and after is not None:
+            unit = after.surface.lower()
+            if unit in currencies:
+                found.add("amount")
+            elif unit in DATE_UNITS or after.surface == "元年":
+                found.add("date")
+            elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
+                found.add("count")  # 55000席, 16案件, 3万人, 8か国: any noun counted by a number
+        if m.pos[2:3] == ("人名",) or m.pos[2:4] in (("地名", "国"),) or m.pos[2:3] == ("組織名",):
+            found.add("person")  # who: a person, or a country or body acting as one (誰と協力 -> 同志国の名)
+        if m.pos[1] == "固有名詞" and m.pos[2:3] != ("人名",):
+            found.add("place")  # where: a place, or an institution (どこの大学 -> 楽友協会音楽院)
+        if m.pos[1] == "固有名詞" and after is not None and after.pos[0] in ("名詞", "接尾辞"):
+            if _PERSON_ROLE.search(" ".join(glosses_of(after.surface)[:2]).lower()):
+                found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
+        if m.pos[2:3] == ("地名",):
+            found.add("place")
+    return found
+
+
+@lru_cache(maxsize=2048)
+def _evidence_morphemes(text: str) -> tuple[Morpheme, ...]:
+    return tuple(m for m in morphemes(text, mode="C") if m.pos[0] not in ("空白",))
+
+
+def missing(
+    question: str,
+    evidence: list[str],
+    *,
+    names: Iterable[str] = (),
+    background: frozenset[str] = frozenset(),
+    synonyms: Callable[[str], Iterable[str]] = lambda name: (),
+) -> Missing:
+    """What the question asks about that the evidence does not hold; empty when it is all there.
+
+    `names`: the question's proper names (rag.language.terms.proper_nouns); those in `background` (what the
+    whole document is about) are never asked for specifically; `synonyms(name)` gives other spellings that
+    count as the name (米国 for アメリカ).
+    """
+    joined = unicodedata.normalize("NFKC", "\n".join(evidence))
+    lowered = joined.lower()
+    years = years_in(joined)
+    terms = []
+    for s in specifics(question, [n for n in names if n not in background]):
+        if s.year is not None:
+            present = s.year in years
+        else:
+            present = s.label.lower() in lowered or any(alt.lower() in lowered for alt in synonyms(s.label))
+        if not present:
+            terms.append(s.label)
+    held = instances(joined)
+    if held & {"amount", "count"}:
+        held.add("quantity")
+    kinds = [kind for kind in asked_kinds(question) if kind not in held]
+    return Missing(tuple(terms), tuple(kinds))

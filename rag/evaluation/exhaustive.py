@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rag.index.store import vector_plans
+from rag.search.features import Features
 from rag.search.retriever import Hit, Retriever, SearchResult, fuse, standard_dense
 
 
@@ -25,7 +26,9 @@ def exhaustive_search(
     index, config = retriever.index, retriever.config
     forms = retriever.analyzer.analyze(query)
     qv = query_vector if query_vector is not None else retriever.embedder.encode_queries([forms.search_text])[0]
-    dense = dense_scores(retriever, qv)
+    passage, sentence = dense_signals(retriever, qv)
+    w = config.sentence_weight
+    dense = (1 - w) * passage + w * sentence
     bm25, translated = _bm25(index, forms.tokens), _bm25(index, forms.translated)
     if mode == "dense":
         scores = standard_dense(dense, config)
@@ -37,12 +40,18 @@ def exhaustive_search(
         scores = np.where(np.array([c.source in sources for c in index.chunks]), scores, -np.inf)
     order = np.argsort(-scores, kind="stable")[: max(1, min(k, int(np.isfinite(scores).sum())))]
     hits = tuple(Hit(index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
-    status, missing = retriever.status(query, forms, mode, hits)
-    return SearchResult(query, hits, status, qv, missing, forms)
+    signals = Features(passage[order], sentence[order], bm25[order], translated[order])
+    if mode != "hybrid":  # as the candidate search gives them: a signal the mode does not use is zeros
+        zeros = np.zeros(len(order), np.float32)
+        used = ("passage", "sentence") if mode == "dense" else ("bm25", "translated")
+        signals = Features(
+            *(getattr(signals, f) if f in used else zeros for f in ("passage", "sentence", "bm25", "translated"))
+        )
+    return SearchResult(query, hits, qv, forms, signals, mode)
 
 
-def dense_scores(retriever: Retriever, qv: np.ndarray) -> np.ndarray:
-    """The sentence-weighted mix of passage cosine and best sentence cosine, for every passage."""
+def dense_signals(retriever: Retriever, qv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every passage's cosine and its best sentence's (its own when it has no sentence)."""
     from rag.index.vector_index import stored_vectors
 
     index = retriever.index
@@ -56,8 +65,7 @@ def dense_scores(retriever: Retriever, qv: np.ndarray) -> np.ndarray:
     best_sentence = np.full(n, -1.0, np.float32)
     np.maximum.at(best_sentence, index.sentence_spans[:, 0].astype(np.int64), index.sentence_vectors @ qv)
     best_sentence = np.where(best_sentence < -0.5, passage, best_sentence)  # passages with no sentence
-    w = retriever.config.sentence_weight
-    return (1 - w) * passage + w * best_sentence
+    return passage, best_sentence
 
 
 def _bm25(index, tokens) -> np.ndarray:

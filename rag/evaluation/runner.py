@@ -64,10 +64,12 @@ def evaluate_mode(live: LiveIndex, gold: list[GoldQuestion], asked: list, mode: 
     for q, (forms, qv) in zip(gold, asked, strict=True):
         result = live.retriever.search(q.question, k=TOP_K, mode=mode, query_vector=qv, forms=forms)
         ranked = [h.chunk for h in result.hits]
-        outcome = QuestionOutcome(q, ranked, result.status, count(q), result.missing)
+        verdict = live.judge.verdict(result)
+        outcome = QuestionOutcome(q, ranked, verdict.status, count(q), verdict.missing)
         if outcome.first_relevant == 1 and not q.answer_span:
             top = ranked[0]
-            spans = live.highlighter.sentences(live.rows[top.id], qv)
+            row = live.rows[top.id]
+            spans = sorted(live.picker.pick(live.picker.scores(row, qv, q.question), row))
             marked = "".join(top.text[s - top.start : e - top.start] for s, e in spans)
             outcome.highlight_has_answer = is_relevant(Window(top.source, top.start, top.end, marked), q)
         outcomes.append(outcome)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.answer.judge_calibration import calibrate_judge
 from rag.documents.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents, with_titles
 from rag.documents.corpus import read_corpus
 from rag.errors import IndexCorruptError, IndexStaleError, RagError, disk_error
@@ -110,6 +111,8 @@ def build_index(
         )
         config = calibrate(in_memory, embedder, config or RetrievalConfig(), cache)
         manifest["retrieval"] = config.to_manifest()
+        judge, records = calibrate_judge(in_memory, embedder, config, cache)
+        manifest.update(records)
         with store.partial_build(index_dir) as folder:
             store.write_build(
                 folder,
@@ -121,6 +124,7 @@ def build_index(
                 sentence_vectors=sentence_vectors,
                 lexicon=lexicon,
                 documents=documents,
+                judge=judge,
             )
             reached("written")
             cache.save()  # keeps what this build used, calibration questions included

@@ -83,6 +83,36 @@ def _dense_range(index, vectors: np.ndarray, config: RetrievalConfig) -> tuple[f
     return float(dense.mean()), spread if spread > 0 else 1.0
 
 
+def passage_hubness(index, vectors: np.ndarray, config: RetrievalConfig, *, batch: int = 4096) -> np.ndarray:
+    """Each passage's mean dense score for unrelated questions, in spreads above their mean: how close a
+    passage comes to everything. A hub (a title slide, a passage of generic words) scores high for any
+    question and wins questions it does not answer; subtracting this makes its score mean what others do.
+
+    [n passages] float32; 0 is a typical passage, 2.0 one that every unrelated question finds close.
+    """
+    from rag.index.vector_index import stored_vectors
+
+    n = len(index.chunks)
+    passage_vectors = stored_vectors(index.dense)
+    owners = index.sentence_spans[:, 0].astype(np.int64)
+    first = np.searchsorted(owners, np.arange(n + 1))
+    w = config.sentence_weight
+    hub = np.zeros(n, np.float32)
+    for a in range(0, n, batch):  # in slices: passages x questions stays small at any corpus size
+        b = min(n, a + batch)
+        passage_cos = passage_vectors[a:b] @ vectors.T  # [passages, questions]
+        s, e = first[a], first[b]
+        best = passage_cos.copy()
+        if e > s:
+            sims = index.sentence_vectors[s:e] @ vectors.T
+            best_sentence = np.full_like(passage_cos, -np.inf)
+            np.maximum.at(best_sentence, owners[s:e] - a, sims)
+            best = np.where(np.isfinite(best_sentence), best_sentence, passage_cos)
+        dense = (1 - w) * passage_cos + w * best
+        hub[a:b] = ((dense - config.dense_center) / config.dense_scale).mean(axis=1)
+    return hub
+
+
 def bm25_scale(bm25) -> float:
     """The median, over the vocabulary, of the best score a term reaches in any one passage."""
     data, indptr = bm25.scores["data"], bm25.scores["indptr"]

@@ -54,6 +54,7 @@ MANIFEST, CHUNKS, DENSE, SENTENCE_DENSE, SENTENCES, LEXICON, BM25_DIR = (
 )
 DOCUMENTS = "documents.jsonl"
 KEY_FILE = ".server-key"  # rag.serve.proof.KEY_FILE: only the server and its user may read it
+JUDGE = "judge.npz"  # arrays the answer status is judged with, measured at build (rag.answer.judge_calibration)
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
 
 
@@ -69,6 +70,7 @@ class LoadedIndex:
     lexicon: Lexicon
     documents: dict[str, Document] = field(default_factory=dict)  # by source: the text offsets point into
     sentence_dense: object = None  # faiss.Index over the sentence vectors
+    judge: dict[str, np.ndarray] = field(default_factory=dict)  # "hub" per passage, the message classifier
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -285,6 +287,7 @@ def write_build(
     sentence_vectors: np.ndarray,
     lexicon: Lexicon,
     documents: Sequence[Document] = (),
+    judge: dict[str, np.ndarray] | None = None,
 ) -> None:
     with open(folder / DOCUMENTS, "w", encoding="utf-8") as f:
         for d in documents:
@@ -315,6 +318,7 @@ def write_build(
     bm25.save(str(folder / BM25_DIR), show_progress=False)
     np.savez(folder / SENTENCES, spans=sentence_spans)
     lexicon.save(folder / LEXICON)
+    np.savez(folder / JUDGE, **(judge or {}))
     write_manifest(folder, manifest)
 
 
@@ -437,14 +441,20 @@ def load_build(folder: Path) -> LoadedIndex:
         with np.load(folder / SENTENCES) as data:
             spans = data["spans"]
         lexicon = Lexicon.load(folder / LEXICON)
+        with np.load(folder / JUDGE) as data:
+            judge = {name: data[name] for name in data.files}
+    except FileNotFoundError:
+        raise IndexStaleError(f"{folder} was built by an older version (no {JUDGE}); {REBUILD}") from None
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"{folder} has damaged BM25 or sentence data ({exc}); {REBUILD}") from None
     if bm25.scores["num_docs"] != len(chunks):
         raise IndexCorruptError(f"{folder / BM25_DIR} does not match {CHUNKS}; {REBUILD}")
     sentence_dense = read_vector_index(folder, SENTENCE_DENSE, plans["sentences"], rows=len(spans), dim=dim)
     sentence_vectors = vector_index.stored_vectors(sentence_dense)
+    if "hub" in judge and len(judge["hub"]) != len(chunks):
+        raise IndexCorruptError(f"{folder / JUDGE} does not match {CHUNKS}; {REBUILD}")
     return LoadedIndex(
-        folder, manifest, chunks, dense, bm25, spans, sentence_vectors, lexicon, documents, sentence_dense
+        folder, manifest, chunks, dense, bm25, spans, sentence_vectors, lexicon, documents, sentence_dense, judge
     )
 
 

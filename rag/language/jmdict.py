@@ -17,15 +17,17 @@ _PAREN = re.compile(r"\([^)]*\)")
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 ARTICLES = frozenset({"the", "a", "an", "to"})
 # CROSS JOIN keeps SQLite on the indexed word lookup; "+g.lang" stops it scanning every English gloss.
+# Ordered: JMdict's senses in dictionary order (its commonest sense first), then JMnedict's names.
 _GLOSSES = """
-select k.text, g.text from Kanji k cross join Sense s on s.idseq = k.idseq
+select k.text, g.text, 0, s.ID from Kanji k cross join Sense s on s.idseq = k.idseq
   cross join SenseGloss g on g.sid = s.ID where +g.lang = 'eng' and k.text in ({marks})
-union select k.text, g.text from Kana k cross join Sense s on s.idseq = k.idseq
+union select k.text, g.text, 0, s.ID from Kana k cross join Sense s on s.idseq = k.idseq
   cross join SenseGloss g on g.sid = s.ID where +g.lang = 'eng' and k.text in ({marks})
-union select k.text, g.text from NEKanji k cross join NETranslation t on t.idseq = k.idseq
+union select k.text, g.text, 1, t.ID from NEKanji k cross join NETranslation t on t.idseq = k.idseq
   cross join NETransGloss g on g.tid = t.ID where k.text in ({marks})
-union select k.text, g.text from NEKana k cross join NETranslation t on t.idseq = k.idseq
+union select k.text, g.text, 1, t.ID from NEKana k cross join NETranslation t on t.idseq = k.idseq
   cross join NETransGloss g on g.tid = t.ID where k.text in ({marks})
+order by 3, 4
 """
 
 
@@ -79,7 +81,7 @@ def glosses(terms: list[str], *, batch: int = 500) -> dict[str, list[str]]:
         for i in range(0, len(terms), batch):
             part = terms[i : i + batch]
             sql = _GLOSSES.format(marks=",".join("?" * len(part)))
-            for term, gloss in con.execute(sql, part * 4):
+            for term, gloss, _, _ in con.execute(sql, part * 4):
                 if gloss not in found[term]:
                     found[term].append(gloss)
     return dict(found)

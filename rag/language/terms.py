@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.language.script import is_japanese
 from rag.search.lexicon import latin_words
@@ -16,12 +17,15 @@ INTERROGATIVES = frozenset(
 )
 _LINKS = frozenset(("の", "へ", "と", "や", "・"))  # particles that join nouns into one phrase: 「XへのY」
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}")  # OSA, FOIP, G7
+# Japanese question words are a closed class; as nouns they head 何人, 幾つ, いつ頃, どこ.
+_INTERROGATIVE_START = re.compile(r"^(何|幾|いく|いつ|どこ|どれ|どちら|どっち|誰|だれ|なに|なん)")
 
 
 @dataclass(frozen=True)
 class Morpheme:
     surface: str
-    pos: tuple[str, str]  # Sudachi's first two part-of-speech levels
+    pos: tuple[str, ...]  # Sudachi's part-of-speech levels: ("名詞", "普通名詞", "助数詞可能", "*")
     form: str  # normalised form, lower-cased: what terms are matched on
 
     @property
@@ -36,20 +40,24 @@ class Morpheme:
         return self.pos[0] in ("動詞", "形容詞", "形状詞") and self.pos[1] == "一般"
 
 
-def morphemes(text: str, *, mode: str = "A") -> list[Morpheme]:
-    """Sudachi's reading of `text` (NFKC, ** emphasis dropped); mode "C" keeps compounds whole."""
+@lru_cache(maxsize=8192)
+def morphemes(text: str, *, mode: str = "A") -> tuple[Morpheme, ...]:
+    """Sudachi's reading of `text` (NFKC, ** emphasis dropped); mode "C" keeps compounds whole.
+
+    Cached: a question is read for its follow-up check, its terms, its focus, its names and what it
+    asks for, and each of those asks for the same reading."""
     from sudachipy import SplitMode
 
     from rag.language.sudachi import _sudachi
 
     text = unicodedata.normalize("NFKC", text).replace("*", " ")
     if not text.strip():
-        return []
+        return ()
     split = {"A": SplitMode.A, "C": SplitMode.C}[mode]
-    return [
-        Morpheme(m.surface(), tuple(m.part_of_speech()[:2]), m.normalized_form().lower())
+    return tuple(
+        Morpheme(m.surface(), tuple(m.part_of_speech()[:4]), m.normalized_form().lower())
         for m in _sudachi().tokenize(text[:4000], split)
-    ]
+    )
 
 
 def content_terms(text: str) -> list[str]:
@@ -109,3 +117,42 @@ def topic_phrase(question: str) -> str:
     while phrase and phrase[-1].surface in _LINKS:  # 「中国と」 -> 「中国」
         phrase.pop()
     return "".join(m.surface for m in phrase)
+
+
+def proper_nouns(text: str) -> list[str]:
+    """Proper names and Latin acronyms of a text, by Sudachi (mode C keeps names whole).
+
+    「GCCとバーレーンの関係は」 -> ["GCC", "バーレーン"]"""
+    names: list[str] = []
+    for m in morphemes(text, mode="C"):
+        surface = m.surface.strip()
+        acronym = ACRONYM.fullmatch(surface)
+        japanese_name = m.pos[:2] == ("名詞", "固有名詞") and not surface.isascii()
+        if (japanese_name or acronym) and surface not in names:  # an English name cannot be checked in Japanese
+            names.append(surface)
+    return names
+
+
+def content_nouns(text: str) -> list[str]:
+    """The common and proper nouns of a Japanese text, compounds whole (Sudachi mode C); no numbers,
+    pronouns, suffixes or question words (何人, いつ頃). 「日本の人口は何人ですか」 -> ["日本", "人口"]"""
+    nouns: list[str] = []
+    for m in morphemes(text, mode="C"):
+        surface = m.surface.strip()
+        asks = _INTERROGATIVE_START.match(surface)
+        if (
+            m.pos[0] == "名詞"
+            and m.pos[1] in ("普通名詞", "固有名詞")
+            and not asks
+            and surface
+            and surface not in nouns
+        ):
+            nouns.append(surface)
+    return nouns
+
+
+def region_names(text: str) -> list[str]:
+    """Place names that are not countries (Sudachi's 地名-一般): regions, cities, seas.
+
+    「中東のガザ」 -> [中東, ガザ]"""
+    return [m.surface for m in morphemes(text, mode="C") if m.pos[1:4] == ("固有名詞", "地名", "一般")]

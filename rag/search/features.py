@@ -38,6 +38,10 @@ class Features:
     bm25: np.ndarray  # BM25 points of the question's own tokens
     translated: np.ndarray  # BM25 points of the terms its English words map to
 
+    def take(self, positions: np.ndarray) -> Features:
+        """The signals of some rows, in the order given: [a, b, c].take([2, 0]) -> [c, a]."""
+        return Features(*(np.asarray(v)[positions] for v in (self.passage, self.sentence, self.bm25, self.translated)))
+
     @classmethod
     def scalar(cls, passage: float, sentence: float, bm25: float, translated: float) -> Features:
         """One row, in float32 like the real features, so a bound goes through the same arithmetic."""

@@ -151,6 +151,16 @@ class Lexicon:
             ]
         return unseen
 
+    def synonyms(self, name: str) -> list[str]:
+        """Corpus terms that share an English gloss with `name`: アメリカ -> [米国] ("America")."""
+        found: list[str] = []
+        for gloss in glosses_of(name):
+            phrase = gloss_phrases(gloss)
+            for term in self.glosses.get(phrase, ()) if phrase else ():
+                if term != name and term not in found:
+                    found.append(term)
+        return found
+
     def _gloss_phrases(self, stems: list[str]) -> tuple[list[tuple[tuple[str, ...], list[str]]], set[str]]:
         """The longest gloss phrases in `stems`, left to right, with their terms; and the stems they used.
         A lone function word ("may", "will") is never taken for a gloss."""

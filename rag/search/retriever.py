@@ -1,4 +1,4 @@
-"""Dense search, BM25 search, their fusion, the answer status, and the `Hit`s they return.
+"""Dense search, BM25 search, their fusion, and the ranked `Hit`s they return (with their signals).
 
 A question costs what its candidates cost, not what the index holds. Three steps:
 
@@ -16,18 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer import specifics as coverage
 from rag.documents.chunking import Chunk
 from rag.index.store import LoadedIndex
-from rag.language.script import script_of
-from rag.language.sudachi import tokenize
 from rag.search.candidates import DEFAULT_POOLS, CandidateFinder, Candidates, Pools
 from rag.search.features import Features, FeatureScorer, Query
 from rag.search.forms import QueryAnalyzer, QueryForms
 from rag.settings import RetrievalConfig
 
 MODES = ("hybrid", "dense", "bm25")
-STATUSES = ("answered", "partial", "not_covered")
 # The bound must be beaten by more than float32 noise: FAISS and numpy round cosines differently.
 # In cosine units; scores count dense spreads, so the margin is divided by the spread.
 BOUND_MARGIN = 1e-5
@@ -44,15 +40,10 @@ class Hit:
 class SearchResult:
     query: str
     hits: tuple[Hit, ...]
-    status: str  # one of STATUSES
-    query_vector: np.ndarray  # reused to pick the highlighted sentences
-    missing: tuple[str, ...] = ()  # for "partial": what the question asks about that no cited passage holds
-    forms: QueryForms | None = None  # how the question was read (respelled kana, translated English)
-
-    @property
-    def abstained(self) -> bool:
-        """True exactly when the documents do not cover the question."""
-        return self.status == "not_covered"
+    query_vector: np.ndarray  # reused to pick the quoted sentences
+    forms: QueryForms  # how the question was read (respelled kana, translated English)
+    signals: Features  # the hits' exact signals, in rank order: what the answer status is judged on
+    mode: str = "hybrid"
 
 
 def fuse(
@@ -164,8 +155,7 @@ class Retriever:
                 break
             pools = pools.grown()
         hits = tuple(Hit(self.index.chunks[found.rows[i]], r + 1, float(scores[i])) for r, i in enumerate(best))
-        status, missing = self.status(query, forms, mode, hits)
-        return SearchResult(query, hits, status, qv, missing, forms)
+        return SearchResult(query, hits, qv, forms, features.take(best), mode)
 
     def scores(self, forms: QueryForms, qv: np.ndarray, mode: str) -> np.ndarray:
         """Every passage's score, in index order (calibration and tuning need them all)."""
@@ -183,47 +173,6 @@ class Retriever:
             np.array([self._vocab[t] for t in forms.translated], np.int64),
             forms.coverage,
         )
-
-    def status(self, query: str, forms: QueryForms, mode: str, hits: tuple[Hit, ...]) -> tuple[str, tuple[str, ...]]:
-        """not_covered below the calibrated threshold; partial when the evidence lacks what is asked."""
-        if not hits:
-            return "not_covered", ()
-        threshold = self.config.abstain_below.get(mode, {}).get(script_of(query))
-        if threshold is not None and hits[0].score < threshold:
-            return "not_covered", ()
-        names = coverage.proper_nouns(forms.search_text)
-        unknown = self.index.lexicon.unknown_names(names, self._vocab)
-        if names and len(unknown) == len(names):  # about something the documents never name (南極観測)
-            return "not_covered", ()
-        background = frozenset(
-            n for n in names if self._share_of_document(n, hits[0].chunk.source) >= self.config.background_share
-        )
-        if script_of(query) == "ja":  # English words have no Japanese nouns to check; they are translated
-            nouns = [n for n in coverage.content_nouns(forms.search_text) if n not in background]
-            if nouns and self.index.lexicon.unknown_names(nouns, self._vocab) == nouns:
-                return "not_covered", ()  # every noun but the documents' backdrop is unknown to them (日本の人口)
-        evidence = [h.chunk.text for h in hits[: self.config.evidence_passages]]
-        absent = coverage.missing(forms.search_text, evidence, background=background)
-        return ("partial", tuple(absent)) if absent else ("answered", ())
-
-    def _share_of_document(self, name: str, source: str) -> float:
-        """The share of the document's passages that hold every BM25 token of `name`; 0 for a name the
-        index does not know. A document's passages are consecutive rows, so each token's sorted
-        postings give the count with two binary searches."""
-        ids = [self._vocab.get(t) for t in tokenize(name, mode=self.bm25_mode)]
-        rows = self._rows_of.get(source)
-        if not ids or None in ids or not rows:
-            return 0.0
-        first, last = rows[0], rows[-1]
-        consecutive = last - first + 1 == len(rows)
-        counts = []
-        for token in ids:
-            docs = self._features.postings(token)
-            if consecutive:
-                counts.append(int(np.searchsorted(docs, last, side="right") - np.searchsorted(docs, first)))
-            else:
-                counts.append(int(np.isin(docs, rows).sum()))
-        return min(counts) / len(rows)
 
     def _settled(self, found: Candidates, best: np.ndarray, want: int, mode: str, coverage: float) -> bool:
         """True when no passage left out can beat the k-th hit; with HNSW, when there are k hits."""

@@ -25,7 +25,6 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from rag.answer.cited import format_text, to_json
 from rag.documents.chunking import CHUNKER_VERSION
 from rag.documents.corpus import corpus_hashes
 from rag.errors import RagError, disk_error
@@ -92,7 +91,7 @@ class Service:
             )
         except RagError as exc:
             return 400, {"error": str(exc)}
-        return 200, {"json": to_json(result), "text": format_text(result), "build": build, "notice": self.notice()}
+        return 200, {"json": result.to_json(), "text": result.to_text(), "build": build, "notice": self.notice()}
 
     async def answer_in_turn(self, body: dict) -> tuple[int, dict]:
         """At most CONCURRENCY questions computed at once and WAITING queued, as in the UI's queue."""

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from rag.answer.card import ask, card_json
-from rag.answer.cited import to_json
-from rag.answer.followup import read
 from rag.errors import RagError
 from rag.inputs import validate_previous
 
@@ -21,7 +18,7 @@ def endpoints(engine, *, log=print):
     def search(question: str, k: int = 5) -> dict:
         """The `rag search --json` object for one question, exactly as the CLI prints it."""
         try:
-            return to_json(engine.ask(question, k=k))
+            return engine.ask(question, k=k).to_json()
         except RagError as exc:
             raise refuse("search", exc) from None
 
@@ -29,9 +26,8 @@ def endpoints(engine, *, log=print):
         """The answer card as data: status, answer sentences with offsets, sources. `previous` is the
         question asked before, for a follow-up such as 「それは何年から続いていますか」."""
         try:
-            previous = validate_previous(previous)  # a number or a list is refused, not an AttributeError
-            context = read(previous, None) if previous else None
-            return card_json(ask(engine, question, k=k, previous=context))
+            previous = validate_previous(previous)  # a number or a list is refused here, in the API's words
+            return engine.ask(question, k=k, previous=previous).card_json()
         except RagError as exc:
             raise refuse("ask", exc) from None
 

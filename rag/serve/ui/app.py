@@ -1,4 +1,5 @@
-"""The Gradio app: the answer-first chat, the document pane, feedback, and the `search` and `ask` APIs."""
+"""The Gradio app: the answer-first chat, the document pane, feedback, the `search` and `ask` APIs and
+the MCP tools at /mcp."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag import paths
-from rag.answer.card import ask
 from rag.engine import Engine
 from rag.errors import RagError
 from rag.search.retriever import MODES
 from rag.serve import http_api
 from rag.serve.feedback import append_feedback
+from rag.serve.mcp import http_route
 from rag.serve.ui.api import endpoints
 from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.pages import Pages, header_html
@@ -45,7 +46,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conv = with_session(conv or Conversation(), request)
         question = question if isinstance(question, str) else ""
         try:
-            card = ask(engine, question, k=k, mode=mode, sources=scope or None, previous=conv.context())
+            card = engine.ask(question, k=k, mode=mode, sources=scope or None, previous=conv.context())
             conv = conv.add(card.reading.question, card=card, error=None, mode=mode)
         except RagError as exc:
             log(f"user error (question refused): {exc}", flush=True)  # one line, not a traceback
@@ -194,7 +195,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
 
 def warm_up(engine: Engine) -> None:
     """One question through every stage (model, Sudachi, JMdict, rendering) so the first user's is not slow."""
-    card = ask(engine, "外交力とは何ですか", k=DEFAULT_K)
+    card = engine.ask("外交力とは何ですか", k=DEFAULT_K)
     conv = Conversation().add(card.reading.question, card=card, error=None, mode="hybrid")
     pages = Pages(engine)
     render_conversation(conv, "en", glossary=pages.glossary)
@@ -209,7 +210,7 @@ def serve(
     allow_hosts: tuple[str, ...] = (),
     block: bool = True,
 ):
-    """The UI and the JSON API on one port, behind the guard (rag/serve/guard.py), on our own listener
+    """The UI, the JSON API and MCP on one port, behind the guard (rag/serve/guard.py), on our own listener
     (rag/serve/listener.py): Gradio's `launch` would start uvicorn without a deadline for request heads
     and with no room for a middleware in front of its own routes."""
     import gradio as gr
@@ -222,11 +223,15 @@ def serve(
     warm_up(engine)
     feedback_path = feedback_path or paths.feedback_file()
     demo = build_ui(engine, feedback_path=feedback_path)
+    # the MCP tools at /mcp (rag/serve/mcp.py); refusals logged as one line, like the other endpoints
+    mcp_route, mcp_lifespan = http_route(engine, log=lambda line: print(line, flush=True))
     page_js = (ASSETS / "page.js").read_text(encoding="utf-8")
     css = variables_css() + (ASSETS / "ui.css").read_text(encoding="utf-8")
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    # the JSON API of `rag ask/search` (rag/serve/http_api.py), before Gradio takes "/"
+    # the MCP session manager runs inside the server's event loop, from this app's lifespan
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=mcp_lifespan)
+    # the JSON API of `rag ask/search` (rag/serve/http_api.py) and /mcp, before Gradio takes "/"
     http_api.mount(app, engine, key=proof.server_key(engine.index_dir, create=True))
+    app.router.routes.append(mcp_route)
     gr.mount_gradio_app(
         app,
         demo,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-from rag.answer.card import AnswerCard
 from rag.answer.followup import Reading
+from rag.answer.records import Answer
 
 RATINGS = ("up", "down")
 
@@ -17,7 +17,7 @@ class Turn:
 
     id: int  # unique within the session, never reused, even after the chat is cleared
     question: str
-    card: AnswerCard | None
+    card: Answer | None
     error: str | None
     mode: str
     asked_at: str
@@ -34,7 +34,7 @@ class Conversation:
         """What a follow-up leans on: the reading of the latest answered turn."""
         return next((t.card.reading for t in reversed(self.turns) if t.card is not None), None)
 
-    def add(self, question: str, *, card: AnswerCard | None, error: str | None, mode: str) -> Conversation:
+    def add(self, question: str, *, card: Answer | None, error: str | None, mode: str) -> Conversation:
         turn = Turn(self.next_id, question, card, error, mode, now())
         return replace(self, turns=(*self.turns, turn), next_id=self.next_id + 1)
 
@@ -69,7 +69,7 @@ def feedback_record(turn: Turn, rating: str, session: str) -> dict:
         "question": card.reading.question,
         "read_as": card.reading.shown,
         "searched": card.reading.query,
-        "cited": [s.chunk_id for s in card.sources],
+        "cited": [s.chunk_id for s in card.passages],
         "status": card.status,
         "abstained": card.status == "not_covered",
         "mode": turn.mode,

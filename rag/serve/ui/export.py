@@ -3,7 +3,7 @@ whole conversation as one Markdown file."""
 
 from __future__ import annotations
 
-from rag.answer.card import AnswerCard, SourceCard
+from rag.answer.records import Answer, CitedPassage
 from rag.documents.chunking import PATH_SEPARATOR
 from rag.serve.ui.conversation import Conversation, Turn
 from rag.serve.ui.text import words
@@ -20,7 +20,7 @@ def clean(text: str) -> str:
     return text.strip()
 
 
-def place(source: SourceCard, lang: str) -> str:
+def place(source: CitedPassage, lang: str) -> str:
     """Where a passage is: "p. 3" for paged documents, else its character offsets."""
     if source.page is not None:
         pages = source.pages
@@ -28,12 +28,12 @@ def place(source: SourceCard, lang: str) -> str:
     return words(lang)["chars"].format(start=source.start, end=source.end)
 
 
-def citation(source: SourceCard, lang: str) -> str:
+def citation(source: CitedPassage, lang: str) -> str:
     """[1] 外交力の強化について > OSAの現状と当面の方向性 — gaikoryoku_no_kyoka.txt, 3507–4019字目"""
     return f"[{source.label}] {PATH_SEPARATOR.join(source.section)} — {source.source}, {place(source, lang)}"
 
 
-def status_line(card: AnswerCard, lang: str) -> str:
+def status_line(card: Answer, lang: str) -> str:
     t = words(lang)
     if card.status == "partial":
         missing = "、".join(card.missing) if lang == "ja" else ", ".join(card.missing)
@@ -41,27 +41,27 @@ def status_line(card: AnswerCard, lang: str) -> str:
     return t[card.status]
 
 
-def card_text(card: AnswerCard, lang: str) -> str:
+def card_text(card: Answer, lang: str) -> str:
     """Plain text: the question as read, the status, the quotes with [n], then the citations."""
     t = words(lang)
     lines = [card.reading.shown, status_line(card, lang)]
     lines += [f"「{clean(q.text)}」[{q.label}]" for q in card.quotes]
     if card.status == "not_covered":
-        lines.append(t["nearest"].format(n=len(card.sources)) + ":")
+        lines.append(t["nearest"].format(n=len(card.passages)) + ":")
     else:
         lines.append(t["sources"] + ":")
-    lines += [citation(s, lang) for s in card.sources]
+    lines += [citation(s, lang) for s in card.passages]
     return "\n".join(lines)
 
 
-def card_markdown(card: AnswerCard, lang: str, *, heading: str = "##") -> str:
+def card_markdown(card: Answer, lang: str, *, heading: str = "##") -> str:
     t = words(lang)
     lines = [f"{heading} {md_escape(card.reading.shown)}", "", f"**{status_line(card, lang)}**", ""]
     for q in card.quotes:
         lines += [f"> {md_escape(clean(q.text))} [{q.label}]", ""]
-    lines.append(f"{t['nearest'].format(n=len(card.sources)) if card.status == 'not_covered' else t['sources']}:")
+    lines.append(f"{t['nearest'].format(n=len(card.passages)) if card.status == 'not_covered' else t['sources']}:")
     lines.append("")
-    for s in card.sources:
+    for s in card.passages:
         terms = f" ({t['matched']}: {', '.join(s.shared_terms)})" if s.shared_terms else ""
         section = md_escape(PATH_SEPARATOR.join(s.section))
         lines.append(f"- [{s.label}] {section} — `{s.source}`, {place(s, lang)}{terms}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from rag.answer.card import AnswerCard
 from rag.answer.glossary import glossary
+from rag.answer.records import Answer
 from rag.engine import Engine
 from rag.serve.ui.document import render_document
 from rag.serve.ui.text import words
@@ -44,7 +44,7 @@ class Pages:
             self._docs[key] = html
         return html
 
-    def glossary(self, card: AnswerCard):
+    def glossary(self, card: Answer):
         return glossary([q.text for q in card.quotes], rarity=self.rarity)
 
     def rarity(self, term: str) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from rag.answer.card import AnswerCard, Quote, SourceCard
 from rag.answer.glossary import Gloss
+from rag.answer.records import Answer, CitedPassage, Quote
 from rag.documents.chunking import PATH_SEPARATOR
 from rag.serve.ui.conversation import Conversation, Turn
 from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, place, status_line
@@ -40,7 +40,7 @@ def render_conversation(
     conversation: Conversation,
     lang: str,
     *,
-    glossary: Callable[[AnswerCard], list[Gloss]] | None = None,
+    glossary: Callable[[Answer], list[Gloss]] | None = None,
     notice: str | None = None,
 ) -> str:
     """The whole conversation pane. `glossary(card)` is asked for English readers only."""
@@ -97,7 +97,7 @@ def render_turn(turn: Turn, lang: str, glossary=None) -> str:
     return head + body + render_actions(turn, lang) + "</article>"
 
 
-def render_card(card: AnswerCard, lang: str, glossary: list[Gloss] | None = None) -> str:
+def render_card(card: Answer, lang: str, glossary: list[Gloss] | None = None) -> str:
     t = words(lang)
     status = (
         f'<p class="status"><span class="badge" aria-hidden="true">{STATUS_ICON[card.status]}</span> '
@@ -105,8 +105,8 @@ def render_card(card: AnswerCard, lang: str, glossary: list[Gloss] | None = None
     )
     parts = [f'<div class="card status-{card.status}">', status]
     if card.status == "not_covered":
-        summary = escape(t["nearest"].format(n=len(card.sources)))
-        items = "".join(render_source(s, lang, "") for s in card.sources)
+        summary = escape(t["nearest"].format(n=len(card.passages)))
+        items = "".join(render_source(s, lang, "") for s in card.passages)
         parts.append(f'<details class="nearest"><summary>{summary}</summary><ol class="sources">{items}</ol></details>')
     else:
         if card.quotes:
@@ -115,13 +115,13 @@ def render_card(card: AnswerCard, lang: str, glossary: list[Gloss] | None = None
             parts.append(f'<p class="no-quote">{escape(t["no_quote"])}</p>')
         if glossary:
             parts.append(render_glossary(glossary, lang))
-        items = "".join(render_source(s, lang, _marks(card, s.chunk_id)) for s in card.sources)
+        items = "".join(render_source(s, lang, _marks(card, s.chunk_id)) for s in card.passages)
         parts.append(f'<h3 class="sources-h">{escape(t["sources"])}</h3><ol class="sources">{items}</ol>')
     parts.append("</div>")
     return "".join(parts)
 
 
-def _marks(card: AnswerCard, chunk_id: str) -> str:
+def _marks(card: Answer, chunk_id: str) -> str:
     return ",".join(f"{q.start}-{q.end}" for q in card.quotes if q.chunk_id == chunk_id)
 
 
@@ -129,13 +129,13 @@ def _open_attrs(source: str, chunk_id: str, marks: str) -> str:
     return f'href="#c-{attr(chunk_id)}" data-source="{attr(source)}" data-chunk="{attr(chunk_id)}" data-marks="{marks}"'
 
 
-def render_quote(quote: Quote, card: AnswerCard) -> str:
+def render_quote(quote: Quote, card: Answer) -> str:
     where = _open_attrs(quote.source, quote.chunk_id, _marks(card, quote.chunk_id))
     link = f'<a class="ref" {where}>[{quote.label}]</a>'
     return f'<blockquote lang="ja"><p><mark>{escape(clean(quote.text))}</mark> {link}</p></blockquote>'
 
 
-def render_source(source: SourceCard, lang: str, marks: str) -> str:
+def render_source(source: CitedPassage, lang: str, marks: str) -> str:
     """[n], section path, file and page or offsets, and why it matched; a link into the document pane."""
     t = words(lang)
     path = source.section[1:] or source.section

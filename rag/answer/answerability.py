@@ -1,0 +1,116 @@
+"""Does the top passage answer the question? One learned decision over signals any corpus has.
+
+The signals are in units measured per build (dense spreads, typical BM25 terms), so a model fitted on
+two corpora (the briefing's dev questions and half of JSQuAD's articles, scripts/train_answerability.py)
+reads the same on a third. The model is a logistic regression: its weights ship as a versioned data file
+(rag/answer/data/answerability.json) and are copied into each build's manifest with the threshold.
+
+    signals(result, facts, config, hub) -> {"fused": 3.1, "dense": 2.4, "dense_hub": 1.9, ...}
+    AnswerabilityModel.from_manifest(m).probability(x) -> 0.93
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.answer.facts import CorpusFacts
+from rag.language.script import is_japanese
+from rag.language.terms import content_nouns, proper_nouns
+from rag.search.retriever import SearchResult, dense_score, standard_dense
+from rag.settings import RetrievalConfig
+
+MODEL_FILE = Path(__file__).parent / "data" / "answerability.json"
+# Each is a number any search result has; the model weighs them. English questions reach the
+# passages through translation, so their signals run lower: the English interactions let the model
+# learn that, instead of one threshold per script.
+BASE = (
+    "fused",  # the top hit's hybrid score
+    "fused_vs_generic",  # the same less what the build's generic questions reach (their 0.9 quantile)
+    "dense_vs_generic",  # its dense score less the generic questions' 0.9 quantile of theirs
+    "dense",  # its dense score, in spreads above an unrelated question's mean
+    "dense_hub",  # the same less the passage's own typical score for unrelated questions (hubness)
+    "margin",  # how far the top hit's dense score stands above the second's
+    "lexical",  # its BM25 points (own words weighted by coverage, plus translated ones), in typical terms
+    "coverage",  # share of the question's tokens the corpus knows
+    "rarity_held",  # share of the question's idf mass the top passage holds
+    "unknown_names",  # share of the question's names no document mentions
+    "unknown_nouns",  # share of its nouns no document mentions (Japanese)
+    "length",  # log of its token count
+)
+FEATURES = BASE + ("english",) + tuple(f"english_{name}" for name in BASE)
+
+
+def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, hub: np.ndarray | None) -> dict:
+    """The answerability signals of a hybrid search result (k >= 2 for the margin)."""
+    forms, hits, sig = result.forms, result.hits, result.signals
+    dense = standard_dense(dense_score(sig, config), config)
+    top_row = _row(facts, hits[0].chunk.id)
+    names = proper_nouns(forms.search_text)
+    japanese = is_japanese(result.query)
+    nouns = content_nouns(forms.search_text) if japanese else []
+    tokens = forms.tokens + forms.translated
+    lexical = (forms.coverage * float(sig.bm25[0]) + float(sig.translated[0])) / config.bm25_scale
+    script = "ja" if japanese else "other"
+    generic = config.abstain_below
+    return {
+        "fused": hits[0].score,
+        "fused_vs_generic": hits[0].score - generic.get("hybrid", {}).get(script, 0.0),
+        "dense_vs_generic": float(dense[0]) - generic.get("dense", {}).get(script, 0.0),
+        "dense": float(dense[0]),
+        "dense_hub": float(dense[0] - (hub[top_row] if hub is not None else 0.0)),
+        "margin": float(dense[0] - dense[1]) if len(dense) > 1 else 0.0,
+        "lexical": lexical,
+        "coverage": forms.coverage,
+        "rarity_held": facts.matched_rarity(tokens, top_row) if tokens else 0.0,
+        "unknown_names": len(facts.unknown_names(names)) / len(names) if names else 0.0,
+        "unknown_nouns": len(facts.unknown_names(nouns)) / len(nouns) if nouns else 0.0,
+        "length": math.log1p(len(forms.tokens) + len(forms.translated)),
+        "english": 0.0 if japanese else 1.0,
+    }
+
+
+def vector(values: dict) -> np.ndarray:
+    english = values["english"]
+    return np.array([values[f] for f in BASE] + [english] + [english * values[f] for f in BASE], np.float64)
+
+
+def _row(facts: CorpusFacts, chunk_id: str) -> int:
+    return facts.row_of[chunk_id]
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    """Standardise, weigh, squash: P(the top passage answers) = sigmoid(w . (x - mean) / scale + b)."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    intercept: float
+    threshold: float  # below it, not covered
+    version: str  # what it was trained on, so a build records which model it used
+
+    def probability(self, x: np.ndarray) -> float:
+        z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        return float(1 / (1 + math.exp(-(float(z @ np.asarray(self.weights)) + self.intercept))))
+
+    def to_manifest(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_manifest(cls, stored: dict | None) -> AnswerabilityModel | None:
+        if not stored:
+            return None
+        model = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
+        return model if model.features == FEATURES else None  # a model of other signals cannot read these
+
+    @classmethod
+    def shipped(cls) -> AnswerabilityModel | None:
+        if not MODEL_FILE.exists():
+            return None
+        return cls.from_manifest(json.loads(MODEL_FILE.read_text(encoding="utf-8")))

@@ -1,0 +1,67 @@
+"""From ranked passages to the judged answer: which passage answers, which of its sentences to quote.
+
+[1] answers whenever the documents cover the question, and only [1]: on the gold set no rule read from
+the answer's own scores picked out the lower-ranked passages that also hold the answer (precision at most
+0.15; docs/decisions.md, "Web UI"). Passages that do not answer carry no highlight, so a "nearest"
+passage never reads like an answer.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from rag.answer.followup import Reading
+from rag.answer.records import Answer, CitedPassage, Quote
+from rag.answer.sentences import SentencePicker
+from rag.answer.status import Verdict
+from rag.language.terms import content_terms, morphemes
+from rag.search.lexicon import latin_words
+from rag.search.retriever import SearchResult
+
+
+def compose(
+    result: SearchResult, verdict: Verdict, picker: SentencePicker, rows: dict[str, int], reading: Reading
+) -> Answer:
+    """The answer to `reading` from its search result. Sentences are scored against the question's own
+    words (a follow-up's, not its earlier topic's); quotes come best first, highlights in text order."""
+    best_first: tuple[tuple[int, int], ...] = ()
+    if verdict.status in ("answered", "partial") and result.hits:
+        row = rows[result.hits[0].chunk.id]
+        best_first = picker.pick(picker.scores(row, result.query_vector, reading.question), row)
+    passages = tuple(
+        CitedPassage(
+            n,
+            hit,
+            tuple(sorted(best_first)) if n == 1 else (),
+            shared_terms(reading.query, hit.chunk.text),  # a follow-up's topic matched too
+        )
+        for n, hit in enumerate(result.hits, start=1)
+    )
+    quotes = ()
+    if best_first:
+        chunk = passages[0].hit.chunk
+        quotes = tuple(
+            Quote(1, chunk.id, chunk.source, s, e, chunk.text[s - chunk.start : e - chunk.start]) for s, e in best_first
+        )
+    return Answer(reading, verdict.status, passages, quotes, verdict.missing, verdict.reason)
+
+
+def shared_terms(question: str, passage: str) -> tuple[str, ...]:
+    """The question's own words (as typed) that the passage also holds, once each.
+
+    「PCGの人員は？」 vs a passage with 「PCGの人員は4千人から…」 -> ("PCG", "人員")
+    """
+    held = _passage_terms(passage)
+    found: list[str] = []
+    for m in morphemes(question):
+        if m.is_content and not m.surface.isascii() and m.form in held and m.surface not in found:
+            found.append(m.surface)
+    for word in latin_words(question):
+        if word.lower() in held and word not in found:
+            found.append(word)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _passage_terms(passage: str) -> frozenset[str]:
+    return frozenset(content_terms(passage))

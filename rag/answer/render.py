@@ -1,0 +1,126 @@
+"""An answer as text and as JSON: what `rag ask` prints, the `rag search --json` object, the `/ask` card."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rag.answer.records import Answer, CitedPassage
+from rag.documents.chunking import PATH_SEPARATOR
+from rag.language.script import is_japanese
+
+
+def reason_json(answer: Answer) -> dict:
+    """{"code", "terms", "topic", "text"}: why the status, the text in the question's language."""
+    r = answer.reason
+    lang = "ja" if is_japanese(answer.reading.question) else "en"
+    return {"code": r.code, "terms": list(r.terms), "topic": r.topic, "text": r.text(lang)}
+
+
+def guide_json(answer: Answer) -> dict | None:
+    if answer.guide is None:
+        return None
+    return {
+        "documents": [{"title": title, "sections": list(sections)} for title, sections in answer.guide.documents],
+        "examples": list(answer.guide.examples),
+    }
+
+
+def search_json(answer: Answer, *, query_id: str | None = None) -> dict:
+    """The documented `rag search --json` schema (README)."""
+    return {
+        "id": query_id,
+        "query": answer.query,
+        "abstained": answer.abstained,
+        "status": answer.status,
+        "missing": list(answer.missing),
+        "reason": reason_json(answer),
+        "guide": guide_json(answer),
+        "hits": [
+            {
+                "rank": p.hit.rank,
+                "chunk_id": p.chunk_id,
+                "source": p.source,
+                "section": p.chunk.section_label,
+                "text": p.chunk.text,
+                "score": round(p.score, 6),
+                "start": p.start,
+                "end": p.end,
+                "highlights": [list(span) for span in p.highlights],
+                "page": p.page,
+                "pages": list(p.pages) if p.pages else None,
+            }
+            for p in answer.passages
+        ],
+    }
+
+
+def card_json(answer: Answer) -> dict:
+    """The `ask` endpoint's schema (README): status, answer sentences with offsets, sources."""
+    return {
+        "question": answer.reading.question,
+        "read_as": answer.reading.shown,
+        "searched": answer.reading.query,
+        "status": answer.status,
+        "missing": list(answer.missing),
+        "reason": reason_json(answer),
+        "guide": guide_json(answer),
+        "answer": [
+            {
+                "label": q.label,
+                "text": q.text,
+                "chunk_id": q.chunk_id,
+                "source": q.source,
+                "start": q.start,
+                "end": q.end,
+            }
+            for q in answer.quotes
+        ],
+        "sources": [
+            {
+                "label": p.label,
+                "chunk_id": p.chunk_id,
+                "source": p.source,
+                "section": PATH_SEPARATOR.join(p.section),
+                "start": p.start,
+                "end": p.end,
+                "page": p.page,
+                "score": round(p.score, 6),
+                "answering": p.answering,
+                "shared_terms": list(p.shared_terms),
+            }
+            for p in answer.passages
+        ],
+    }
+
+
+def splice(passage: CitedPassage, mark: Callable[[str], str], plain: Callable[[str], str] = str) -> str:
+    """The passage text with each highlighted sentence passed through `mark`, the rest through `plain`.
+
+    text "AB。CD。", highlight on "CD。", mark=lambda s: f"【{s}】" -> "AB。【CD。】"
+    """
+    chunk, out, pos = passage.chunk, [], 0
+    for start, end in passage.highlights:
+        a, b = start - chunk.start, end - chunk.start
+        out += [plain(chunk.text[pos:a]), mark(chunk.text[a:b])]
+        pos = b
+    out.append(plain(chunk.text[pos:]))
+    return "".join(out)
+
+
+def format_text(answer: Answer) -> str:
+    lines = []
+    if answer.status == "not_covered":
+        lines.append("この資料には、この質問に答える記述が見当たりません。(not covered by the briefing)")
+        lines.append("参考までに、最も近い箇所 / nearest passages:")
+    elif answer.status == "partial":
+        missing = "、".join(answer.missing)
+        lines.append(f"資料はこの話題を扱っていますが、次の点は書かれていません: {missing}")
+        lines.append(f"(partly covered; not mentioned: {', '.join(answer.missing)})")
+    for p in answer.passages:
+        c = p.chunk
+        page = f" p. {c.page}" if c.page is not None else ""
+        lines.append(
+            f"\n[{p.label}] {c.section_label}  ({c.source}{page} {c.start}-{c.end}, id {c.id}, score {p.score:.4f})"
+        )
+        lines.append(splice(p, lambda s: f"【{s}】").strip())
+    return "\n".join(lines)

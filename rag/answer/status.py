@@ -1,0 +1,111 @@
+"""The answer status and why: a few named steps over the search result, each able to decide.
+
+    judge = StatusJudge(index, config)
+    judge.verdict(result) -> Verdict("partial", Reason("missing", ("令和9年度",), "OSA", ("amount",)), ...)
+
+1. not a question: a greeting, thanks, a question about the assistant, a request of another kind
+   (the message classifier, sure of it; or likely, and the documents hold nothing close);
+2. not covered: every name the question asks about, or every noun but the documents' backdrop, is one
+   no document mentions (「南極観測」, 「日本の人口」);
+3. not covered: the answerability model finds the top passage does not answer;
+4. partial: what the question asks for (a year, a name, an amount, a count, a date) is not in the
+   passage that answers;
+5. answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.answer import specifics
+from rag.answer.answerability import AnswerabilityModel, signals, vector
+from rag.answer.facts import CorpusFacts
+from rag.answer.messages import LIKELY, SURE, MessageClassifier
+from rag.answer.reasons import kind_label
+from rag.answer.records import Reason
+from rag.index.store import LoadedIndex
+from rag.language.script import is_japanese, script_of
+from rag.language.terms import content_nouns, proper_nouns, region_names
+from rag.search.retriever import SearchResult
+from rag.settings import RetrievalConfig
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # rag.answer.records.STATUSES
+    reason: Reason
+    missing: tuple[str, ...] = ()
+
+
+class StatusJudge:
+    """Judges search results of one loaded index; safe to share between threads."""
+
+    def __init__(self, index: LoadedIndex, config: RetrievalConfig):
+        self.index, self.config = index, config
+        self.facts = CorpusFacts(index)
+        self.model = AnswerabilityModel.from_manifest(index.manifest.get("answerability"))
+        self.hub = index.judge.get("hub")
+        self.messages = MessageClassifier.from_arrays(index.judge)
+
+    def verdict(self, result: SearchResult) -> Verdict:
+        if not result.hits:
+            return Verdict("not_covered", Reason("no_close_passage"))
+        p = self.answerability(result)
+        if self._not_a_question(result, p):
+            return Verdict("not_a_question", Reason("not_a_question"))
+        forms = result.forms
+        names = proper_nouns(forms.search_text)
+        background = self._background(result, names)
+        unknown = self.facts.unknown_names(names)
+        if names and len(unknown) == len(names):  # about something the documents never name (南極観測)
+            return Verdict("not_covered", Reason("unknown_terms", tuple(unknown)))
+        if is_japanese(result.query):  # English words have no Japanese nouns to check; they are translated
+            nouns = [n for n in content_nouns(forms.search_text) if n not in background]
+            if nouns and self.facts.unknown_names(nouns) == nouns:
+                return Verdict("not_covered", Reason("unknown_terms", tuple(nouns)))  # 日本の人口
+        if self._not_covered(result, p):
+            return Verdict(
+                "not_covered", Reason("unknown_terms", tuple(unknown)) if unknown else Reason("no_close_passage")
+            )
+        return self._partial_or_answered(result, names, background)
+
+    def answerability(self, result: SearchResult) -> float | None:
+        """P(the top passage answers), or None for a build without the model."""
+        if self.model is None or not result.hits:
+            return None
+        return self.model.probability(vector(signals(result, self.facts, self.config, self.hub)))
+
+    def _not_a_question(self, result: SearchResult, p: float | None) -> bool:
+        if self.messages is None:
+            return False
+        message = self.messages.probability(result.query, result.query_vector)
+        unanswered = p is None or p < self.model.threshold
+        return message >= SURE or (message >= LIKELY and unanswered)
+
+    def _not_covered(self, result: SearchResult, p: float | None) -> bool:
+        if p is not None:
+            return p < self.model.threshold
+        # no model in this build: the calibrated score threshold of before, per script
+        threshold = self.config.abstain_below.get(result.mode, {}).get(script_of(result.query))
+        return threshold is not None and result.hits[0].score < threshold
+
+    def _background(self, result: SearchResult, names: list[str]) -> frozenset[str]:
+        """Names never asked for specifically: what the top passage's whole document is about (日本 in a
+        Japanese briefing), and regions the documents know (中東, アジア): a topic, not a fact to quote."""
+        source = result.hits[0].chunk.source
+        background = {n for n in names if self.facts.share_of_document(n, source) >= self.config.background_share}
+        regions = [n for n in region_names(result.forms.search_text) if n in names]
+        return frozenset(background | {n for n in regions if not self.facts.unknown_names([n])})
+
+    def _partial_or_answered(self, result: SearchResult, names: list[str], background: frozenset[str]) -> Verdict:
+        forms, top = result.forms, result.hits[: self.config.evidence_passages]
+        evidence = [text for h in top for text in (h.chunk.section_label, h.chunk.text)]  # headings say it too
+        absent = specifics.missing(
+            forms.search_text, evidence, names=names, background=background, synonyms=self.index.lexicon.synonyms
+        )
+        if not absent:
+            return Verdict("answered", Reason("answers"))
+        held = "\n".join(evidence)
+        topic = next((n for n in content_nouns(forms.search_text) if n in held and n not in absent.terms), "")
+        reason = Reason("missing", absent.terms, topic, absent.kinds)
+        return Verdict("partial", reason, absent.terms + tuple(kind_label(k, result.query) for k in absent.kinds))
