@@ -230,7 +230,13 @@ def serve(
     # the MCP session manager runs inside the server's event loop, from this app's lifespan
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=mcp_lifespan)
     # the JSON API of `rag ask/search` (rag/serve/http_api.py) and /mcp, before Gradio takes "/"
-    http_api.mount(app, engine, key=proof.server_key(engine.index_dir, create=True))
+    try:
+        key = proof.server_key(engine.index_dir, create=True)
+    except OSError as exc:  # a read-only index folder: the server runs, `rag ask` just answers locally
+        key = None
+        where = proof.key_path(engine.index_dir)
+        print(f"note: cannot write {where} ({exc.strerror}); rag ask will not use this server", flush=True)
+    http_api.mount(app, engine, key=key)
     app.router.routes.append(mcp_route)
     gr.mount_gradio_app(
         app,
