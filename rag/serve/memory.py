@@ -1,9 +1,9 @@
 """Memory handed back after a spike: glibc keeps the heap pages a burst of questions freed.
 
 Forty 1,000-character questions from four clients took a real-model server from 1.06 to 1.84 GB,
-and it stayed there idle (1.26 GB with this thread). `malloc_trim(0)` returns the free pages; a thread here calls it while
-resident memory is TRIM_AFTER_MB over its idle floor and still moving, so once more after a burst
-ends, and never while the server sits idle (docs/integrity.md, "Security").
+and it stayed there idle (1.26 GB with this thread). `malloc_trim(0)` returns the free pages; a
+thread here calls it while resident memory is TRIM_AFTER_MB over its idle floor and still moving,
+so once more after a burst ends, and never while the server sits idle (docs/integrity.md, "Security").
 """
 
 from __future__ import annotations
