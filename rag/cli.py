@@ -11,12 +11,18 @@ import rag  # noqa: F401 - sets the offline defaults before anything else loads
 from rag import paths
 from rag.errors import RagError
 from rag.inputs import printable, validate_k, validate_question
+from rag.terminal import safe_json, safe_text, shown
 
 SERVED_AT_ONCE = 2  # rag.serve.ui.app.CONCURRENCY, without importing Gradio for `rag bench`
 
 
 def _log(msg: str) -> None:
-    print(msg, file=sys.stderr)
+    print(safe_text(msg), file=sys.stderr)
+
+
+def _say(text: str) -> None:
+    """stdout for people: corpus text may hold ESC sequences, CRs and bidi overrides (rag/terminal.py)."""
+    print(safe_text(text))
 
 
 def _embedder(args):
@@ -63,7 +69,19 @@ def _server(args):
         index_dir=paths.index_dir(args.index_dir),
         corpus_dir=paths.corpus_dir(args.corpus_dir),
         model=args.model,
+        log=_log,
     )
+
+
+def _delegated(server, question: str, *, k: int, mode: str, sources) -> dict:
+    """The server's answer, or the same refusal a local run would give: the server keeps answering
+    from its last good build when a newer one is damaged or the corpus changed, and says so in "notice"."""
+    reply = server.search(question, k=k, mode=mode, sources=sources)
+    if isinstance(reply.get("notice"), str):
+        raise RagError(reply["notice"])
+    if not isinstance(reply.get("json"), dict) or not isinstance(reply.get("text"), str):
+        raise RagError(f"{server.url} sent an answer without its text; see its log, or use --local")
+    return reply
 
 
 def cmd_build(args) -> int:
@@ -78,16 +96,16 @@ def cmd_build(args) -> int:
         progress=sys.stderr.isatty() or args.progress,
         log=_log,
     )
-    print(report.summary())
+    _say(report.summary())
     return 0
 
 
 def cmd_ask(args) -> int:
     question, k, sources = validate_question(args.question), validate_k(args.k), _sources(args)  # before loading
     if server := _server(args):
-        print(server.search(question, k=k, mode=args.mode, sources=sources)["text"])
+        _say(_delegated(server, question, k=k, mode=args.mode, sources=sources)["text"])
         return 0
-    print(_answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources).to_text())
+    _say(_answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources).to_text())
     return 0
 
 
@@ -108,11 +126,11 @@ def cmd_search(args) -> int:
     if args.question is not None:
         question = validate_question(args.question)  # before anything loads
         if server := _server(args):
-            reply = server.search(question, k=k, mode=args.mode, sources=sources)
-            print(json.dumps(reply["json"], ensure_ascii=False) if args.json else reply["text"])
+            reply = _delegated(server, question, k=k, mode=args.mode, sources=sources)
+            print(safe_json(reply["json"]) if args.json else safe_text(reply["text"]))
             return 0
         answer = _answering_engine(args).ask(question, k=k, mode=args.mode, sources=sources)
-        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else answer.to_text())
+        print(safe_json(answer.to_json()) if args.json else safe_text(answer.to_text()))
         return 0
     if args.queries != "-" and not os.path.isfile(args.queries):
         raise RagError(f"{args.queries}: no such file")
@@ -133,7 +151,7 @@ def _search_batch(args, k: int, sources: list[str] | None) -> int:
     else:
 
         def ask(item) -> dict:
-            return {**server.search(item.question, k=k, mode=args.mode, sources=sources)["json"], "id": item.id}
+            return {**_delegated(server, item.question, k=k, mode=args.mode, sources=sources)["json"], "id": item.id}
 
     failed = 0
     for item in read_questions(args.queries):
@@ -152,7 +170,7 @@ def _search_batch(args, k: int, sources: list[str] | None) -> int:
             except RagError as exc:  # one bad question does not stop the batch
                 record["error"] = str(exc)
         failed += record.get("error") is not None
-        print(json.dumps(record, ensure_ascii=False), flush=True)
+        print(safe_json(record), flush=True)
     if failed:
         _log(f'error: {failed} question(s) could not be searched; see their "error" field')
     return 1 if failed else 0
@@ -165,7 +183,7 @@ def cmd_eval(args) -> int:
         from rag.serve.feedback import gold_candidates
 
         for row in gold_candidates(paths.feedback_file(args.feedback or None)):
-            print(json.dumps(row, ensure_ascii=False))
+            print(safe_json(row))
         return 0
     from rag.evaluation.gold import load_gold
     from rag.evaluation.metrics import TARGETS, gate_failures, gold_key, load_floors
@@ -191,12 +209,12 @@ def cmd_eval(args) -> int:
         payload["targets_missed"] = missed
         if failures is not None:
             payload["gate_failures"] = failures
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(safe_json(payload, indent=2))
     else:
         for split in evaluation.splits:
-            print(f"## {describe(evaluation, split)}\n\n{table(evaluation, split)}\n")
+            _say(f"## {describe(evaluation, split)}\n\n{table(evaluation, split)}\n")
         for row in misses(evaluation):
-            print(
+            _say(
                 f"miss {row['id']} ({row['split']}, {row['kind']}, {row['what']}): {row['question']}\n"
                 f"    expected: {row['expected']}\n    first:    {row['first']}"
             )
@@ -227,7 +245,13 @@ def cmd_serve(args) -> int:
     if report:
         _log(report.summary())
     _limit_torch_threads()
-    serve(engine, host=args.host, port=args.port, feedback_path=paths.feedback_file(args.feedback))
+    serve(
+        engine,
+        host=args.host,
+        port=args.port,
+        feedback_path=paths.feedback_file(args.feedback),
+        allow_hosts=tuple(name.strip() for value in args.allow_host for name in value.split(",") if name.strip()),
+    )
     return 0
 
 
@@ -419,6 +443,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="where thumbs up/down are appended (default: feedback.jsonl or $RAG_FEEDBACK)",
     )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests addressed to this host name (repeat or separate with commas); only "
+        "loopback names are answered otherwise, so no web page can reach the server by DNS rebinding. "
+        "For a deliberate network deployment, with --host 0.0.0.0",
+    )
     command(
         "mcp",
         cmd_mcp,
@@ -441,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # before OSError, which it is: `rag search ... | head` is not an error
         return 0
     except OSError as exc:  # a file the user named, the disk or its permissions: which file, and why
-        where = f"{exc.filename}: " if exc.filename is not None else ""
+        where = f"{shown(exc.filename)}: " if exc.filename is not None else ""
         _log(f"error: {where}{exc.strerror or exc}")
         return 1
     except KeyboardInterrupt:

@@ -6,6 +6,8 @@ import contextlib
 import errno
 import os
 
+from rag.terminal import shown
+
 REBUILD = "run: rag build"  # how every index message ends: the one command that repairs it
 
 
@@ -29,7 +31,7 @@ def disk_error(exc: OSError, *, writing: bool) -> RagError:
     or use --index-dir on another disk, then run: rag build"
     """
     path = exc.filename2 if writing and exc.filename2 is not None else exc.filename  # symlink/rename: the new name
-    path = path if path is not None else "a file"
+    path = shown(path) if path is not None else "a file"  # a corpus file's name may hold a newline
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         remedy = "the disk is full: free space there or use --index-dir on another disk"
     elif exc.errno in (errno.EACCES, errno.EPERM):

@@ -14,6 +14,7 @@ from rag.errors import RagError
 
 MAX_QUESTION_CHARS = 1000
 MAX_K = 20
+MAX_JSON_DEPTH = 8  # a search request is one object of scalars and one list; Python's parser recurses
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -46,7 +47,7 @@ def validate_k(k) -> int:
         raise RagError(message)
     if isinstance(k, str):
         k = k.strip()
-        if not k.isdigit():
+        if not (k.isascii() and k.isdigit()):  # "²" and "٣" are digits to isdigit() but not to int()
             raise RagError(message)
         k = int(k)
     if isinstance(k, float):
@@ -56,6 +57,65 @@ def validate_k(k) -> int:
     if not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise RagError(message)
     return k
+
+
+def validate_sources(sources) -> list[str] | None:
+    """None (every document) or a non-empty list of document names; [] would search nothing at all."""
+    if sources is None:
+        return None
+    if not isinstance(sources, list) or not all(isinstance(s, str) and s for s in sources):
+        raise RagError("sources must be a list of document names, or null for every document")
+    if not sources:
+        raise RagError("sources is an empty list; name at least one document, or send null to search them all")
+    return sources
+
+
+def validate_previous(previous) -> str | None:
+    """The previous question of a follow-up, cleaned; None when there is none."""
+    if previous is None or (isinstance(previous, str) and not previous.strip()):
+        return None
+    if not isinstance(previous, str):
+        raise RagError("previous must be the text of the question asked before, or empty")
+    return validate_question(previous)
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep arrays and objects nest in `raw`, brackets inside strings not counted; one linear pass
+    (a regex over strings backtracks quadratically on an unterminated one)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
+def parse_json_object(raw: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> dict:
+    """A request body as a JSON object, refused in one line when it is not UTF-8, not JSON, nested
+    deeper than `max_depth` (checked before parsing: the parser would recurse) or not an object."""
+    if (deepest := json_depth(raw)) > max_depth:
+        raise RagError(f"the request nests JSON {deepest} levels deep; the limit is {max_depth}")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RagError(f"the request body is not UTF-8 (byte {exc.start + 1}); send UTF-8 JSON") from None
+    except ValueError as exc:
+        raise RagError(f"the request body is not JSON ({exc.args[0].split(':')[0]})") from None
+    if not isinstance(body, dict):
+        raise RagError('send a JSON object: {"question": ..., "k": ..., "mode": ..., "sources": [...]}')
+    return body
 
 
 def printable(text) -> str | None:

@@ -26,6 +26,10 @@ class RetrievalConfig:
     abstain_quantile: float = 0.9
     lexicon_quantile: float = 0.98  # of unrelated English words' best term cosines: above it, a translation
     translation_senses: int = 1  # of the terms a dictionary phrase glosses, how many (the nearest) to keep
+    # English phrases and words looked up (embedded) per question, the first ones: gold questions use at most
+    # 11; a 1,000-character question of random words took 4.6 s of CPU with no cap, 2.1 s with 16
+    # (scripts/english_cost.py; docs/integrity.md, "Security")
+    max_translated_words: int = 16
     evidence_passages: int = 1  # the passages whose text must hold what the question asks for
     background_share: float = 0.4  # a name in this share of its document's passages is its backdrop (日本)
     # measured per build (rag.index.calibration)

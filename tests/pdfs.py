@@ -116,3 +116,29 @@ def encrypted_pdf(source: Path, dest: Path, *, password: str = "secret") -> Path
     with open(dest, "wb") as f:
         writer.write(f)
     return dest
+
+
+def bomb_pdf(inflated: int = 2**30) -> bytes:
+    """A one-page PDF whose content stream is ~1 MB of Flate data inflating to `inflated` bytes of spaces
+    (a decompression bomb: valid PDF, every byte of it harmless on its own)."""
+    import zlib
+
+    packer, block, parts = zlib.compressobj(9), b" " * 2**20, []
+    for _ in range(inflated // len(block)):
+        parts.append(packer.compress(block))
+    stream = b"".join(parts) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -51,7 +51,12 @@ def test_bad_input_exits_1_having_imported_nothing_heavy(args):
 def test_the_server_api_answers_like_the_engine(hash_engine):
     status, body = http_api.answer(hash_engine, {"question": "OSAの予算", "k": 2, "mode": "hybrid"})
     local = hash_engine.ask("OSAの予算", k=2, mode="hybrid")
-    assert status == 200 and body == {"json": local.to_json(), "text": local.to_text()}
+    assert status == 200 and body == {
+        "json": local.to_json(),
+        "text": local.to_text(),
+        "build": hash_engine.live().build,  # the build that answered
+        "notice": None,  # nothing a local run would refuse over
+    }
 
 
 @pytest.mark.parametrize(
@@ -61,6 +66,7 @@ def test_the_server_api_answers_like_the_engine(hash_engine):
         ({"question": "OSA", "k": "inf"}, "k must be a whole number"),
         ({"question": "OSA", "mode": "fuzzy"}, "unknown mode 'fuzzy'"),
         ({"question": "OSA", "sources": "notes.md"}, "sources must be a list"),
+        ({"question": "OSA", "sources": []}, "sources is an empty list"),
         ({"question": "OSA", "sources": ["nope.md"]}, "no document 'nope.md'"),
         ([1, 2], "send a JSON object"),
         (None, "send a JSON object"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rag.documents.readers import SUFFIXES, SkipFile, reader_for
 from rag.errors import RagError, disk_error
+from rag.terminal import shown
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a briefing's text is kilobytes; 10 MB of text means a wrong file
 MAX_PDF_BYTES = 200 * 1024 * 1024  # fonts and photos make PDFs big; 200 MB means a wrong file
@@ -45,7 +46,7 @@ def corpus_files(folder: Path, *, log=None) -> list[Path]:
         name = path.relative_to(folder).as_posix()
         real = path.resolve()
         if not real.is_relative_to(root):
-            note(f"note: {name}{'/' if real.is_dir() else ''} links outside the corpus folder; skipped")
+            note(f"note: {shown(name + ('/' if real.is_dir() else ''))} links outside the corpus folder; skipped")
         elif path.suffix.lower() in SUFFIXES and real.is_file():
             found.setdefault(real, path)  # a file reached twice (through a link) is read once
     return sorted(found.values(), key=lambda p: p.relative_to(folder).as_posix())
@@ -76,24 +77,31 @@ def _walk(folder: Path, root: Path):
                 (links if entry.is_symlink() else queue).append(path)
 
 
-def read_corpus(folder: Path, *, log=print, already_indexed: frozenset[str] = frozenset()) -> list[Document]:
+def read_corpus(
+    folder: Path, *, log=print, already_indexed: frozenset[str] = frozenset(), hashes: dict[str, str] | None = None
+) -> list[Document]:
     """Every readable file under `folder`, sorted by path; duplicates by content are kept once.
 
     Of two identical files, the one already in the index keeps its place, so citations stay put.
     A file with no text to read (an encrypted or scanned PDF, an empty file) is skipped with a note.
+    `hashes`, when given, receives the sha256 of the bytes read of every file, skipped and duplicate
+    ones included: what the index is built from, even if a file changes while the build runs.
     """
     files = corpus_files(folder, log=log)
     files.sort(key=lambda p: p.relative_to(folder).as_posix() not in already_indexed)
     documents, seen = [], {}
     for path in files:
+        raw = _read_bytes(path)
+        if hashes is not None:
+            hashes[path.relative_to(folder).as_posix()] = hashlib.sha256(raw).hexdigest()
         try:
-            doc = read_document(path, folder)
+            doc = document_from_bytes(raw, path, folder)
         except SkipFile as skip:
-            log(f"note: skipped {path.relative_to(folder).as_posix()}: it {skip}")
+            log(f"note: skipped {shown(path.relative_to(folder).as_posix())}: it {skip}")
             continue
         if doc.sha256 in seen:
             # The same text twice would only give every answer a twin citation.
-            log(f"note: {doc.source} has the same content as {seen[doc.sha256]}; indexing it once")
+            log(f"note: {shown(doc.source)} has the same content as {shown(seen[doc.sha256])}; indexing it once")
             continue
         seen[doc.sha256] = doc.source
         documents.append(doc)
@@ -106,20 +114,33 @@ def read_corpus(folder: Path, *, log=print, already_indexed: frozenset[str] = fr
 
 def read_document(path: Path, folder: Path) -> Document:
     """One file through the reader for its format; RagError stops the build, SkipFile leaves the file out."""
-    source = path.relative_to(folder).as_posix()
-    reader = reader_for(path.suffix)
-    size, is_pdf = path.stat().st_size, path.suffix.lower() == ".pdf"
+    return document_from_bytes(_read_bytes(path), path, folder)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refused unread when over its format's size limit."""
+    is_pdf = path.suffix.lower() == ".pdf"
     limit = MAX_PDF_BYTES if is_pdf else MAX_FILE_BYTES
-    if size > limit:
-        raise RagError(
-            f"{path}: {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a "
-            f"{'PDF' if is_pdf else 'corpus file'}; split it or remove it from corpus/"
-        )
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > limit:
+            raise RagError(
+                f"{shown(path)}: {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a "
+                f"{'PDF' if is_pdf else 'corpus file'}; split it or remove it from corpus/"
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)  # a file that grew past the limit since stat() is still refused
     except OSError as exc:
         raise disk_error(exc, writing=False) from None
-    extracted = reader(raw, path)
+    if len(raw) > limit:
+        raise RagError(f"{shown(path)}: grew over the {limit // 2**20} MB limit while being read; try again")
+    return raw
+
+
+def document_from_bytes(raw: bytes, path: Path, folder: Path) -> Document:
+    """A file's bytes through the reader for its format; its hash is of these very bytes."""
+    source = path.relative_to(folder).as_posix()
+    extracted = reader_for(path.suffix)(raw, path)
     return Document(
         source,
         extracted.text,
@@ -130,6 +151,22 @@ def read_document(path: Path, folder: Path) -> Document:
     )
 
 
-def corpus_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every corpus file's bytes, duplicates and skipped files included: what an index was built from."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus_files(folder)}
+def corpus_hashes(folder: Path, *, memo: dict | None = None) -> dict[str, str]:
+    """sha256 of every corpus file's bytes, duplicates and skipped files included: what an index was built from.
+
+    With `memo` (kept by the caller between calls), a file whose size, times and inode are unchanged
+    is not read again: a running server checks freshness per request at the cost of a stat.
+    """
+    hashes = {}
+    for path in corpus_files(folder):
+        name = path.relative_to(folder).as_posix()
+        if memo is None:
+            hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            continue
+        info = path.stat()
+        signature = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        known = memo.get(name)
+        if known is None or known[0] != signature:
+            known = memo[name] = (signature, hashlib.sha256(path.read_bytes()).hexdigest())
+        hashes[name] = known[1]
+    return hashes

@@ -13,7 +13,7 @@ import numpy as np
 
 from rag.answer.judge_calibration import calibrate_judge
 from rag.documents.chunking import CHUNKER_VERSION, TARGET_CHARS, Chunk, chunk_documents, with_titles
-from rag.documents.corpus import corpus_hashes, read_corpus
+from rag.documents.corpus import read_corpus
 from rag.errors import IndexCorruptError, IndexStaleError, RagError, disk_error
 from rag.index import store
 from rag.index.cache import EmbeddingCache
@@ -25,6 +25,7 @@ from rag.language.sudachi import DEFAULT_MODE, tokenize
 from rag.search.lexicon import Lexicon, corpus_terms, gloss_index
 from rag.search.readings import corpus_readings
 from rag.settings import RetrievalConfig
+from rag.terminal import shown
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,18 @@ def build_index(
     exact scan (rag.index.vector_index).
     """
     started = time.perf_counter()
+    modes = store.access_modes(corpus_dir)  # no one reads the index who cannot read the corpus
+    made_index = not index_dir.exists()
     with _disk_errors(corpus_dir), store.build_lock(index_dir, wait=wait, log=log):
+        store.restrict(index_dir, modes)  # an index from before this rule, or a loosened one, first
         previous = _previous_chunks(index_dir)
-        documents = read_corpus(corpus_dir, log=log, already_indexed=frozenset(c.source for c in previous))
+        hashes: dict[str, str] = {}  # of the bytes read: a file edited from here on makes the build stale
+        documents = read_corpus(
+            corpus_dir, log=log, already_indexed=frozenset(c.source for c in previous), hashes=hashes
+        )
         chunks = chunk_documents(documents, target=chunk_target)
+        for source in sorted({d.source for d in documents} - {c.source for c in chunks}):
+            log(f"note: {shown(source)} gave no passage to index (no text left once read); check its content")
         documents = with_titles(documents, chunks)
         cache = EmbeddingCache(index_dir, embedder.identity, empty=full)
         sentence_texts, sentence_spans = _sentences(chunks)
@@ -90,7 +99,7 @@ def build_index(
 
         manifest = {
             "embedder": embedder.identity,
-            "corpus": corpus_hashes(corpus_dir),
+            "corpus": hashes,
             "chunker_version": CHUNKER_VERSION,
             "bm25_tokenizer": {"name": "sudachipy", "mode": bm25_mode},
             "chunks": len(chunks),
@@ -119,7 +128,11 @@ def build_index(
             )
             reached("written")
             cache.save()  # keeps what this build used, calibration questions included
+            store.restrict(folder, modes)
+            if moved := store.repair_current(index_dir):
+                log(f"note: {index_dir / 'current'} was a folder, not a link to a build; moved it to {moved}")
             final = store.publish(index_dir, folder)
+        store.restrict(index_dir, modes, made_root=made_index)
     diff = _diff(previous, chunks)
     return BuildReport(
         len(chunks),

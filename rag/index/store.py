@@ -12,6 +12,11 @@ Layout::
     index/builds/<id>/lexicon.npz     corpus terms and vectors for English-to-Japanese matching
     index/builds/<id>/bm25/           bm25s data
     index/cache/                      passage vectors by content hash and model
+    index/.server-key                 the secret a running `rag serve` proves it holds (rag/serve/proof.py)
+
+Who can read it: everything is created private (0700 folders) and then given the corpus folder's
+read access and no more (`access_modes`): an index holds the full text of the corpus, so it must
+never be readable by a user who cannot read the corpus itself.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +41,7 @@ from rag.index import checksums, vector_index
 from rag.index.stages import reached
 from rag.index.vector_index import IndexPlan
 from rag.search.lexicon import Lexicon
+from rag.terminal import shown
 
 MANIFEST, CHUNKS, DENSE, SENTENCE_DENSE, SENTENCES, LEXICON, BM25_DIR = (
     "manifest.json",
@@ -46,6 +53,7 @@ MANIFEST, CHUNKS, DENSE, SENTENCE_DENSE, SENTENCES, LEXICON, BM25_DIR = (
     "bm25",
 )
 DOCUMENTS = "documents.jsonl"
+KEY_FILE = ".server-key"  # rag.serve.proof.KEY_FILE: only the server and its user may read it
 JUDGE = "judge.npz"  # arrays the answer status is judged with, measured at build (rag.answer.judge_calibration)
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
 
@@ -77,6 +85,9 @@ def live_folder(index_dir: Path) -> Path:
     folder = current_build(index_dir)
     if folder is None:
         raise IndexStaleError(f"no index in {index_dir}; {REBUILD}")
+    link = index_dir / "current"
+    if not link.is_symlink() and link.is_dir():
+        raise IndexCorruptError(f"{link} is a folder, not a link to a build; {REBUILD} (it moves the folder aside)")
     if not folder.exists():
         raise IndexCorruptError(f"{index_dir / 'current'} points at {folder}, which does not exist; {REBUILD}")
     if not folder.is_dir():
@@ -107,12 +118,69 @@ def partial_build(index_dir: Path):
 
 
 def new_build_folder(index_dir: Path) -> Path:
-    (index_dir / "builds").mkdir(parents=True, exist_ok=True)
-    now = time.time()  # microseconds too: two builds in one second must not share a folder
-    name = time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f"{now % 1:.6f}"[1:] + f"-{os.getpid()}"
-    folder = index_dir / "builds" / f".partial-{name}"
-    folder.mkdir()
+    (index_dir / "builds").mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = index_dir / "builds" / f".partial-{_build_name()}"
+    folder.mkdir(mode=0o700)  # private while written; `restrict` opens it up as far as the corpus is
     return folder
+
+
+def _build_name() -> str:
+    now = time.time()  # microseconds too: two builds in one second must not share a folder
+    return time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f"{now % 1:.6f}"[1:] + f"-{os.getpid()}"
+
+
+def repair_current(index_dir: Path) -> Path | None:
+    """A `current` that is a real folder (not the link a build leaves) blocks the switch: moved into
+    builds/ under a build name, so the next build prunes it. Returns where it went, or None."""
+    link = index_dir / "current"
+    if link.is_symlink() or not link.is_dir():
+        return None
+    (index_dir / "builds").mkdir(mode=0o700, parents=True, exist_ok=True)
+    moved = index_dir / "builds" / f"{_build_name()}-was-current"
+    os.replace(link, moved)
+    return moved
+
+
+def access_modes(corpus_dir: Path) -> tuple[int, int]:
+    """(folder mode, file mode) for the index: read access for group and others only where the corpus
+    folder grants it, never write. corpus 0700 -> (0o700, 0o600); corpus 0755 -> (0o755, 0o644)."""
+    try:
+        shared = corpus_dir.stat().st_mode & 0o044
+    except OSError:
+        shared = 0
+    return 0o700 | shared | (shared >> 2), 0o600 | shared
+
+
+def restrict(root: Path, modes: tuple[int, int], *, made_root: bool = False) -> None:
+    """Give everything under `root` (links not followed) the group and other bits of `modes`; owners'
+    bits stay as they are (a folder made read-only stays so), and the key file stays 0600.
+
+    `root` itself, unless this build `made_root`, may be a folder the user named (--index-dir): it is
+    only ever tightened, and only when it is an index or build folder that is not a shared one like /tmp.
+    """
+    folder_mode, file_mode = modes
+    info = root.stat()
+    if made_root:
+        _set_shared_bits(str(root), folder_mode)
+    elif stat.S_ISDIR(info.st_mode) and not info.st_mode & stat.S_ISVTX and _ours(root):
+        _set_shared_bits(str(root), info.st_mode & folder_mode & 0o077)
+    for path, dirs, files in os.walk(root):
+        for name in dirs:
+            _set_shared_bits(os.path.join(path, name), folder_mode)
+        for name in files:
+            if name != KEY_FILE:
+                _set_shared_bits(os.path.join(path, name), file_mode)
+
+
+def _set_shared_bits(path: str, mode: int) -> None:
+    info = os.lstat(path)
+    if not stat.S_ISLNK(info.st_mode) and info.st_mode & 0o077 != mode & 0o077:
+        os.chmod(path, stat.S_IMODE(info.st_mode) & ~0o077 | (mode & 0o077))
+
+
+def _ours(folder: Path) -> bool:
+    """An index folder or a build folder: what `rag build` made, so its mode is ours to set."""
+    return any((folder / name).exists() or (folder / name).is_symlink() for name in ("builds", "current", MANIFEST))
 
 
 def publish(index_dir: Path, partial: Path) -> Path:
@@ -169,7 +237,7 @@ def _fsync_dir(path: Path) -> None:
 @contextlib.contextmanager
 def build_lock(index_dir: Path, *, wait: bool = False, log=print):
     """One build at a time; a second one stops with a clear message, or says it waits and waits."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(index_dir / ".lock", "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -325,8 +393,9 @@ def read_manifest(folder: Path) -> dict:
 def check_fresh(manifest: dict, *, corpus: dict[str, str], embedder: dict, chunker: int) -> None:
     """Refuse an index built from other text, another model or another chunker."""
     built = manifest.get("corpus", {})
-    changed = sorted(k for k in corpus.keys() & built.keys() if corpus[k] != built[k])
-    added, removed = sorted(corpus.keys() - built.keys()), sorted(built.keys() - corpus.keys())
+    changed = [shown(k) for k in sorted(k for k in corpus.keys() & built.keys() if corpus[k] != built[k])]
+    added = [shown(k) for k in sorted(corpus.keys() - built.keys())]
+    removed = [shown(k) for k in sorted(built.keys() - corpus.keys())]
     problems = []
     if changed:
         problems.append("changed: " + ", ".join(changed))

@@ -68,6 +68,7 @@ class QueryAnalyzer:
             known=self.vocab,
             match_at_least=self.config.match_at_least,
             senses=self.config.translation_senses,
+            at_most=self.config.max_translated_words,
         )
         translated = tuple(t for term in terms for t in tokenize(term, mode=self.bm25_mode) if t in self.vocab)
         vector = None

@@ -88,14 +88,24 @@ class Lexicon:
         self.longest_gloss = max((len(p) for p in self.glosses), default=0)
         self._row = {t: i for i, t in enumerate(terms)}
 
-    def translate(self, question: str, embedder, known, *, match_at_least: float | None, senses: int = 1) -> list[str]:
+    def translate(
+        self,
+        question: str,
+        embedder,
+        known,
+        *,
+        match_at_least: float | None,
+        senses: int = 1,
+        at_most: int | None = None,
+    ) -> list[str]:
         """Corpus terms for the English words of a question the corpus does not spell as they are.
 
         Words the corpus has ("OSA") are left to the caller. Dictionary phrases (longest first) become
         their terms; when a phrase glosses many terms ("security": 安全, 保障, 警備, 質, ...), only
         the `senses` nearest to it in the embedding space are kept. Other words become their nearest
         term when its cosine reaches `match_at_least` (measured per build; None turns that route
-        off). One embedding call in all.
+        off). One embedding call in all, for at most `at_most` phrases and words (the first ones): the
+        cost of a question is bounded however many English words it holds.
 
         "What is the OSA budget for the peace treaty?" -> ["予算", "平和条約"]
         """
@@ -107,6 +117,9 @@ class Lexicon:
         unknown = [w for w in words if w.lower() not in known and _stem_of(w) not in used]
         if match_at_least is None:
             unknown = []
+        if at_most is not None:
+            phrases = phrases[:at_most]
+            unknown = unknown[: at_most - len(phrases)]
         queries = [" ".join(phrase) for phrase, _ in phrases] + unknown
         if not queries or not self.terms:
             return found

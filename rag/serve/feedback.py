@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
 from pathlib import Path
 
+from rag.errors import RagError
 from rag.language.script import is_japanese
+from rag.terminal import shown
 
 _lock = threading.Lock()
 
 
 def append_feedback(path: str | Path, record: dict) -> None:
+    """One line appended to the feedback file, created 0600 (it holds what users asked).
+
+    A symlink at its path is refused, not followed: another user could point it at a file of ours.
+    """
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     with _lock:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # O_APPEND: one write per record, never truncating what is already there.
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise RagError(
+                    f"the feedback file {shown(path)} is a symbolic link; remove it or use --feedback FILE"
+                ) from None
+            reason = exc.strerror or exc
+            raise RagError(f"cannot write the feedback file {shown(path)} ({reason}); use --feedback FILE") from None
         try:
             os.write(fd, line)
         finally:

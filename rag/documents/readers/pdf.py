@@ -6,6 +6,9 @@ Lines are kept as the PDF has them (citations point into this text); a blank lin
 the vertical gap between two lines is clearly wider than the document's usual line pitch, so
 paragraphs and slide text boxes become blocks like those of a text file. Pages are joined by a
 blank line. No OCR: a page without a text layer contributes nothing.
+
+PDFium runs in a child process with a memory and a time limit (rag/documents/readers/isolated.py):
+a decompression bomb or a crash inside PDFium becomes one line naming the file, not a dead build.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from rag.documents.readers import Extracted, SkipFile
 from rag.errors import RagError
+from rag.terminal import shown
 
 PARAGRAPH_PITCH = 1.25  # a gap over 1.25x the usual line pitch (for the font size) starts a new block
 SAME_ROW = 0.5  # lines closer than half the usual pitch sit side by side (table cells, labels)
@@ -36,6 +40,14 @@ class _Line:
 
 
 def read_pdf(raw: bytes, path: Path) -> Extracted:
+    """The PDF's text, extracted in a child process (rag/documents/readers/isolated.py)."""
+    from rag.documents.readers.isolated import extract_isolated
+
+    return extract_isolated(raw, path)
+
+
+def extract(raw: bytes, path: Path | str) -> Extracted:
+    """The PDF's text in this process: what the child process runs."""
     import pypdfium2 as pdfium
 
     try:
@@ -43,12 +55,12 @@ def read_pdf(raw: bytes, path: Path) -> Extracted:
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise SkipFile("is encrypted with a password; decrypt it (e.g. qpdf --decrypt) to index it") from None
-        raise RagError(f"{path}: not a readable PDF ({exc}); replace it with a good copy or remove it") from None
+        raise RagError(f"{shown(path)}: not a readable PDF ({exc}); replace it with a good copy or remove it") from None
     try:
         pages = [_page_lines(pdf[n]) for n in range(len(pdf))]
         title = (pdf.get_metadata_dict().get("Title") or "").strip()
     except pdfium.PdfiumError as exc:
-        raise RagError(f"{path}: damaged PDF ({exc}); replace it with a good copy or remove it") from None
+        raise RagError(f"{shown(path)}: damaged PDF ({exc}); replace it with a good copy or remove it") from None
     finally:
         pdf.close()
     if not any(line.text.strip() for page in pages for line in page):

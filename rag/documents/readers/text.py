@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rag.documents.readers import Extracted, SkipFile
 from rag.errors import RagError
+from rag.terminal import shown
 
 
 def read_text(raw: bytes, path: Path) -> Extracted:
@@ -18,11 +19,13 @@ def read_markdown(raw: bytes, path: Path) -> Extracted:
 
 def _decode(raw: bytes, path: Path) -> str:
     if b"\x00" in raw:
-        raise RagError(f"{path}: looks binary (contains NUL bytes); corpus files must be UTF-8 text")
+        raise RagError(f"{shown(path)}: looks binary (contains NUL bytes); corpus files must be UTF-8 text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RagError(f"{path}: not UTF-8 (byte {exc.start}); convert it, e.g. iconv -f SHIFT_JIS -t UTF-8") from exc
+        raise RagError(
+            f"{shown(path)}: not UTF-8 (byte {exc.start}); convert it, e.g. iconv -f SHIFT_JIS -t UTF-8"
+        ) from exc
     if not text.strip():
         raise SkipFile("is empty")
     return text

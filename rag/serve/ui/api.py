@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from rag.errors import RagError
+from rag.inputs import validate_previous
 
 
 def endpoints(engine, *, log=print):
@@ -25,7 +26,8 @@ def endpoints(engine, *, log=print):
         """The answer card as data: status, answer sentences with offsets, sources. `previous` is the
         question asked before, for a follow-up such as 「それは何年から続いていますか」."""
         try:
-            return engine.ask(question, k=k, previous=previous or None).card_json()
+            previous = validate_previous(previous)  # a number or a list is refused here, in the API's words
+            return engine.ask(question, k=k, previous=previous).card_json()
         except RagError as exc:
             raise refuse("ask", exc) from None
 

@@ -20,8 +20,8 @@ from rag.serve.ui.palette import gradio_theme, variables_css
 from rag.serve.ui.render import render_conversation
 from rag.serve.ui.text import language_of, words
 
-QUEUE_SIZE = 64  # waiting requests beyond this get a clean "busy, retry" answer
-CONCURRENCY = 2  # two cores: more parallel searches only queue inside torch
+QUEUE_SIZE = http_api.WAITING  # waiting requests beyond this get a clean "busy, retry" answer
+CONCURRENCY = http_api.CONCURRENCY  # two cores: more parallel searches only queue inside torch
 DEFAULT_K = 3  # passages cited by default: the answer and two neighbours to compare
 ASSETS = Path(__file__).parent / "assets"
 
@@ -64,7 +64,11 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             return conv
         conv, record = conv.vote(turn_id, data.get("rating"))
         if record is not None:
-            append_feedback(feedback_path, record)
+            try:
+                append_feedback(feedback_path, record)
+            except RagError as exc:  # e.g. a symlink at its path: said once in the log, the vote kept in the page
+                log(f"feedback not saved: {exc}", flush=True)
+                return conv
             gr.Info(words(lang)["cleared_vote" if record["rating"] == "cleared" else "thanks"])
         return conv
 
@@ -197,7 +201,24 @@ def warm_up(engine: Engine) -> None:
     render_conversation(conv, "en", glossary=pages.glossary)
 
 
-def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback_path=None, block: bool = True):
+def serve(
+    engine: Engine,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    feedback_path=None,
+    allow_hosts: tuple[str, ...] = (),
+    block: bool = True,
+):
+    """The UI, the JSON API and MCP on one port, behind the guard (rag/serve/guard.py), on our own listener
+    (rag/serve/listener.py): Gradio's `launch` would start uvicorn without a deadline for request heads
+    and with no room for a middleware in front of its own routes."""
+    import gradio as gr
+    from fastapi import FastAPI
+
+    from rag.serve import listener, memory, proof
+    from rag.serve.guard import Guard, allowed_hosts
+
     engine.retriever()  # fail now, with the message, if the index is missing or stale
     warm_up(engine)
     feedback_path = feedback_path or paths.feedback_file()
@@ -206,24 +227,40 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 7860, feedback
     mcp_route, mcp_lifespan = http_route(engine, log=lambda line: print(line, flush=True))
     page_js = (ASSETS / "page.js").read_text(encoding="utf-8")
     css = variables_css() + (ASSETS / "ui.css").read_text(encoding="utf-8")
-    demo.launch(
+    # the MCP session manager runs inside the server's event loop, from this app's lifespan
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=mcp_lifespan)
+    # the JSON API of `rag ask/search` (rag/serve/http_api.py) and /mcp, before Gradio takes "/"
+    try:
+        key = proof.server_key(engine.index_dir, create=True)
+    except OSError as exc:  # a read-only index folder: the server runs, `rag ask` just answers locally
+        key = None
+        where = proof.key_path(engine.index_dir)
+        print(f"note: cannot write {where} ({exc.strerror}); rag ask will not use this server", flush=True)
+    http_api.mount(app, engine, key=key)
+    app.router.routes.append(mcp_route)
+    gr.mount_gradio_app(
+        app,
+        demo,
+        path="/",
         server_name=host,
         server_port=port,
-        share=False,
-        ssr_mode=False,
+        footer_links=[],  # no API/Gradio/settings links: the offline app needs none of them
+        run_history=False,
         show_error=False,
-        quiet=True,
-        prevent_thread_lock=True,
+        ssr_mode=False,
+        mcp_server=False,
+        enable_monitoring=False,
         theme=gradio_theme(),
         css=css,
         head=f"<script>{page_js}</script>",
-        footer_links=[],  # no API/Gradio/settings links: the offline app needs none of them
-        enable_monitoring=False,
-        app_kwargs={"lifespan": mcp_lifespan},  # runs the MCP session manager inside the server's event loop
     )
-    http_api.mount(demo.app, engine)  # the JSON API of `rag ask/search --server` (rag/serve/http_api.py)
-    demo.app.router.routes.append(mcp_route)
-    print(f"serving on http://{host}:{port}", flush=True)  # only once it accepts connections
+    running = listener.start(Guard(app, hosts=allowed_hosts(host, allow_hosts)), host=host, port=port)
+    memory.start_trimmer()  # memory goes back to the system after a burst of questions
+    shown_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    print(f"serving on http://{shown_host}:{port}", flush=True)  # only once it accepts connections
     if block:
-        demo.block_thread()
-    return demo
+        try:
+            running.wait()
+        except KeyboardInterrupt:
+            running.close()
+    return running
