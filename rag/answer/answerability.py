@@ -96,6 +96,7 @@ class AnswerabilityModel:
     version: str  # what it was trained on, so a build records which model it used
 
     def probability(self, x: np.ndarray) -> float:
+        x = np.clip(np.nan_to_num(x, nan=0.0), -1e6, 1e6)  # a score past any bar (inf) is a very large one
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
         return float(1 / (1 + math.exp(-(float(z @ np.asarray(self.weights)) + self.intercept))))
 
