@@ -21,6 +21,7 @@ class RetrievalConfig:
     sentence_weight: float = 0.5  # dense = mix of the passage's cosine and its best sentence's
     bm25_weight: float = 1.0  # one typical matched term, in units of the dense spread
     translated_weight: float = 1.0  # the same for a term reached through an English word
+    english_weight: float = 1.5  # a typical English-field term (glosses of the passage's words), English questions
     # of the calibration questions' best scores: below it, not covered. Not higher: some generic questions
     # are on-topic for a broad corpus (Wikipedia), and the top of their tail then decides (docs/decisions.md)
     abstain_quantile: float = 0.9
@@ -36,6 +37,7 @@ class RetrievalConfig:
     dense_center: float = 0.0  # mean dense score of an unrelated question against a passage
     dense_scale: float = 1.0  # its spread within one question
     bm25_scale: float = 1.0  # the best score a typical term can reach in one passage
+    english_scale: float = 1.0  # the same in the English field
     abstain_below: dict[str, float] = field(default_factory=dict)  # script ("ja", "other") -> fused score
     match_at_least: float | None = None  # term cosine for an English word to count as translated
     calibrated: bool = False

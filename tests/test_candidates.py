@@ -18,6 +18,7 @@ from rag.evaluation.exhaustive import exhaustive_search
 from rag.index import store, vector_index
 from rag.index.build import build_index
 from rag.search.candidates import Pools
+from rag.search.features import Features
 from rag.search.retriever import MODES, Retriever, top_k
 
 from .conftest import BRIEFING, QUIET, ROOT
@@ -45,7 +46,7 @@ def assert_same(retriever: Retriever, questions, *, modes=MODES, ks=(1, 10), sou
                 # FAISS and numpy round cosines differently in the last float32 bit (scores count dense spreads)
                 noise = 1e-6 / retriever.config.dense_scale
                 assert [h.score for h in got.hits] == pytest.approx([h.score for h in want.hits], rel=1e-6, abs=noise)
-                for name in ("passage", "sentence", "bm25", "translated"):  # the signals the status is judged on
+                for name in Features.NAMES:  # the signals the status is judged on
                     assert getattr(got.signals, name) == pytest.approx(getattr(want.signals, name), abs=1e-5), name
                 compared += 1
     return compared

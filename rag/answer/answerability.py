@@ -55,6 +55,7 @@ def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, h
     nouns = content_nouns(forms.search_text) if japanese else []
     tokens = forms.tokens + forms.translated
     lexical = (forms.coverage * float(sig.bm25[0]) + float(sig.translated[0])) / config.bm25_scale
+    lexical += config.english_weight * float(sig.english[0]) / config.english_scale
     script = "ja" if japanese else "other"
     generic = config.abstain_below
     return {
@@ -98,7 +99,8 @@ class AnswerabilityModel:
     def probability(self, x: np.ndarray) -> float:
         x = np.clip(np.nan_to_num(x, nan=0.0), -1e6, 1e6)  # a score past any bar (inf) is a very large one
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
-        return float(1 / (1 + math.exp(-(float(z @ np.asarray(self.weights)) + self.intercept))))
+        logit = float(np.clip(z @ np.asarray(self.weights) + self.intercept, -500, 500))
+        return 1 / (1 + math.exp(-logit))
 
     def to_manifest(self) -> dict:
         return asdict(self)

@@ -29,24 +29,25 @@ def exhaustive_search(
     passage, sentence = dense_signals(retriever, qv)
     w = config.sentence_weight
     dense = (1 - w) * passage + w * sentence
-    bm25, translated = _bm25(index, forms.tokens), _bm25(index, forms.translated)
+    bm25, translated = _bm25(index, index.bm25, forms.tokens), _bm25(index, index.bm25, forms.translated)
+    known = index.bm25_en.vocab_dict if index.bm25_en is not None else {}
+    english = _bm25(index, index.bm25_en, [t for t in forms.english if t in known])
     if mode == "dense":
         scores = standard_dense(dense, config)
     elif mode == "bm25":
         scores = (forms.coverage * bm25 + translated) / config.bm25_scale
+        scores = scores + config.english_weight * english / config.english_scale
     else:
-        scores = fuse(dense, bm25, translated, forms.coverage, config)
+        scores = fuse(dense, bm25, translated, forms.coverage, config, english)
     if sources is not None:
         scores = np.where(np.array([c.source in sources for c in index.chunks]), scores, -np.inf)
     order = np.argsort(-scores, kind="stable")[: max(1, min(k, int(np.isfinite(scores).sum())))]
     hits = tuple(Hit(index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
-    signals = Features(passage[order], sentence[order], bm25[order], translated[order])
+    signals = Features(passage[order], sentence[order], bm25[order], translated[order], english[order])
     if mode != "hybrid":  # as the candidate search gives them: a signal the mode does not use is zeros
         zeros = np.zeros(len(order), np.float32)
-        used = ("passage", "sentence") if mode == "dense" else ("bm25", "translated")
-        signals = Features(
-            *(getattr(signals, f) if f in used else zeros for f in ("passage", "sentence", "bm25", "translated"))
-        )
+        used = ("passage", "sentence") if mode == "dense" else ("bm25", "translated", "english")
+        signals = Features(*(getattr(signals, f) if f in used else zeros for f in Features.NAMES))
     return SearchResult(query, hits, qv, forms, signals, mode)
 
 
@@ -68,7 +69,7 @@ def dense_signals(retriever: Retriever, qv: np.ndarray) -> tuple[np.ndarray, np.
     return passage, best_sentence
 
 
-def _bm25(index, tokens) -> np.ndarray:
+def _bm25(index, bm25, tokens) -> np.ndarray:
     if not tokens:
         return np.zeros(len(index.chunks), np.float32)
-    return index.bm25.get_scores(list(tokens))
+    return bm25.get_scores(list(tokens))

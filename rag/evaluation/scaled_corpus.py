@@ -30,6 +30,7 @@ from rag.index import store
 from rag.index.build import vector_index_plans
 from rag.index.store import LoadedIndex
 from rag.language.sudachi import tokenize
+from rag.search.english import passage_english
 
 TOKEN_DROP = 0.1  # share of BM25 tokens a derived copy leaves out
 _SHIFTS = {
@@ -123,13 +124,15 @@ def derive_build(
 
     mode = base.manifest.get("bm25_tokenizer", {}).get("mode", "A")
     base_tokens = [tokenize(c.indexed_text, mode=mode) for c in base.chunks]
+    base_english = passage_english([c.indexed_text for c in base.chunks], bm25_mode=mode)
     n_base = len(base.chunks)
     owners = base.sentence_spans[:, 0].astype(np.int64)
     first = np.searchsorted(owners, np.arange(n_base + 1))
     base_passages, base_sentences = stored_vectors(base.dense), base.sentence_vectors
     move_passage, move_sentence = Perturbation(base_passages, noise=noise), Perturbation(base_sentences, noise=noise)
-    chunks, tokens, spans, passage_parts, sentence_parts, documents = [], [], [], [], [], []
-    for copy in range(math.ceil(passages / n_base)):
+    chunks, tokens, english, spans, passage_parts, sentence_parts, documents = [], [], [], [], [], [], []
+    copies = math.ceil(passages / n_base)
+    for copy in range(copies):
         rows = min(n_base, passages - copy * n_base)
         rng = np.random.default_rng(copy)
         copied = {c.source for c in base.chunks[:rows]}
@@ -141,6 +144,7 @@ def derive_build(
             chunks.append(replace(chunk, id=f"{chunk.id}-{copy}", source=f"copy{copy:04d}/{chunk.source}"))
             kept = rng.random(len(base_tokens[r])) >= (TOKEN_DROP if copy else 0.0)
             tokens.append([t for t, keep in zip(base_tokens[r], kept, strict=True) if keep] or base_tokens[r][:1])
+            english.append(base_english[r])
         block = base.sentence_spans[: first[rows]].copy()
         block[:, 0] += copy * n_base
         spans.append(block)
@@ -151,6 +155,11 @@ def derive_build(
     spans_all, sentence_vectors = np.concatenate(spans), np.concatenate(sentence_parts)
     bm25 = bm25s.BM25()
     bm25.index(tokens, show_progress=False)
+    bm25_en = bm25s.BM25()
+    bm25_en.index(english, show_progress=False)
+    judge = dict(base.judge)  # the message classifier as it is; each copy keeps its passage's hubness
+    if "hub" in judge:
+        judge["hub"] = np.concatenate([judge["hub"][: min(n_base, passages - c * n_base)] for c in range(copies)])
     manifest = {
         **base.manifest,
         "corpus": {},
@@ -175,5 +184,7 @@ def derive_build(
             sentence_vectors=sentence_vectors,
             lexicon=base.lexicon,
             documents=documents,
+            judge=judge,
+            bm25_en=bm25_en,
         )
         return store.publish(index_dir, folder)

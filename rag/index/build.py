@@ -22,6 +22,7 @@ from rag.index.stages import reached
 from rag.index.vector_index import EXACT_BELOW, plan_for
 from rag.language.jmdict import glosses
 from rag.language.sudachi import DEFAULT_MODE, tokenize
+from rag.search.english import SENSES_PER_WORD, passage_english
 from rag.search.lexicon import Lexicon, corpus_terms, gloss_index
 from rag.search.readings import corpus_readings
 from rag.settings import RetrievalConfig
@@ -94,6 +95,8 @@ def build_index(
 
         bm25 = bm25s.BM25()
         bm25.index([tokenize(c.indexed_text, mode=bm25_mode) for c in chunks], show_progress=False)
+        bm25_en = bm25s.BM25()
+        bm25_en.index(passage_english([c.indexed_text for c in chunks], bm25_mode=bm25_mode), show_progress=False)
         texts = [c.indexed_text for c in chunks]
         lexicon = Lexicon(terms, term_vectors, glosses=gloss_index(glosses(terms)), readings=corpus_readings(texts))
 
@@ -102,12 +105,13 @@ def build_index(
             "corpus": hashes,
             "chunker_version": CHUNKER_VERSION,
             "bm25_tokenizer": {"name": "sudachipy", "mode": bm25_mode},
+            "english_field": {"senses_per_word": SENSES_PER_WORD, "stemmer": "snowball english"},
             "chunks": len(chunks),
             "vector_index": vector_index_plans(len(chunks), len(sentence_texts), exact_below=exact_below),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         in_memory = store.in_memory_index(
-            manifest, chunks, passage_vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents
+            manifest, chunks, passage_vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents, bm25_en
         )
         config = calibrate(in_memory, embedder, config or RetrievalConfig(), cache)
         manifest["retrieval"] = config.to_manifest()
@@ -125,6 +129,7 @@ def build_index(
                 lexicon=lexicon,
                 documents=documents,
                 judge=judge,
+                bm25_en=bm25_en,
             )
             reached("written")
             cache.save()  # keeps what this build used, calibration questions included

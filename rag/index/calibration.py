@@ -45,6 +45,7 @@ def calibrate(index, embedder, config: RetrievalConfig, vector_cache) -> Retriev
         dense_center=center,
         dense_scale=scale,
         bm25_scale=bm25_scale(index.bm25),
+        english_scale=bm25_scale(index.bm25_en) if index.bm25_en is not None else 1.0,
         match_at_least=lexicon_threshold(index, embedder, questions, config, vector_cache),
     )
     # the English words the questions' translation looks up go through the build's cache too

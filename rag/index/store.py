@@ -54,6 +54,7 @@ MANIFEST, CHUNKS, DENSE, SENTENCE_DENSE, SENTENCES, LEXICON, BM25_DIR = (
 )
 DOCUMENTS = "documents.jsonl"
 KEY_FILE = ".server-key"  # rag.serve.proof.KEY_FILE: only the server and its user may read it
+BM25_EN_DIR = "bm25_en"  # the English field: the passages' words glossed through JMdict (rag.search.english)
 JUDGE = "judge.npz"  # arrays the answer status is judged with, measured at build (rag.answer.judge_calibration)
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
 
@@ -71,6 +72,7 @@ class LoadedIndex:
     documents: dict[str, Document] = field(default_factory=dict)  # by source: the text offsets point into
     sentence_dense: object = None  # faiss.Index over the sentence vectors
     judge: dict[str, np.ndarray] = field(default_factory=dict)  # "hub" per passage, the message classifier
+    bm25_en: object = None  # bm25s.BM25 over the English field
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -264,7 +266,7 @@ def build_lock(index_dir: Path, *, wait: bool = False, log=print):
 
 
 def in_memory_index(
-    manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents
+    manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents, bm25_en=None
 ) -> LoadedIndex:
     """A build not yet written, searchable, for calibrating it before it is saved."""
     plans = vector_plans(manifest)
@@ -272,7 +274,17 @@ def in_memory_index(
     sentence_dense = vector_index.build(sentence_vectors, plans["sentences"])
     by_source = {d.source: d for d in documents}
     return LoadedIndex(
-        None, manifest, chunks, dense, bm25, sentence_spans, sentence_vectors, lexicon, by_source, sentence_dense
+        None,
+        manifest,
+        chunks,
+        dense,
+        bm25,
+        sentence_spans,
+        sentence_vectors,
+        lexicon,
+        by_source,
+        sentence_dense,
+        bm25_en=bm25_en,
     )
 
 
@@ -288,6 +300,7 @@ def write_build(
     lexicon: Lexicon,
     documents: Sequence[Document] = (),
     judge: dict[str, np.ndarray] | None = None,
+    bm25_en=None,
 ) -> None:
     with open(folder / DOCUMENTS, "w", encoding="utf-8") as f:
         for d in documents:
@@ -316,6 +329,8 @@ def write_build(
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     write_vector_indexes(folder, manifest, passages=vectors, sentences=sentence_vectors)
     bm25.save(str(folder / BM25_DIR), show_progress=False)
+    if bm25_en is not None:
+        bm25_en.save(str(folder / BM25_EN_DIR), show_progress=False)
     np.savez(folder / SENTENCES, spans=sentence_spans)
     lexicon.save(folder / LEXICON)
     np.savez(folder / JUDGE, **(judge or {}))
@@ -443,18 +458,32 @@ def load_build(folder: Path) -> LoadedIndex:
         lexicon = Lexicon.load(folder / LEXICON)
         with np.load(folder / JUDGE) as data:
             judge = {name: data[name] for name in data.files}
+        bm25_en = None
+        if manifest.get("english_field"):
+            bm25_en = bm25s.BM25.load(str(folder / BM25_EN_DIR), show_progress=False)
     except FileNotFoundError:
         raise IndexStaleError(f"{folder} was built by an older version (no {JUDGE}); {REBUILD}") from None
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"{folder} has damaged BM25 or sentence data ({exc}); {REBUILD}") from None
-    if bm25.scores["num_docs"] != len(chunks):
+    if bm25.scores["num_docs"] != len(chunks) or (bm25_en is not None and bm25_en.scores["num_docs"] != len(chunks)):
         raise IndexCorruptError(f"{folder / BM25_DIR} does not match {CHUNKS}; {REBUILD}")
     sentence_dense = read_vector_index(folder, SENTENCE_DENSE, plans["sentences"], rows=len(spans), dim=dim)
     sentence_vectors = vector_index.stored_vectors(sentence_dense)
     if "hub" in judge and len(judge["hub"]) != len(chunks):
         raise IndexCorruptError(f"{folder / JUDGE} does not match {CHUNKS}; {REBUILD}")
     return LoadedIndex(
-        folder, manifest, chunks, dense, bm25, spans, sentence_vectors, lexicon, documents, sentence_dense, judge
+        folder,
+        manifest,
+        chunks,
+        dense,
+        bm25,
+        spans,
+        sentence_vectors,
+        lexicon,
+        documents,
+        sentence_dense,
+        judge,
+        bm25_en,
     )
 
 

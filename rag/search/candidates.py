@@ -1,10 +1,11 @@
 """Which passages a question scores: the best few of each signal, and a bound on all the others.
 
-Four pools: FAISS's best passages, the passages of FAISS's best sentences, bm25s's best passages
-for the question's tokens and for its translated English words. A passage in none of them scores
+Five pools: FAISS's best passages, the passages of FAISS's best sentences, bm25s's best passages
+for the question's tokens and for its translated English words, and the English field's best passages
+for its English words. A passage in none of them scores
 at most the last score of each pool on that signal, so at most the fused `bound`:
 
-    gather(query, pools) -> Candidates(rows=[2, 9, 17], bound=Features.scalar(0.81, 0.84, 6.2, 0.0))
+    gather(query, pools) -> Candidates(rows=[2, 9, 17], bound=Features.scalar(0.81, 0.84, 6.2, 0.0, 0.0))
 
 When the k-th best candidate beats the fused bound, no passage left out could have made the top k
 (the retriever checks, and asks again with bigger pools if not).
@@ -96,10 +97,10 @@ class CandidateFinder:
             return Candidates(everything, None, False)
         if (dense and pools.passages >= population) or (lexical and pools.bm25 >= population):
             return Candidates(everything, None, False)
-        if not dense and len(query.token_ids) == len(query.translated_ids) == 0:
+        if not dense and len(query.token_ids) == len(query.translated_ids) == len(query.english_ids) == 0:
             return Candidates(everything, None, False)  # BM25 alone and no known token: every passage scores 0
 
-        found, passage, sentence, bm25, translated = [], -np.inf, -np.inf, 0.0, 0.0
+        found, passage, sentence, bm25, translated, english = [], -np.inf, -np.inf, 0.0, 0.0, 0.0
         if dense:
             only = (None, None) if allowed is None else (allowed.passages.selector, allowed.sentences.selector)
             scores, rows = vector_index.top_k(self.index.dense, query.vector, pools.passages, selector=only[0])
@@ -115,18 +116,23 @@ class CandidateFinder:
             found.append(rows)
             rows, translated = self._bm25_pool(query.translated_ids, pools.bm25, allowed)
             found.append(rows)
+            if self.index.bm25_en is not None:
+                rows, english = self._bm25_pool(query.english_ids, pools.bm25, allowed, self.index.bm25_en)
+                found.append(rows)
         rows = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
         if allowed is not None:
             rows = rows[allowed.mask[rows]]
-        bound = Features.scalar(passage, sentence, bm25, translated)
+        bound = Features.scalar(passage, sentence, bm25, translated, english)
         return Candidates(rows, bound, approximate=dense and not self.dense_exact)
 
-    def _bm25_pool(self, token_ids: np.ndarray, size: int, allowed: Allowed | None) -> tuple[np.ndarray, float]:
+    def _bm25_pool(
+        self, token_ids: np.ndarray, size: int, allowed: Allowed | None, bm25=None
+    ) -> tuple[np.ndarray, float]:
         """bm25s's own top `size` and the last score among them; no tokens: every passage scores 0."""
         if len(token_ids) == 0:
             return np.zeros(0, np.int64), 0.0
         weights = None if allowed is None else allowed.weights
-        rows, scores = self.index.bm25.retrieve(
+        rows, scores = (bm25 or self.index.bm25).retrieve(
             [token_ids.tolist()], k=min(size, self.n), show_progress=False, sorted=False, weight_mask=weights
         )
         return rows[0].astype(np.int64), float(scores[0].min())

@@ -8,7 +8,7 @@ number, not the size of the index:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,7 @@ class Query:
     token_ids: np.ndarray  # of the tokens the index knows, in order, repeats kept (as bm25s scores them)
     translated_ids: np.ndarray  # of the corpus terms its English words map to
     coverage: float  # share of its tokens the index knows
+    english_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # in the English field
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,18 @@ class Features:
     sentence: np.ndarray  # cosine of its best sentence (the passage's own when it has none)
     bm25: np.ndarray  # BM25 points of the question's own tokens
     translated: np.ndarray  # BM25 points of the terms its English words map to
+    english: np.ndarray  # BM25 points of its English words in the passages' English field (glosses)
+
+    NAMES = ("passage", "sentence", "bm25", "translated", "english")
 
     def take(self, positions: np.ndarray) -> Features:
         """The signals of some rows, in the order given: [a, b, c].take([2, 0]) -> [c, a]."""
-        return Features(*(np.asarray(v)[positions] for v in (self.passage, self.sentence, self.bm25, self.translated)))
+        return Features(*(np.asarray(getattr(self, name))[positions] for name in self.NAMES))
 
     @classmethod
-    def scalar(cls, passage: float, sentence: float, bm25: float, translated: float) -> Features:
+    def scalar(cls, passage: float, sentence: float, bm25: float, translated: float, english: float) -> Features:
         """One row, in float32 like the real features, so a bound goes through the same arithmetic."""
-        return cls(*(np.array([v], np.float32) for v in (passage, sentence, bm25, translated)))
+        return cls(*(np.array([v], np.float32) for v in (passage, sentence, bm25, translated, english)))
 
 
 class FeatureScorer:
@@ -61,10 +65,8 @@ class FeatureScorer:
         assert np.all(owners[1:] >= owners[:-1]), "sentences must be stored in passage order"
         # Each passage's sentences are one contiguous slice: first[r]:first[r + 1].
         self.first = np.searchsorted(owners, np.arange(self.n + 1))
-        bm25 = index.bm25
-        self._data, self._docs, self._starts = bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"]
-        self._nonoccurrence = bm25.nonoccurrence_array
-        self._dtype = np.dtype(bm25.dtype)
+        self.native = Postings(index.bm25)
+        self.english = Postings(index.bm25_en) if index.bm25_en is not None else None
 
     def features(self, rows: np.ndarray, query: Query, *, dense: bool = True, lexical: bool = True) -> Features:
         """Exact signals of `rows` (sorted, distinct); a signal not asked for is zeros."""
@@ -74,9 +76,15 @@ class FeatureScorer:
             passage = self.passage_cosines(rows, query.vector)
             best = self.best_sentence(rows, query.vector)
             sentence = np.where(best < NO_SENTENCE_BELOW, passage, best)
-        bm25 = self.bm25_points(rows, query.token_ids) if lexical else zeros
-        translated = self.bm25_points(rows, query.translated_ids) if lexical else zeros
-        return Features(passage, sentence, bm25, translated)
+        bm25 = self.native.points(rows, query.token_ids) if lexical else zeros
+        translated = self.native.points(rows, query.translated_ids) if lexical else zeros
+        english = zeros
+        if lexical and self.english is not None:
+            english = self.english.points(rows, query.english_ids)
+        return Features(passage, sentence, bm25, translated, english)
+
+    def bm25_points(self, rows: np.ndarray, token_ids: np.ndarray) -> np.ndarray:
+        return self.native.points(rows, token_ids)
 
     def passage_cosines(self, rows: np.ndarray, qv: np.ndarray) -> np.ndarray:
         vectors = self.passage_vectors if len(rows) == self.n else np.take(self.passage_vectors, rows, axis=0)
@@ -98,11 +106,20 @@ class FeatureScorer:
             best[has] = np.maximum(best[has], np.maximum.reduceat(sims, offsets[has]))
         return best
 
+
+class Postings:
+    """One bm25s index's sparse columns, read for a few rows at a time."""
+
+    def __init__(self, bm25):
+        self._data, self._docs, self._starts = bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"]
+        self._nonoccurrence = bm25.nonoccurrence_array
+        self._dtype = np.dtype(bm25.dtype)
+
     def postings(self, token: int) -> np.ndarray:
         """The sorted passage rows that hold a token."""
         return self._docs[self._starts[token] : self._starts[token + 1]]
 
-    def bm25_points(self, rows: np.ndarray, token_ids: np.ndarray) -> np.ndarray:
+    def points(self, rows: np.ndarray, token_ids: np.ndarray) -> np.ndarray:
         """What bm25s's get_scores gives these rows, read from its sparse columns, never a full vector.
 
         bm25s adds each token's points in query order in its own dtype; the same order here gives the

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rag.language.script import is_japanese
 from rag.language.sudachi import tokenize
+from rag.search.english import question_english
 from rag.search.lexicon import _LATIN_WORD, Lexicon, latin_words
 from rag.settings import RetrievalConfig
 
@@ -24,6 +26,7 @@ class QueryForms:
     tokens: tuple[str, ...]  # BM25 tokens the corpus knows
     coverage: float  # share of the question's tokens the corpus knows
     translated: tuple[str, ...]  # BM25 tokens reached through English words
+    english: tuple[str, ...] = ()  # its English words, stemmed, for the English field
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # of search_text, when asked for
 
 
@@ -74,4 +77,5 @@ class QueryAnalyzer:
         vector = None
         if embed:
             vector = embedder.vector if embedder.vector is not None else self.embedder.encode_queries([text])[0]
-        return QueryForms(question, text, rewrite.replaced, known, coverage, translated, vector)
+        english = () if is_japanese(text) else question_english(text)
+        return QueryForms(question, text, rewrite.replaced, known, coverage, translated, english, vector)

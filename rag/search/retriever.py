@@ -47,7 +47,12 @@ class SearchResult:
 
 
 def fuse(
-    dense: np.ndarray, bm25: np.ndarray, translated: np.ndarray, coverage: float, config: RetrievalConfig
+    dense: np.ndarray,
+    bm25: np.ndarray,
+    translated: np.ndarray,
+    coverage: float,
+    config: RetrievalConfig,
+    english: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Dense score in units of its own spread, plus BM25 in units of a typical matched term.
 
@@ -57,7 +62,8 @@ def fuse(
     -> [1.0 + 1.5, 2.0] = [2.5, 2.0]
     """
     lexical = config.bm25_weight * coverage * bm25 + config.translated_weight * translated
-    return standard_dense(dense, config) + lexical / config.bm25_scale
+    glossed = config.english_weight * english / config.english_scale  # the English field, in its own units
+    return standard_dense(dense, config) + lexical / config.bm25_scale + glossed
 
 
 def standard_dense(dense: np.ndarray, config: RetrievalConfig) -> np.ndarray:
@@ -78,8 +84,9 @@ def score(features: Features, mode: str, coverage: float, config: RetrievalConfi
     if mode == "dense":
         return standard_dense(dense_score(features, config), config)
     if mode == "bm25":
-        return (coverage * features.bm25 + features.translated) / config.bm25_scale
-    return fuse(dense_score(features, config), features.bm25, features.translated, coverage, config)
+        english = config.english_weight * features.english / config.english_scale
+        return (coverage * features.bm25 + features.translated) / config.bm25_scale + english
+    return fuse(dense_score(features, config), features.bm25, features.translated, coverage, config, features.english)
 
 
 def top_k(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
@@ -113,6 +120,7 @@ class Retriever:
         self.config = config
         self.pools = pools
         self._vocab = index.bm25.vocab_dict
+        self._english_vocab = index.bm25_en.vocab_dict if index.bm25_en is not None else {}
         self.analyzer = QueryAnalyzer(index.lexicon, self._vocab, bm25_mode=bm25_mode, embedder=embedder, config=config)
         self._features = FeatureScorer(index)
         self._candidates = CandidateFinder(index)
@@ -172,6 +180,7 @@ class Retriever:
             np.array([self._vocab[t] for t in forms.tokens], np.int64),
             np.array([self._vocab[t] for t in forms.translated], np.int64),
             forms.coverage,
+            np.array([self._english_vocab[t] for t in forms.english if t in self._english_vocab], np.int64),
         )
 
     def _settled(self, found: Candidates, best: np.ndarray, want: int, mode: str, coverage: float) -> bool:
