@@ -7,11 +7,14 @@ import json
 import os
 import sys
 
-import rag  # noqa: F401 - sets the offline defaults before anything else loads
-from rag import paths
-from rag.errors import RagError
-from rag.inputs import printable, validate_k, validate_question
-from rag.terminal import safe_json, safe_text, shown
+from rag.runtime import use_process_defaults
+
+use_process_defaults()  # before anything heavy loads: offline, no analytics, one BLAS thread
+
+from rag import paths  # noqa: E402 - light modules only, after the defaults
+from rag.errors import RagError  # noqa: E402
+from rag.inputs import printable, validate_k, validate_question  # noqa: E402
+from rag.terminal import safe_json, safe_text, shown  # noqa: E402
 
 SERVED_AT_ONCE = 2  # rag.serve.ui.app.CONCURRENCY, without importing Gradio for `rag bench`
 
@@ -191,7 +194,7 @@ def cmd_eval(args) -> int:
     from rag.evaluation.runner import run_evaluation
     from rag.index.build import ensure_index
 
-    gold_path = Path(args.gold) if args.gold else paths.PROJECT_ROOT / "eval" / "gold.jsonl"
+    gold_path = Path(args.gold) if args.gold else Path("eval") / "gold.jsonl"  # the project's dev set
     gold = load_gold(gold_path)  # before the model loads
     engine = _engine(args)
     report = ensure_index(engine, log=_log)  # a benchmark corpus gets its own index on first use
@@ -201,7 +204,7 @@ def cmd_eval(args) -> int:
     gated = "test" if "test" in evaluation.metrics else "all"
     hybrid = evaluation.metrics[gated]["hybrid"]
     missed = gate_failures(hybrid, TARGETS)
-    floors = load_floors(paths.PROJECT_ROOT / "eval" / "gate.json", gold_key(gold_path, paths.PROJECT_ROOT))
+    floors = load_floors(Path("eval") / "gate.json", gold_key(gold_path, Path.cwd()))
     # the gate: the recorded floors when there are some (no regression), else the targets themselves
     failures = gate_failures(hybrid, floors or TARGETS) if args.gate else None
     if args.json:

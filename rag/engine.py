@@ -125,7 +125,7 @@ class Engine:
                 chunker=CHUNKER_VERSION,
             )
             config = RetrievalConfig.from_manifest(loaded.manifest)
-            mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "C")
+            mode = store.bm25_mode(loaded.manifest)
             retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
             rows = {c.id: i for i, c in enumerate(loaded.chunks)}
             return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), rows)

@@ -9,11 +9,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def corpus_dir(override: str | None = None) -> Path:
-    return Path(override or os.environ.get("RAG_CORPUS_DIR") or PROJECT_ROOT / "corpus")
+    """The folder given, else $RAG_CORPUS_DIR, else ./corpus (where the command runs, not where rag is installed)."""
+    return Path(override or os.environ.get("RAG_CORPUS_DIR") or "corpus")
 
 
 def index_dir(override: str | None = None) -> Path:
-    return Path(override or os.environ.get("RAG_INDEX_DIR") or PROJECT_ROOT / "index")
+    """The folder given, else $RAG_INDEX_DIR, else ./index."""
+    return Path(override or os.environ.get("RAG_INDEX_DIR") or "index")
 
 
 def feedback_file(override: str | None = None) -> Path:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import rag  # noqa: F401 - the offline defaults, before anything else loads
+from rag.runtime import use_process_defaults  # noqa: E402
+
+use_process_defaults()  # offline, as the command line runs; before anything heavy loads
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -250,3 +250,22 @@ def test_bad_corpus_files_stop_the_build_and_keep_the_index(hash_workspace, dama
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert line.startswith("error: ") and expected in line
     assert store.build_id(index) == live  # nothing already saved is lost
+
+
+def test_an_index_built_with_other_dictionaries_or_settings_is_stale(hash_workspace, hash_embedder, monkeypatch):
+    """An upgraded Sudachi dictionary or a changed setting would answer from tokens or thresholds of
+    before: check_fresh names what differs and asks for a rebuild."""
+    from rag.errors import IndexStaleError
+    from rag.index import provenance
+
+    corpus, index = hash_workspace
+    engine = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder)
+    assert engine.ask("OSAの予算", k=1).passages
+    recorded = provenance.provenance()
+    newer = {**recorded, "versions": {**recorded["versions"], "sudachidict-core": "29991231"}}
+    monkeypatch.setattr(provenance, "provenance", lambda: newer)
+    fresh = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder)
+    with pytest.raises(IndexStaleError, match=r"sudachidict-core .* -> 29991231.*rag build"):
+        fresh.ask("OSAの予算", k=1)
+    changed = {**recorded, "settings": {**recorded["settings"], "message_sure": 0.5}}
+    assert provenance.differences(recorded, changed) == ["message_sure"]

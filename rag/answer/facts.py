@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from rag.index import store
 from rag.index.store import LoadedIndex
 from rag.language.sudachi import tokenize
 
@@ -18,7 +19,7 @@ class CorpusFacts:
     def __init__(self, index: LoadedIndex):
         self.index = index
         self.vocab = index.bm25.vocab_dict
-        self.bm25_mode = index.manifest.get("bm25_tokenizer", {}).get("mode", "C")
+        self.bm25_mode = store.bm25_mode(index.manifest)
         scores = index.bm25.scores
         self._docs, self._starts = scores["indices"], scores["indptr"]
         self.passages = len(index.chunks)

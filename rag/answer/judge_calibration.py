@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.answer import messages
 from rag.answer.answerability import AnswerabilityModel
+from rag.index import store
 from rag.index.calibration import calibration_questions, passage_hubness
 from rag.settings import RetrievalConfig
 
@@ -68,4 +69,4 @@ def calibrate_judge(index, embedder, config: RetrievalConfig, cache) -> tuple[di
 
 
 def _bm25_mode(index) -> str:
-    return index.manifest.get("bm25_tokenizer", {}).get("mode", "A")
+    return store.bm25_mode(index.manifest)

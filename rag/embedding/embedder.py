@@ -110,16 +110,14 @@ def _load_other(name: str) -> Embedder:
 
 
 def _sentence_transformer(source: str, missing_hint: str | None = None):
-    import rag  # noqa: F401 - offline defaults, even when this module is used on its own
-
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
+    hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()  # the per-tensor "Loading weights" bar is noise in a CLI
 
-    try:
-        return SentenceTransformer(source, device="cpu")
+    try:  # offline by argument, not by the environment: a host program keeps its own settings
+        return SentenceTransformer(source, device="cpu", local_files_only=True)
     except (OSError, ValueError, KeyError) as exc:
         if missing_hint is None:
             raise RagError(f"cannot load the converted model at {source} ({exc}); delete it and retry") from exc

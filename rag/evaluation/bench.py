@@ -126,7 +126,7 @@ def _measure(index_dir: Path, embedder, questions: list[str], log) -> dict:
     rss_before = _rss_mb()
     folder = store.current_build(index_dir)
     loaded = store.load_build(folder)
-    mode = loaded.manifest.get("bm25_tokenizer", {}).get("mode", "A")
+    mode = store.bm25_mode(loaded.manifest)
     retriever = Retriever(loaded, embedder, bm25_mode=mode, config=RetrievalConfig.from_manifest(loaded.manifest))
     index_rss = _rss_mb() - rss_before
     log(f"  {len(loaded.chunks)} passages loaded; timing {len(questions)} questions")

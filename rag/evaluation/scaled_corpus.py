@@ -122,7 +122,7 @@ def derive_build(
 
     from rag.index.vector_index import stored_vectors
 
-    mode = base.manifest.get("bm25_tokenizer", {}).get("mode", "A")
+    mode = store.bm25_mode(base.manifest)
     base_tokens = [tokenize(c.indexed_text, mode=mode) for c in base.chunks]
     base_english = passage_english([c.indexed_text for c in base.chunks], bm25_mode=mode)
     n_base = len(base.chunks)

@@ -18,6 +18,7 @@ from rag.errors import IndexCorruptError, IndexStaleError, RagError, disk_error
 from rag.index import store
 from rag.index.cache import EmbeddingCache
 from rag.index.calibration import calibrate
+from rag.index.provenance import provenance
 from rag.index.stages import reached
 from rag.index.vector_index import EXACT_BELOW, plan_for
 from rag.language.jmdict import glosses
@@ -106,6 +107,7 @@ def build_index(
             "chunker_version": CHUNKER_VERSION,
             "bm25_tokenizer": {"name": "sudachipy", "mode": bm25_mode},
             "english_field": {"senses_per_word": SENSES_PER_WORD, "stemmer": "snowball english"},
+            "provenance": provenance(),
             "chunks": len(chunks),
             "vector_index": vector_index_plans(len(chunks), len(sentence_texts), exact_below=exact_below),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -137,4 +137,6 @@ def lexicon_threshold(index, embedder, questions, config: RetrievalConfig, vecto
 
 
 def _bm25_mode(index) -> str:
-    return index.manifest.get("bm25_tokenizer", {}).get("mode", "A")
+    from rag.index.store import bm25_mode as _store_mode
+
+    return _store_mode(index.manifest)

@@ -355,6 +355,13 @@ def write_manifest(folder: Path, manifest: dict) -> None:
         os.fsync(f.fileno())
 
 
+def bm25_mode(manifest: dict) -> str:
+    """The Sudachi split mode the build's BM25 was tokenised with (questions must be cut the same way)."""
+    from rag.language.sudachi import DEFAULT_MODE
+
+    return manifest.get("bm25_tokenizer", {}).get("mode", DEFAULT_MODE)
+
+
 def vector_plans(manifest: dict) -> dict[str, IndexPlan]:
     """The FAISS index kind of the passages and of the sentences, as the build chose them."""
     recorded = manifest.get("vector_index", {})
@@ -406,7 +413,8 @@ def read_manifest(folder: Path) -> dict:
 
 
 def check_fresh(manifest: dict, *, corpus: dict[str, str], embedder: dict, chunker: int) -> None:
-    """Refuse an index built from other text, another model or another chunker."""
+    """Refuse an index built from other text, another model, another chunker, or other dictionaries,
+    data files or settings (rag.index.provenance)."""
     built = manifest.get("corpus", {})
     changed = [shown(k) for k in sorted(k for k in corpus.keys() & built.keys() if corpus[k] != built[k])]
     added = [shown(k) for k in sorted(corpus.keys() - built.keys())]
@@ -431,6 +439,11 @@ def check_fresh(manifest: dict, *, corpus: dict[str, str], embedder: dict, chunk
         raise IndexStaleError(
             f"index was built by chunker v{manifest.get('chunker_version')}, this is v{chunker}; {REBUILD}"
         )
+    from rag.index.provenance import differences, provenance
+
+    if changed := differences(manifest.get("provenance"), provenance()):
+        shown_changes = ", ".join(changed[:4]) + (f" and {len(changed) - 4} more" if len(changed) > 4 else "")
+        raise IndexStaleError(f"index was built with other dictionaries or settings ({shown_changes}); {REBUILD}")
 
 
 def load_build(folder: Path) -> LoadedIndex:
