@@ -9,7 +9,8 @@ from pathlib import Path
 
 from rag.answer.compose import compose
 from rag.answer.followup import Reading, read
-from rag.answer.records import Answer
+from rag.answer.guide import guide
+from rag.answer.records import Answer, Guide
 from rag.answer.sentences import SentencePicker
 from rag.answer.status import StatusJudge
 from rag.documents.chunking import CHUNKER_VERSION
@@ -17,6 +18,7 @@ from rag.documents.corpus import corpus_hashes
 from rag.errors import REBUILD, IndexCorruptError, RagError, disk_error
 from rag.index import store
 from rag.inputs import validate_k, validate_question
+from rag.language.script import is_japanese
 from rag.search.retriever import MODES, Retriever, SearchResult
 from rag.settings import RetrievalConfig
 
@@ -43,6 +45,7 @@ class LiveIndex:
     retriever: Retriever
     picker: SentencePicker  # its sentence terms are cached inside, once per build
     judge: StatusJudge
+    guides: dict[str, Guide]  # the help reply to a message that is not a question, per language
     rows: dict[str, int]  # chunk id -> row
 
 
@@ -128,7 +131,8 @@ class Engine:
             mode = store.bm25_mode(loaded.manifest)
             retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
             rows = {c.id: i for i, c in enumerate(loaded.chunks)}
-            return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), rows)
+            guides = {lang: guide(loaded, lang) for lang in ("ja", "en")}
+            return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), guides, rows)
         except RagError as exc:
             return exc
         except OSError as exc:
@@ -176,7 +180,10 @@ class Engine:
         k = validate_k(k)
         result = self._search(live, reading.query, max(k, JUDGED_WITH), mode, sources)  # the margin needs two
         verdict = live.judge.verdict(result)
-        return compose(replace(result, hits=result.hits[:k]), verdict, live.picker, live.rows, reading)
+        help_reply = (
+            live.guides["ja" if is_japanese(reading.question) else "en"] if verdict.status == "not_a_question" else None
+        )
+        return compose(replace(result, hits=result.hits[:k]), verdict, live.picker, live.rows, reading, help_reply)
 
     @staticmethod
     def _search(live: LiveIndex, question: str, k, mode: str, sources) -> SearchResult:

@@ -138,3 +138,34 @@ def test_a_question_the_briefing_does_not_cover_quotes_nothing(engine):
     card = engine.ask("日本の人口は何人ですか", k=3)
     assert card.status == "not_covered" and card.quotes == ()
     assert all(p.highlights == () for p in card.passages)
+
+
+def test_a_message_that_is_not_a_question_gets_the_guide_and_no_citation(hash_engine):
+    """Whatever decided it, a greeting is answered with what the documents cover, in the user's language,
+    read from the index (titles, main sections, examples the build checked are answered)."""
+    from rag.answer.compose import compose
+    from rag.answer.followup import read
+    from rag.answer.records import Reason
+    from rag.answer.status import Verdict
+
+    live = hash_engine.live()
+    for question, lang in (("こんにちは", "ja"), ("hello there", "en")):
+        result = hash_engine.search(question, k=3)
+        verdict = Verdict("not_a_question", Reason("not_a_question"))
+        answer = compose(result, verdict, live.picker, live.rows, read(question, None), live.guides[lang])
+        assert answer.passages == () and answer.quotes == ()
+        (title, sections), *_ = answer.guide.documents
+        assert title == "外交力の強化について" and "認知戦への対応" in sections
+        assert answer.guide.examples and all(("について" in q) == (lang == "ja") for q in answer.guide.examples)
+        record = answer.to_json()
+        assert record["status"] == "not_a_question" and record["hits"] == [] and record["guide"]["examples"]
+        assert answer.guide.examples[0] in answer.to_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "message", ["おはようございます", "thanks, that helped!", "あなたは何ができますか", "write me a poem"]
+)
+def test_greetings_and_other_requests_get_the_help_reply(engine, message):
+    answer = engine.ask(message, k=3)
+    assert answer.status == "not_a_question" and answer.passages == () and answer.guide.examples

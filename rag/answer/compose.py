@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from rag.answer.followup import Reading
-from rag.answer.records import Answer, CitedPassage, Quote
+from rag.answer.records import Answer, CitedPassage, Guide, Quote
 from rag.answer.sentences import SentencePicker
 from rag.answer.status import Verdict
 from rag.language.terms import content_terms, morphemes
@@ -20,10 +20,17 @@ from rag.search.retriever import SearchResult
 
 
 def compose(
-    result: SearchResult, verdict: Verdict, picker: SentencePicker, rows: dict[str, int], reading: Reading
+    result: SearchResult,
+    verdict: Verdict,
+    picker: SentencePicker,
+    rows: dict[str, int],
+    reading: Reading,
+    guide: Guide | None = None,
 ) -> Answer:
     """The answer to `reading` from its search result. Sentences are scored against the question's own
     words (a follow-up's, not its earlier topic's); quotes come best first, highlights in text order."""
+    if verdict.status == "not_a_question":  # a greeting or a request: no citation, the guide instead
+        return Answer(reading, verdict.status, (), (), (), verdict.reason, guide)
     best_first: tuple[tuple[int, int], ...] = ()
     if verdict.status in ("answered", "partial") and result.hits:
         row = rows[result.hits[0].chunk.id]

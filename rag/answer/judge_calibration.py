@@ -60,12 +60,28 @@ def calibrate_judge(index, embedder, config: RetrievalConfig, cache) -> tuple[di
     records["answerability"] = model.to_manifest()
     status_judge = StatusJudge(replace(loaded, manifest={**manifest, **records}), config)
     answered = sum(status_judge.verdict(r).status == "answered" for r in results)
+    records["examples"] = _answered_examples(retriever, status_judge, loaded)
     records["calibration_check"] = {
         "questions": len(generic),
         "answered": int(answered),
         "target_share": ANSWERED_TARGET,
     }
     return judge, records
+
+
+def _answered_examples(retriever, status_judge, index, *, wanted: int = 3, tried: int = 12) -> dict[str, list[str]]:
+    """Example questions for the help reply that the documents do answer, by the query path itself."""
+    from rag.answer.guide import example_questions
+
+    found: dict[str, list[str]] = {}
+    for lang in ("ja", "en"):
+        found[lang] = []
+        for question in example_questions(index, lang)[:tried]:
+            if status_judge.verdict(retriever.search(question, k=CHECK_K)).status == "answered":
+                found[lang].append(question)
+            if len(found[lang]) == wanted:
+                break
+    return found
 
 
 def _bm25_mode(index) -> str:

@@ -39,7 +39,7 @@ _WORDS = {
         "missing_no_topic": "この話題は扱っていますが、{what}は書かれていません。",
         "unknown_terms": "どの資料にも「{terms}」は出てきません。",
         "no_close_passage": "この質問に十分近い箇所が資料にありません。",
-        "not_a_question": "資料についての質問ではないようです。",
+        "not_a_question": "資料についての質問ではないようです。資料の内容と、質問の例を示します。",
         "join": "、",
         "of": "{terms}の{kinds}",
     },
@@ -49,7 +49,10 @@ _WORDS = {
         "missing_no_topic": "The documents cover the topic, but not {what}.",
         "unknown_terms": "None of the documents mentions {terms}.",
         "no_close_passage": "No passage of the documents comes close enough to the question.",
-        "not_a_question": "This does not look like a question about the documents.",
+        "not_a_question": (
+            "This does not look like a question about the documents: here is what they cover, "
+            "and questions they answer."
+        ),
         "join": ", ",
         "of": "the {kinds} for {terms}",
     },

@@ -49,12 +49,14 @@ DESCRIPTIONS = {  # each is followed by the corpus line (corpus_line): what the 
         "Search the corpus for the passages that answer a question (Japanese or English). Returns the ranked "
         "passages, each with its section path, source file, page (PDFs), exact character offsets [start, end) "
         "into the document text, the answering sentences (highlights, same offsets) and a score; and the "
-        "answer status: answered, partial (with what is missing) or not_covered (then the hits are only the "
-        "nearest passages, not answers). Cite passages by source and offsets; `read` gives the text around them."
+        "answer status (answered, partial with what is missing, not_covered, or not_a_question) and its "
+        "reason (for not_covered the hits are only the nearest passages, not answers). "
+        "Cite passages by source and offsets; `read` gives the text around them."
     ),
     "ask": (
         "Ask the corpus a question and get its answer card: the status (answered, partial with what is "
-        "missing, or not_covered), the one or two sentences that answer it quoted with [n] and exact "
+        "missing, not_covered, or not_a_question with a guide to what the corpus covers) and why, "
+        "the one or two sentences that answer it quoted with [n] and exact "
         "character offsets, and the sources [n] (section, file, page or offsets, whether each answers). "
         "For a follow-up such as 'what is its budget?', pass the question asked before as `previous`. "
         "Quote only the sentences returned; when the status is not_covered, say the documents do not cover it."

@@ -33,7 +33,12 @@ class SearchOutput(_Open):
     id: str | None
     query: str
     abstained: bool = Field(description="true exactly when status is not_covered")
-    status: str = Field(description="answered, partial (see missing) or not_covered")
+    status: str = Field(
+        description=(
+            "answered, partial (see missing), not_covered, or not_a_question (a greeting or a request of "
+            "another kind: see guide)"
+        )
+    )
     missing: list[str] = Field(description="for partial: what the question asks that no passage states")
     hits: list[SearchHit]
 
@@ -66,7 +71,12 @@ class AskOutput(_Open):
     question: str
     read_as: str = Field(description="the question as read, with a follow-up's topic in brackets")
     searched: str
-    status: str = Field(description="answered, partial (see missing) or not_covered")
+    status: str = Field(
+        description=(
+            "answered, partial (see missing), not_covered, or not_a_question (a greeting or a request of "
+            "another kind: see guide)"
+        )
+    )
     missing: list[str]
     answer: list[Quote]
     sources: list[SourceCard]
