@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -105,10 +104,9 @@ def test_with_no_server_on_the_default_port_the_cli_answers_locally(monkeypatch,
     ],
 )
 def test_a_named_server_that_is_not_there_is_one_clear_line(url, expected):
-    started = time.monotonic()
-    result = run_cli("ask", "OSA", "--server", url, model="/no/such/model")
+    result = run_cli("ask", "OSA", "--server", url, model="/no/such/model")  # no model would load: no fallback
     assert result.returncode == 1 and result.stderr.startswith(f"error: {expected}")
-    assert len(result.stderr.strip().splitlines()) == 1 and time.monotonic() - started < 60
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.slow

@@ -68,8 +68,12 @@ def test_the_jsquad_records_load(tmp_path):
 
 
 def test_gate_lists_every_missed_target():
-    good = {key: (target if op == ">=" else target) for key, (op, target) in TARGETS.items()}
+    good = {key: target for key, (op, target) in TARGETS.items()}  # exactly at each target: met
     assert gate_failures(good) == []
+    beyond = {key: target + (0.01 if op == ">=" else -0.01) for key, (op, target) in TARGETS.items()}
+    assert gate_failures(beyond) == []
+    short = {key: target - (0.01 if op == ">=" else -0.01) for key, (op, target) in TARGETS.items()}
+    assert len(gate_failures(short)) == len(TARGETS)  # every side of every target is checked
     failures = gate_failures({**good, "hit@1": 0.5, "max_passage_chars": 700})
     assert [f.split(" =")[0] for f in failures] == ["hit@1", "max_passage_chars"]
     assert gate_failures({k: v for k, v in good.items() if k != "en_hit@1"}) == [

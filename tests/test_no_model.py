@@ -8,13 +8,6 @@ import sys
 from .conftest import CORPUS, HEAVY, ROOT
 
 
-def test_this_run_has_not_imported_torch(request):
-    from .conftest import fast_run
-
-    if fast_run(request.config):
-        assert not [m for m in HEAVY if m in sys.modules]
-
-
 def test_build_and_ask_with_the_hash_embedder_import_no_model(tmp_path):
     code = f"""
 import shutil, sys

@@ -7,9 +7,7 @@ the new build. The slow test times questions to a real server through a rebuild 
 
 from __future__ import annotations
 
-import statistics
 import threading
-import time
 
 import pytest
 
@@ -117,17 +115,28 @@ def test_concurrent_first_questions_load_the_index_once(hash_built, hash_embedde
     real = store.load_build
     monkeypatch.setattr(store, "load_build", lambda folder: loads.append(folder) or real(folder))
     engine = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder, background_reload=True)
-    threads = [threading.Thread(target=top_text, args=(engine,)) for _ in range(4)]
+    answers, failures = [], []
+
+    def ask() -> None:
+        try:
+            answers.append(top_text(engine))
+        except Exception as exc:  # noqa: BLE001 - collected, so a failing thread fails the test
+            failures.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
+    assert failures == [] and len(answers) == 4 and len(set(answers)) == 1
     assert len(loads) == 1
 
 
 @pytest.mark.slow
-def test_questions_to_a_server_during_a_rebuild_never_stall(workspace, tmp_path):
-    """Real model, real server, `rag build` in another process: the slowest answer is within 3x the median."""
+def test_questions_to_a_server_during_a_rebuild_are_all_answered_from_a_whole_build(workspace, tmp_path):
+    """Real model, real server, `rag build` in another process: every question asked before, during and
+    after the rebuild and its switch is answered, each from the old text or the new, never an error.
+    (How long they take under load is `python scripts/load_test.py --start --rebuild`'s to say.)"""
     from rag.serve.client import ServerClient
     from tests.tooling.launch import start_app
 
@@ -136,17 +145,13 @@ def test_questions_to_a_server_during_a_rebuild_never_stall(workspace, tmp_path)
     corpus, index = workspace
     with start_app(corpus_dir=corpus, index_dir=index, feedback=tmp_path / "fb.jsonl") as app:
         client = ServerClient(app.url)
-        seconds, texts = [], []
+        texts = []
 
         def ask() -> None:
-            started = time.perf_counter()
-            reply = client.search(QUESTION, k=1, mode="hybrid")
-            seconds.append(time.perf_counter() - started)
-            texts.append(reply["json"]["hits"][0]["text"])
+            texts.append(client.search(QUESTION, k=1, mode="hybrid")["json"]["hits"][0]["text"])
 
-        for _ in range(20):  # warm: the first answers are slower everywhere
+        for _ in range(5):
             ask()
-        seconds.clear()
         edit_briefing(corpus, "約3万人", "約7万人")
         env = {"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)}
         build = threading.Thread(target=lambda: build_result.append(run_cli("build", env=env)))
@@ -158,8 +163,6 @@ def test_questions_to_a_server_during_a_rebuild_never_stall(workspace, tmp_path)
         for _ in range(20):
             ask()
         assert build_result[0].returncode == 0, build_result[0].stderr
-        assert "約7万人" in texts[-1]
-        median = statistics.median(seconds)
-        assert max(seconds) <= 3 * median, (
-            f"slowest {max(seconds) * 1000:.0f} ms, median {median * 1000:.0f} ms over {len(seconds)} questions"
-        )
+        assert all(("約3万人" in t) != ("約7万人" in t) for t in texts)  # the old passage or the new, whole
+        switched = next(i for i, t in enumerate(texts) if "約7万人" in t)
+        assert all("約7万人" in t for t in texts[switched:])  # once switched, never back
