@@ -153,18 +153,20 @@ def test_the_gate_is_opt_in(hash_built, capsys):
 
 @pytest.mark.slow
 def test_ci_gate_hybrid_holds_its_recorded_floors_on_the_test_split(engine):
-    """The floors in eval/gate.json (the shipped figures less one question) guard against regressions;
-    the issue's targets are printed, met or not, so the log shows the distance to them."""
+    """The floors in eval/gate.json (the frozen test split's shipped figures less one question) guard
+    against regressions; the issue's targets are printed, met or not, so the log shows the distance."""
+    from rag.evaluation.metrics import gold_key
     from rag.evaluation.runner import run_evaluation
 
-    evaluation = run_evaluation(engine, load_gold(GOLD))
-    hybrid = evaluation.metrics["test"]["hybrid"]
-    floors = load_floors(ROOT / "eval" / "gate.json", GOLD.name)
-    assert floors and set(floors) <= set(hybrid), "eval/gate.json must record floors for eval/gold.jsonl"
+    test_split = GOLD.with_name("test.jsonl")
+    evaluation = run_evaluation(engine, load_gold(test_split))
+    split = "test" if "test" in evaluation.metrics else "all"
+    hybrid = evaluation.metrics[split]["hybrid"]
+    floors = load_floors(ROOT / "eval" / "gate.json", gold_key(test_split, ROOT))
+    assert floors and set(floors) <= set(hybrid), "eval/gate.json must record floors for eval/test.jsonl"
     assert gate_failures(hybrid, floors) == [], "\n".join(gate_failures(hybrid, floors))
     print("targets missed:", gate_failures(hybrid) or "none")
     assert evaluation.unreachable == []
     # each component earns its place: the hybrid beats both halves and the naive baseline
     for other in ("bm25", "dense", "naive"):
-        assert hybrid["mrr@10"] > evaluation.metrics["test"][other]["mrr@10"], other
-    assert hybrid["highlight@1"] >= 0.8
+        assert hybrid["mrr@10"] > evaluation.metrics[split][other]["mrr@10"], other

@@ -42,7 +42,9 @@ BASE = (
     "unknown_nouns",  # share of its nouns no document mentions (Japanese)
     "length",  # log of its token count
 )
-FEATURES = BASE + ("english",) + tuple(f"english_{name}" for name in BASE)
+# the share of an English question's words the top passage's English field (JMdict glosses) holds
+ENGLISH_ONLY = ("english_held",)
+FEATURES = BASE + ("english",) + tuple(f"english_{name}" for name in BASE) + ENGLISH_ONLY
 
 
 def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, hub: np.ndarray | None) -> dict:
@@ -72,12 +74,16 @@ def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, h
         "unknown_nouns": len(facts.unknown_names(nouns)) / len(nouns) if nouns else 0.0,
         "length": math.log1p(len(forms.tokens) + len(forms.translated)),
         "english": 0.0 if japanese else 1.0,
+        "english_held": 0.0 if japanese else facts.english_held(forms.english, top_row),
     }
 
 
 def vector(values: dict) -> np.ndarray:
     english = values["english"]
-    return np.array([values[f] for f in BASE] + [english] + [english * values[f] for f in BASE], np.float64)
+    interactions = [english * values[f] for f in BASE]
+    return np.array(
+        [values[f] for f in BASE] + [english] + interactions + [values[f] for f in ENGLISH_ONLY], np.float64
+    )
 
 
 def _row(facts: CorpusFacts, chunk_id: str) -> int:

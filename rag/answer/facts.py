@@ -23,6 +23,10 @@ class CorpusFacts:
         scores = index.bm25.scores
         self._docs, self._starts = scores["indices"], scores["indptr"]
         self.passages = len(index.chunks)
+        english = index.bm25_en
+        self._english_vocab = english.vocab_dict if english is not None else {}
+        if english is not None:
+            self._english_docs, self._english_starts = english.scores["indices"], english.scores["indptr"]
         self.row_of = {chunk.id: row for row, chunk in enumerate(index.chunks)}
         self._rows_of: dict[str, list[int]] = {}
         for row, chunk in enumerate(index.chunks):
@@ -53,6 +57,26 @@ class CorpusFacts:
         weights = [(self.idf(t), self.holds(row, t)) for t in dict.fromkeys(tokens)]
         total = sum(w for w, _ in weights)
         return sum(w for w, held in weights if held) / total if total else 0.0
+
+    def english_held(self, stems: tuple[str, ...], row: int) -> float:
+        """The share of an English question's idf mass (its stemmed content words) that the passage's
+        English field holds; 0 for an index without the field. "rare earths" vs a passage on レアアース -> 1."""
+        if not self._english_vocab or not stems:
+            return 0.0
+        weights = []
+        for stem in dict.fromkeys(stems):
+            docs = self._english_postings(stem)
+            idf = math.log(1 + (self.passages - len(docs) + 0.5) / (len(docs) + 0.5))
+            at = int(np.searchsorted(docs, row))
+            weights.append((idf, at < len(docs) and int(docs[at]) == row))
+        total = sum(w for w, _ in weights)
+        return sum(w for w, held in weights if held) / total if total else 0.0
+
+    def _english_postings(self, stem: str) -> np.ndarray:
+        token_id = self._english_vocab.get(stem)
+        if token_id is None:
+            return np.empty(0, np.int64)
+        return self._english_docs[self._english_starts[token_id] : self._english_starts[token_id + 1]]
 
     def unknown_names(self, names: list[str]) -> list[str]:
         return self.index.lexicon.unknown_names(names, self.vocab)

@@ -31,8 +31,15 @@ STOPWORDS = frozenset(
 
 def question_english(question: str) -> tuple[str, ...]:
     """An English text's content words, Snowball-stemmed as the glosses are: "mediators" -> "mediat"."""
-    words = english_words(unicodedata.normalize("NFKC", question))
-    return tuple(_stem(w) for w in words if w not in STOPWORDS and w not in ARTICLES)
+    words = english_words(unicodedata.normalize("NFKC", question))  # plural endings off: "does" -> "doe"
+    stopped = _stopword_forms()
+    return tuple(_stem(w) for w in words if w not in stopped and w not in ARTICLES)
+
+
+@cache
+def _stopword_forms() -> frozenset[str]:
+    """The stop words as they are and as english_words leaves them ("does" -> "doe", "has" -> "ha")."""
+    return STOPWORDS | {w for word in STOPWORDS for w in english_words(word)}
 
 
 @cache
@@ -57,7 +64,7 @@ def passage_english(texts: list[str], *, bm25_mode: str = "A") -> list[list[str]
         for word in words:
             for gloss in senses.get(word, [])[:SENSES_PER_WORD]:
                 phrase = gloss_phrases(gloss)
-                tokens += [_stem(w) for w in phrase or () if w not in STOPWORDS]
+                tokens += [_stem(w) for w in phrase or () if w not in _stopword_forms()]
         tokens += question_english(text)  # OSA, FOIP, G7 as written
         out.append(tokens)
     return out
