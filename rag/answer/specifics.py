@@ -274,12 +274,14 @@ def missing(
     names: Iterable[str] = (),
     background: frozenset[str] = frozenset(),
     synonyms: Callable[[str], Iterable[str]] = lambda name: (),
+    answer_scope: list[str] | None = None,
 ) -> Missing:
     """What the question asks about that the evidence does not hold; empty when it is all there.
 
     `names`: the question's proper names (rag.language.terms.proper_nouns); those in `background` (what the
     whole document is about) are never asked for specifically; `synonyms(name)` gives other spellings that
-    count as the name (米国 for アメリカ).
+    count as the name (米国 for アメリカ). `answer_scope`: where an answer of the asked kind must be (the
+    sentences about the question's subject, rag.answer.scope), else the whole evidence.
     """
     joined = unicodedata.normalize("NFKC", "\n".join(evidence))
     lowered = joined.lower()
@@ -292,7 +294,8 @@ def missing(
             present = s.label.lower() in lowered or any(alt.lower() in lowered for alt in synonyms(s.label))
         if not present:
             terms.append(s.label)
-    held = instances(joined, beyond=question)
+    scope = joined if answer_scope is None else unicodedata.normalize("NFKC", "\n".join(answer_scope))
+    held = instances(scope, beyond=question)
     if held & {"amount", "count"}:
         held.add("quantity")
     kinds = [kind for kind in asked_kinds(question) if not _held(kind, held)]

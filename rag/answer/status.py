@@ -23,6 +23,7 @@ from rag.answer.facts import CorpusFacts
 from rag.answer.messages import LIKELY, SURE, MessageClassifier
 from rag.answer.reasons import kind_label
 from rag.answer.records import Reason
+from rag.answer.scope import answer_scope
 from rag.index.store import LoadedIndex
 from rag.language.script import is_japanese, script_of
 from rag.language.terms import content_nouns, proper_nouns, region_names
@@ -113,8 +114,14 @@ class StatusJudge:
     def _partial_or_answered(self, result: SearchResult, names: list[str], background: frozenset[str]) -> Verdict:
         forms, top = result.forms, result.hits[: self.config.evidence_passages]
         evidence = [text for h in top for text in (h.chunk.section_label, h.chunk.text)]  # headings say it too
+        subject = [n for n in names if n not in background]
         absent = specifics.missing(
-            forms.search_text, evidence, names=names, background=background, synonyms=self.index.lexicon.synonyms
+            forms.search_text,
+            evidence,
+            names=names,
+            background=background,
+            synonyms=self.index.lexicon.synonyms,
+            answer_scope=answer_scope([(h.chunk.section_label, h.chunk.text) for h in top], subject),
         )
         if not absent:
             return Verdict("answered", Reason("answers"))
