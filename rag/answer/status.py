@@ -25,7 +25,7 @@ from rag.answer.reasons import kind_label
 from rag.answer.records import Reason
 from rag.index.store import LoadedIndex
 from rag.language.script import is_japanese, script_of
-from rag.language.terms import content_nouns, proper_nouns, region_names
+from rag.language.terms import content_nouns, keyword_terms, proper_nouns, region_names
 from rag.search.retriever import SearchResult
 from rag.settings import RetrievalConfig
 
@@ -78,6 +78,9 @@ class StatusJudge:
     def _not_a_question(self, result: SearchResult, p: float | None) -> bool:
         if self.messages is None:
             return False
+        keywords = keyword_terms(result.query)
+        if keywords and len(self.facts.unknown_names(keywords)) < len(keywords):
+            return False  # a search-box query of the documents' own words (「港湾」, "OSA") is never a message
         message = self.messages.probability(result.query, result.query_vector)
         unanswered = p is None or p < self.model.threshold
         return message >= SURE or (message >= LIKELY and unanswered)
