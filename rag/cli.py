@@ -304,6 +304,7 @@ def cmd_bench(args) -> int:
     from pathlib import Path
 
     from rag.evaluation.bench import BRIEFING, BenchSettings, parse_sizes, run_bench, table_header, table_row
+    from rag.index.stores import StoreSpec
 
     sizes = parse_sizes(args.sizes)  # before the model loads
     texts = [paths.corpus_dir(args.corpus_dir), *(Path(t) for t in args.text)]
@@ -320,6 +321,7 @@ def cmd_bench(args) -> int:
         work=Path(args.work) if args.work else None,
         noise=args.noise,
         question_threads=_threads_per_question(SERVED_AT_ONCE),  # timed as `rag serve` runs them
+        store=_store(args) or StoreSpec(),
         **({"exact_below": args.exact_below} if args.exact_below else {}),
     )
     if not args.json:

@@ -21,7 +21,7 @@ from rag.index.calibration import calibrate
 from rag.index.provenance import provenance
 from rag.index.stages import reached
 from rag.index.stores import StoreSpec
-from rag.index.vector_index import EXACT_BELOW, plan_for
+from rag.index.vector_index import EXACT_BELOW, IndexPlan, plan_for
 from rag.language.jmdict import glosses
 from rag.language.sudachi import DEFAULT_MODE, tokenize
 from rag.search.english import SENSES_PER_WORD, passage_english
@@ -124,27 +124,17 @@ def build_index(
         manifest["retrieval"] = config.to_manifest()
         judge, records = calibrate_judge(in_memory, embedder, config, cache)
         manifest.update(records)
-        searched_plans = store.vector_plans(manifest)
-        if store_spec.kind == "milvus":  # Milvus searches; the local vectors only feed the exact features
-            manifest["vector_index"] = vector_index_plans(len(chunks), len(sentence_texts), exact_below=1 << 62)
-        with store.partial_build(index_dir) as folder, _store_switch(index_dir, store_spec, log) as switch:
-            if store_spec.kind == "milvus":
-                from rag.index.milvus_store import write_collections
-
-                manifest["store"] = switch.written(
-                    write_collections(
-                        store_spec,
-                        folder.name,
-                        chunks=chunks,
-                        vectors=passage_vectors,
-                        sentence_spans=sentence_spans,
-                        sentence_vectors=sentence_vectors,
-                        bm25=bm25,
-                        bm25_en=bm25_en,
-                        plans=searched_plans,
-                        log=log,
-                    )
-                )
+        with store.partial_build(index_dir) as folder, store_switch(index_dir, store_spec, log) as switch:
+            switch.write(
+                folder,
+                manifest,
+                chunks=chunks,
+                vectors=passage_vectors,
+                sentence_spans=sentence_spans,
+                sentence_vectors=sentence_vectors,
+                bm25=bm25,
+                bm25_en=bm25_en,
+            )
             store.write_build(
                 folder,
                 manifest=manifest,
@@ -187,16 +177,26 @@ def _disk_errors(corpus_dir: Path):
         raise disk_error(exc, writing=not in_corpus) from exc
 
 
-class _StoreSwitch:
+class StoreSwitch:
     """A Milvus build's collections and alias: switched just before the local build is published, and
-    undone (alias back, new collections dropped) if anything fails before the publication is done."""
+    undone (alias back, new collections dropped) if anything fails before the publication is done.
+    For FAISS it does nothing: the build folder is the store."""
 
-    def __init__(self, spec: StoreSpec):
-        self.spec, self.record, self.before, self.switched = spec, None, None, False
+    def __init__(self, spec: StoreSpec, log):
+        self.spec, self.log, self.record, self.before, self.switched = spec, log, None, None, False
 
-    def written(self, record: dict) -> dict:
-        self.record = record
-        return record
+    def write(self, folder: Path, manifest: dict, **arrays) -> None:
+        """Milvus: write the collections and record them in `manifest`; the local vectors then only feed
+        the exact features, so they are kept flat (the plans by size go to Milvus)."""
+        manifest["store"] = self.spec.to_manifest()
+        if self.spec.kind != "milvus":
+            return
+        from rag.index.milvus_store import write_collections
+
+        searched = store.vector_plans(manifest)
+        self.record = write_collections(self.spec, folder.name, plans=searched, log=self.log, **arrays)
+        manifest["store"] = self.record
+        manifest["vector_index"] = {name: IndexPlan().to_json() for name in searched}
 
     def switch(self) -> None:
         if self.record is not None:
@@ -206,8 +206,8 @@ class _StoreSwitch:
 
 
 @contextlib.contextmanager
-def _store_switch(index_dir: Path, spec: StoreSpec, log):
-    state = _StoreSwitch(spec)
+def store_switch(index_dir: Path, spec: StoreSpec, log=print):
+    state = StoreSwitch(spec, log)
     try:
         yield state
     except BaseException:
