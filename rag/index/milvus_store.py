@@ -16,6 +16,7 @@ other clients of the cluster follow.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 
@@ -38,6 +39,9 @@ def client(spec: StoreSpec):
     """One client per store and process (a Milvus Lite file opens once)."""
     with _clients_lock:
         if spec.uri not in _clients:
+            # gRPC's own log would print a line whenever Milvus Lite's server asks the client to ping less
+            # ("too_many_pings"); the client reconnects by itself, and real failures raise
+            os.environ.setdefault("GRPC_VERBOSITY", "NONE")
             try:
                 from pymilvus import MilvusClient
             except ImportError:
