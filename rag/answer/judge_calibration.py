@@ -23,7 +23,6 @@ from rag.index.calibration import calibration_questions, passage_hubness
 from rag.settings import RetrievalConfig
 
 ANSWERED_TARGET = 0.05  # of the generic questions, at most this share may be answered
-SEARCH_BOX_TERMS = 150  # the corpus's most used names, as negatives of the message classifier
 CHECK_K = 5  # as a question is searched (k is at least 2 for the margin signal)
 
 
@@ -36,7 +35,7 @@ def calibrate_judge(index, embedder, config: RetrievalConfig, cache) -> tuple[di
     generic_vectors = cache.embed(generic, embedder.encode_queries, kind="query")
     hub = passage_hubness(index, generic_vectors, config)
     headings = sorted({s for c in index.chunks for s in c.section[1:] if s.strip()})
-    texts, labels = messages.training_set([*headings, *search_box_terms(index)], generic)
+    texts, labels = messages.training_set(headings, generic)
     classifier = messages.MessageClassifier.learn(
         texts, cache.embed(texts, embedder.encode_queries, kind="query"), labels
     )
@@ -68,18 +67,6 @@ def calibrate_judge(index, embedder, config: RetrievalConfig, cache) -> tuple[di
         "target_share": ANSWERED_TARGET,
     }
     return judge, records
-
-
-def search_box_terms(index, *, limit: int = SEARCH_BOX_TERMS, sample: int = 2000) -> list[str]:
-    """The names and acronyms the documents use most, typed alone as a search-box query ("OSA", 「ASEAN」):
-    questions, never messages, though as short as "hi". Counted over an even sample of the passages."""
-    from collections import Counter
-
-    from rag.language.terms import proper_nouns
-
-    step = max(1, len(index.chunks) // sample)
-    counts = Counter(name for chunk in index.chunks[::step] for name in set(proper_nouns(chunk.text)))
-    return [name for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
 def _answered_examples(retriever, status_judge, index, *, wanted: int = 3, tried: int = 12) -> dict[str, list[str]]:

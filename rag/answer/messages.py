@@ -101,7 +101,7 @@ def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def training_set(corpus_queries: list[str], generic: list[str]) -> tuple[list[str], np.ndarray]:
-    """The exemplars (messages 1, questions 0), the generic questions and the corpus's headings and names (0)."""
+    """The exemplars (messages 1, questions 0), the generic questions and the corpus's headings (0)."""
     texts, labels = [], []
     for kind, message in exemplars():
         texts.append(message)

@@ -157,17 +157,3 @@ def region_names(text: str) -> list[str]:
     「中東のガザ」 -> [中東, ガザ]"""
     return [m.surface for m in morphemes(text, mode="C") if m.pos[1:4] == ("固有名詞", "地名", "一般")]
 
-
-def keyword_terms(text: str) -> list[str] | None:
-    """The words of a search-box query, one or more nouns and nothing else (「港湾」, "OSA FOIP"); None when
-    the text has a verb, a particle or an interjection, as a sentence or a greeting has (こんにちは), or an
-    English word that is not an acronym (Sudachi calls every Latin word a noun: "thanks", "help")."""
-    words = []
-    for m in morphemes(text, mode="C"):
-        surface = m.surface.strip()
-        if m.pos[0] in ("空白", "補助記号"):
-            continue
-        if m.pos[0] != "名詞" or m.pos[1] in ("代名詞", "数詞") or (surface.isascii() and not ACRONYM.fullmatch(surface)):
-            return None
-        words.append(surface)
-    return words or None

@@ -149,6 +149,10 @@ class Lexicon:
             ]
         return unseen
 
+    def has_term(self, noun: str) -> bool:
+        """Whether the passages use this very noun (mode C, compounds whole): no partial or gloss match."""
+        return noun in self._row
+
     def synonyms(self, name: str) -> list[str]:
         """Corpus terms that share an English gloss with `name`: アメリカ -> [米国] ("America")."""
         found: list[str] = []
