@@ -42,7 +42,15 @@ def _engine(args, *, background_reload: bool = False):
         corpus_dir=paths.corpus_dir(args.corpus_dir),
         embedder=_embedder(args),
         background_reload=background_reload,
+        store=_store(args),
     )
+
+
+def _store(args):
+    """The store --store or $RAG_STORE names, or None (rag.index.stores)."""
+    from rag.index.stores import chosen_store
+
+    return chosen_store(args.store)
 
 
 def _answering_engine(args):
@@ -57,7 +65,10 @@ def _answering_engine(args):
         from rag.index.build import build_index
 
         _log(f"no index in {engine.index_dir} yet: building it (first use)")
-        _log(build_index(engine.corpus_dir, engine.index_dir, engine.embedder, progress=False, log=_log).summary())
+        report = build_index(
+            engine.corpus_dir, engine.index_dir, engine.embedder, store_spec=engine.store, progress=False, log=_log
+        )
+        _log(report.summary())
     return engine
 
 
@@ -90,10 +101,12 @@ def _delegated(server, question: str, *, k: int, mode: str, sources) -> dict:
 def cmd_build(args) -> int:
     from rag.index.build import build_index
 
+    store_spec = _store(args)  # before the model loads
     report = build_index(
         paths.corpus_dir(args.corpus_dir),
         paths.index_dir(args.index_dir),
         _embedder(args),
+        store_spec=store_spec,
         full=args.full,
         wait=args.wait,
         progress=sys.stderr.isatty() or args.progress,
@@ -291,6 +304,7 @@ def cmd_bench(args) -> int:
     from pathlib import Path
 
     from rag.evaluation.bench import BRIEFING, BenchSettings, parse_sizes, run_bench, table_header, table_row
+    from rag.index.stores import StoreSpec
 
     sizes = parse_sizes(args.sizes)  # before the model loads
     texts = [paths.corpus_dir(args.corpus_dir), *(Path(t) for t in args.text)]
@@ -307,6 +321,7 @@ def cmd_bench(args) -> int:
         work=Path(args.work) if args.work else None,
         noise=args.noise,
         question_threads=_threads_per_question(SERVED_AT_ONCE),  # timed as `rag serve` runs them
+        store=_store(args) or StoreSpec(),
         **({"exact_below": args.exact_below} if args.exact_below else {}),
     )
     if not args.json:
@@ -333,6 +348,12 @@ def _common_options(parser: argparse.ArgumentParser, *, default) -> None:
         default=default,
         help="sentence-transformers model name or folder (default: the bundled multilingual-e5-small, "
         "or $RAG_EMBED_MODEL)",
+    )
+    group.add_argument(
+        "--store",
+        default=default,
+        help="where candidates are searched: faiss (default), milvus://PATH.db (Milvus Lite) or "
+        "http://HOST:19530 (a Milvus server); or $RAG_STORE. A search uses the store its build recorded",
     )
 
 
@@ -465,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for name in ("corpus_dir", "index_dir", "model"):
+    for name in ("corpus_dir", "index_dir", "model", "store"):
         setattr(args, name, getattr(args, name, None))
     if argv is None and args.func is cmd_build and args.nice > 0:
         os.nice(args.nice)  # only as a program: a caller's process (a test, a script) keeps its priority

@@ -15,8 +15,9 @@ from rag.answer.sentences import SentencePicker
 from rag.answer.status import StatusJudge
 from rag.documents.chunking import CHUNKER_VERSION
 from rag.documents.corpus import corpus_hashes
-from rag.errors import REBUILD, IndexCorruptError, RagError, disk_error
+from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, disk_error
 from rag.index import store
+from rag.index.stores import StoreSpec
 from rag.inputs import validate_k, validate_question
 from rag.language.script import is_japanese
 from rag.search.retriever import MODES, Retriever, SearchResult
@@ -58,8 +59,9 @@ class Engine:
     Without it (scripts, `rag.open_index`) the noticing question loads it, so it sees the new build.
     """
 
-    def __init__(self, *, index_dir: Path, corpus_dir: Path, embedder, background_reload: bool = False):
+    def __init__(self, *, index_dir: Path, corpus_dir: Path, embedder, background_reload: bool = False, store=None):
         self.index_dir, self.corpus_dir, self.embedder = index_dir, corpus_dir, embedder
+        self.store = store  # a StoreSpec the build must have been made for; None: whatever it records
         self.background_reload = background_reload
         self._lock = threading.Lock()  # guards the fields below; never held while loading
         self._live: LiveIndex | None = None
@@ -127,6 +129,7 @@ class Engine:
                 embedder=self.embedder.identity,
                 chunker=CHUNKER_VERSION,
             )
+            _check_store(loaded.manifest, self.store)
             config = RetrievalConfig.from_manifest(loaded.manifest)
             mode = store.bm25_mode(loaded.manifest)
             retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
@@ -195,6 +198,18 @@ class Engine:
             if unknown := sorted(sources - live.retriever.sources):
                 raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
         return live.retriever.search(question, k=k, mode=mode, sources=sources)
+
+
+def _check_store(manifest: dict, wanted) -> None:
+    """A build for another store than the one asked for is stale: `rag --store X build` makes one."""
+    if wanted is None:
+        return
+    built = StoreSpec.from_manifest(manifest.get("store"))
+    if (built.kind, built.uri, built.alias) != (wanted.kind, wanted.uri, wanted.alias):
+        raise IndexStaleError(
+            f"the index was built for store {built.describe()}, not {wanted.describe()}; "
+            f"run: rag --store {wanted.describe()} build"
+        )
 
 
 def _one_line(exc: Exception) -> str:

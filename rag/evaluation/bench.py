@@ -28,6 +28,7 @@ from rag.errors import RagError
 from rag.evaluation.scaled_corpus import derive_build, write_copies
 from rag.index import store
 from rag.index.build import build_index
+from rag.index.stores import StoreSpec
 from rag.index.vector_index import EXACT_BELOW
 from rag.language.script import is_japanese
 
@@ -46,6 +47,7 @@ class BenchSettings:
     exact_below: int = EXACT_BELOW
     work: Path | None = None  # keeps the embedded base build (and its vectors) between runs
     question_threads: int | None = None  # torch threads while timing questions (None: leave as is)
+    store: StoreSpec = StoreSpec()  # where candidates are searched (rag.index.stores)
 
 
 def parse_sizes(text: str) -> tuple[str, ...]:
@@ -85,14 +87,29 @@ def run_bench(settings: BenchSettings, embedder, *, log=print):
                     write_copies(documents, target, folder)
                 log(f"size {size}: embedding and building")
                 started = time.perf_counter()  # the corpus files are the input, not the build
-                build_index(folder, index_dir, embedder, exact_below=settings.exact_below, progress=False, log=log)
+                build_index(
+                    folder,
+                    index_dir,
+                    embedder,
+                    exact_below=settings.exact_below,
+                    store_spec=settings.store,
+                    progress=False,
+                    log=log,
+                )
                 vectors = "embedded"
             else:
                 if base is None:
                     base = _base_build(documents, work, embedder, settings, log)
                 log(f"size {size}: deriving a build from {len(base.chunks)} embedded passages")
                 started = time.perf_counter()
-                derive_build(base, target, index_dir, noise=settings.noise, exact_below=settings.exact_below)
+                derive_build(
+                    base,
+                    target,
+                    index_dir,
+                    noise=settings.noise,
+                    exact_below=settings.exact_below,
+                    store_spec=settings.store,
+                )
                 vectors = "derived"
             build_s = time.perf_counter() - started
             with _torch_threads(settings.question_threads):
@@ -146,12 +163,12 @@ def _measure(index_dir: Path, embedder, questions: list[str], log) -> dict:
         search_cpu_ms.append(cpu * 1000)  # the search runs on this thread: its CPU time ignores other loads
         want = {h.chunk.id for h in exhaustive_search(retriever, q, k=K, query_vector=qv).hits}
         recall.append(len(want & {h.chunk.id for h in got.hits}) / len(want))
-    plans = store.vector_plans(loaded.manifest)
     return {
         "passages": len(loaded.chunks),
         "sentences": len(loaded.sentence_spans),
-        "index": {name: plan.kind for name, plan in plans.items()},
-        "index_bytes": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()),
+        "store": StoreSpec.from_manifest(loaded.manifest.get("store")).kind,
+        "index": _searched_indexes(loaded.manifest),
+        "index_bytes": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) + _lite_bytes(loaded.manifest),
         "rss_mb": round(_rss_mb()),
         "index_rss_mb": round(index_rss),
         "questions": len(questions),
@@ -162,6 +179,25 @@ def _measure(index_dir: Path, embedder, questions: list[str], log) -> dict:
         "search_cpu_p95_ms": round(float(np.percentile(search_cpu_ms, 95)), 2),
         "recall_at_10": round(float(np.mean(recall)), 4),
     }
+
+
+def _searched_indexes(manifest: dict) -> dict[str, str]:
+    """What searches each kind of vector: FAISS's plan, or the Milvus index type ("exact" for FLAT)."""
+    record = manifest.get("store") or {}
+    if record.get("kind") == "milvus":
+        kinds = {name: info["index_type"] for name, info in record["indexes"].items()}
+        return {name: "exact" if kind == "FLAT" else kind.lower() for name, kind in kinds.items()}
+    return {name: plan.kind for name, plan in store.vector_plans(manifest).items()}
+
+
+def _lite_bytes(manifest: dict) -> int:
+    """A Milvus Lite store's files (all its collections: the live build's and the one before)."""
+    spec = StoreSpec.from_manifest(manifest.get("store"))
+    if not spec.lite:
+        return 0
+    path = Path(spec.uri)  # Milvus Lite 3 keeps a folder of that name (WAL, segments, index files)
+    files = path.rglob("*") if path.is_dir() else [path] if path.is_file() else []
+    return sum(p.stat().st_size for p in files if p.is_file())
 
 
 def _questions(settings: BenchSettings) -> list[str]:
@@ -216,7 +252,7 @@ COLUMNS = (  # key, title, cell format
     ("search_cpu_p95_ms", "cpu p95", "{:>7.2f}"),
     ("recall_at_10", "recall@10", "{:>9.3f}"),
     ("ratio", "(embed+search)/embed", "{:>20.3f}"),
-    ("faiss", "FAISS passages/sentences", "{:>24}"),
+    ("faiss", "store passages/sentences", "{:>24}"),
 )
 
 
@@ -229,7 +265,7 @@ def table_row(result: dict) -> str:
         **result,
         "index_mb": result["index_bytes"] / 1e6,
         "ratio": (result["embed_p50_ms"] + result["search_p50_ms"]) / result["embed_p50_ms"],
-        "faiss": f"{result['index']['passages']}/{result['index']['sentences']}",
+        "faiss": f"{result.get('store', 'faiss')} {result['index']['passages']}/{result['index']['sentences']}",
     }
     return "  ".join(fmt.format(row[key]) for key, _, fmt in COLUMNS)
 

@@ -27,8 +27,9 @@ import numpy as np
 from rag.documents.chunking import chunk_documents
 from rag.documents.corpus import Document
 from rag.index import store
-from rag.index.build import vector_index_plans
+from rag.index.build import store_switch, vector_index_plans
 from rag.index.store import LoadedIndex
+from rag.index.stores import StoreSpec
 from rag.language.sudachi import tokenize
 from rag.search.english import passage_english
 
@@ -111,7 +112,13 @@ class Perturbation:
 
 
 def derive_build(
-    base: LoadedIndex, passages: int, index_dir: Path, *, noise: float | None = None, exact_below: int
+    base: LoadedIndex,
+    passages: int,
+    index_dir: Path,
+    *,
+    noise: float | None = None,
+    exact_below: int,
+    store_spec: StoreSpec | None = None,
 ) -> Path:
     """A build of `passages` passages from an embedded one's copies; returns its folder (made live).
 
@@ -172,13 +179,27 @@ def derive_build(
         },
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    with store.build_lock(index_dir):
-        folder = store.new_build_folder(index_dir)
+    vectors = np.concatenate(passage_parts)
+    with (
+        store.build_lock(index_dir),
+        store.partial_build(index_dir) as folder,
+        store_switch(index_dir, store_spec or StoreSpec(), log=lambda _: None) as switch,
+    ):
+        switch.write(
+            folder,
+            manifest,
+            chunks=chunks,
+            vectors=vectors,
+            sentence_spans=spans_all,
+            sentence_vectors=sentence_vectors,
+            bm25=bm25,
+            bm25_en=bm25_en,
+        )
         store.write_build(
             folder,
             manifest=manifest,
             chunks=chunks,
-            vectors=np.concatenate(passage_parts),
+            vectors=vectors,
             bm25=bm25,
             sentence_spans=spans_all,
             sentence_vectors=sentence_vectors,
@@ -187,4 +208,5 @@ def derive_build(
             judge=judge,
             bm25_en=bm25_en,
         )
+        switch.switch()
         return store.publish(index_dir, folder)

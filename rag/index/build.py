@@ -20,7 +20,8 @@ from rag.index.cache import EmbeddingCache
 from rag.index.calibration import calibrate
 from rag.index.provenance import provenance
 from rag.index.stages import reached
-from rag.index.vector_index import EXACT_BELOW, plan_for
+from rag.index.stores import StoreSpec
+from rag.index.vector_index import EXACT_BELOW, IndexPlan, plan_for
 from rag.language.jmdict import glosses
 from rag.language.sudachi import DEFAULT_MODE, tokenize
 from rag.search.english import SENSES_PER_WORD, passage_english
@@ -61,14 +62,17 @@ def build_index(
     chunk_target: int = TARGET_CHARS,
     config: RetrievalConfig | None = None,
     exact_below: int = EXACT_BELOW,
+    store_spec: StoreSpec | None = None,
     progress: bool = True,
     log=print,
 ) -> BuildReport:
     """Embed what is new, index it, and switch the new build in.
 
-    `exact_below`: passage or sentence counts from which FAISS uses an HNSW graph instead of an
-    exact scan (rag.index.vector_index).
+    `exact_below`: passage or sentence counts from which FAISS (or Milvus) uses an HNSW graph instead
+    of an exact scan (rag.index.vector_index). `store_spec`: where candidates are searched (rag.index.stores);
+    FAISS by default.
     """
+    store_spec = store_spec or StoreSpec()
     started = time.perf_counter()
     modes = store.access_modes(corpus_dir)  # no one reads the index who cannot read the corpus
     made_index = not index_dir.exists()
@@ -110,6 +114,7 @@ def build_index(
             "provenance": provenance(),
             "chunks": len(chunks),
             "vector_index": vector_index_plans(len(chunks), len(sentence_texts), exact_below=exact_below),
+            "store": {"kind": "faiss"},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         in_memory = store.in_memory_index(
@@ -119,7 +124,17 @@ def build_index(
         manifest["retrieval"] = config.to_manifest()
         judge, records = calibrate_judge(in_memory, embedder, config, cache)
         manifest.update(records)
-        with store.partial_build(index_dir) as folder:
+        with store.partial_build(index_dir) as folder, store_switch(index_dir, store_spec, log) as switch:
+            switch.write(
+                folder,
+                manifest,
+                chunks=chunks,
+                vectors=passage_vectors,
+                sentence_spans=sentence_spans,
+                sentence_vectors=sentence_vectors,
+                bm25=bm25,
+                bm25_en=bm25_en,
+            )
             store.write_build(
                 folder,
                 manifest=manifest,
@@ -138,6 +153,7 @@ def build_index(
             store.restrict(folder, modes)
             if moved := store.repair_current(index_dir):
                 log(f"note: {index_dir / 'current'} was a folder, not a link to a build; moved it to {moved}")
+            switch.switch()
             final = store.publish(index_dir, folder)
         store.restrict(index_dir, modes, made_root=made_index)
     diff = _diff(previous, chunks)
@@ -159,6 +175,56 @@ def _disk_errors(corpus_dir: Path):
     except OSError as exc:
         in_corpus = exc.filename is not None and Path(os.fsdecode(exc.filename)).is_relative_to(corpus_dir)
         raise disk_error(exc, writing=not in_corpus) from exc
+
+
+class StoreSwitch:
+    """A Milvus build's collections and alias: switched just before the local build is published, and
+    undone (alias back, new collections dropped) if anything fails before the publication is done.
+    For FAISS it does nothing: the build folder is the store."""
+
+    def __init__(self, spec: StoreSpec, log):
+        self.spec, self.log, self.record, self.before, self.switched = spec, log, None, None, False
+
+    def write(self, folder: Path, manifest: dict, **arrays) -> None:
+        """Milvus: write the collections and record them in `manifest`; the local vectors then only feed
+        the exact features, so they are kept flat (the plans by size go to Milvus)."""
+        manifest["store"] = self.spec.to_manifest()
+        if self.spec.kind != "milvus":
+            return
+        from rag.index.milvus_store import write_collections
+
+        searched = store.vector_plans(manifest)
+        self.record = write_collections(self.spec, folder.name, plans=searched, log=self.log, **arrays)
+        manifest["store"] = self.record
+        manifest["vector_index"] = {name: IndexPlan().to_json() for name in searched}
+
+    def switch(self) -> None:
+        if self.record is not None:
+            from rag.index.milvus_store import switch
+
+            self.before, self.switched = switch(self.spec, self.record), True
+
+
+@contextlib.contextmanager
+def store_switch(index_dir: Path, spec: StoreSpec, log=print):
+    state = StoreSwitch(spec, log)
+    try:
+        yield state
+    except BaseException:
+        if state.record is not None:
+            from rag.index.milvus_store import drop, switch_back
+
+            if state.switched:
+                with contextlib.suppress(Exception):
+                    switch_back(spec, state.before)
+            drop(spec, state.record["collections"].values())
+        raise
+    if state.record is not None:
+        from rag.index.milvus_store import prune
+
+        kept = [p.name for p in (index_dir / "builds").iterdir() if p.is_dir()]
+        if gone := prune(spec, kept):
+            log(f"Milvus: dropped {len(gone)} collections of older builds")
 
 
 def vector_index_plans(passages: int, sentences: int, *, exact_below: int = EXACT_BELOW) -> dict:
@@ -200,4 +266,7 @@ def ensure_index(engine, *, log=print) -> BuildReport | None:
         return None
     except (IndexStaleError, IndexCorruptError) as exc:
         log(f"{exc}; building it now")
-    return build_index(engine.corpus_dir, engine.index_dir, engine.embedder, progress=False, log=log)
+    store_spec = getattr(engine, "store", None)
+    return build_index(
+        engine.corpus_dir, engine.index_dir, engine.embedder, store_spec=store_spec, progress=False, log=log
+    )

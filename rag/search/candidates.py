@@ -1,9 +1,9 @@
 """Which passages a question scores: the best few of each signal, and a bound on all the others.
 
-Five pools: FAISS's best passages, the passages of FAISS's best sentences, bm25s's best passages
-for the question's tokens and for its translated English words, and the English field's best passages
-for its English words. A passage in none of them scores
-at most the last score of each pool on that signal, so at most the fused `bound`:
+Five pools, each asked of the build's store (rag.index.stores: FAISS and bm25s, or Milvus): the best
+passages, the passages of the best sentences, the best BM25 passages for the question's tokens and for
+its translated English words, and the English field's best passages for its English words. A passage
+in none of them scores at most the last score of each pool on that signal, so at most the fused `bound`:
 
     gather(query, pools) -> Candidates(rows=[2, 9, 17], bound=Features.scalar(0.81, 0.84, 6.2, 0.0, 0.0))
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag.index import vector_index
-from rag.index.store import LoadedIndex, vector_plans
+from rag.index.store import LoadedIndex
+from rag.index.stores import CandidateStore, open_store
 from rag.search.features import Features, Query
 
 
@@ -57,36 +57,29 @@ class Candidates:
 
 @dataclass(frozen=True)
 class Allowed:
-    """The passages a `sources` filter keeps, in the forms each engine takes."""
+    """The passages a `sources` filter keeps."""
 
     rows: np.ndarray  # sorted
     mask: np.ndarray  # [n] bool
-    passages: vector_index.RowFilter
-    sentences: vector_index.RowFilter
-    weights: np.ndarray  # [n] float32 1/0: bm25s's weight_mask
+    only: object  # the same, in the store's own form (a FAISS bitmap, a Milvus expression)
 
 
 class CandidateFinder:
     """Proposes candidates from one loaded index; safe to share between threads."""
 
-    def __init__(self, index: LoadedIndex):
+    def __init__(self, index: LoadedIndex, store: CandidateStore | None = None):
         self.index = index
+        self.store = store or open_store(index)
         self.n = len(index.chunks)
         self.owners = index.sentence_spans[:, 0].astype(np.int64)
-        plans = vector_plans(index.manifest)
-        self.passages_exact, self.sentences_exact = plans["passages"].exact, plans["sentences"].exact
+        self.passages_exact, self.sentences_exact = self.store.passages_exact, self.store.sentences_exact
         self.dense_exact = self.passages_exact and self.sentences_exact
 
-    def allowed(self, rows: np.ndarray) -> Allowed:
+    def allowed(self, rows: np.ndarray, sources: frozenset[str]) -> Allowed:
+        """The passages of `sources` (`rows` are theirs)."""
         mask = np.zeros(self.n, dtype=bool)
         mask[rows] = True
-        return Allowed(
-            rows=np.flatnonzero(mask),
-            mask=mask,
-            passages=vector_index.RowFilter(mask),
-            sentences=vector_index.RowFilter(mask[self.owners]),
-            weights=mask.astype(np.float32),
-        )
+        return Allowed(rows=np.flatnonzero(mask), mask=mask, only=self.store.only(np.flatnonzero(mask), sources))
 
     def gather(
         self, query: Query, pools: Pools, *, dense: bool, lexical: bool, allowed: Allowed | None = None
@@ -101,23 +94,25 @@ class CandidateFinder:
             return Candidates(everything, None, False)  # BM25 alone and no known token: every passage scores 0
 
         found, passage, sentence, bm25, translated, english = [], -np.inf, -np.inf, 0.0, 0.0, 0.0
+        only = None if allowed is None else allowed.only
         if dense:
-            only = (None, None) if allowed is None else (allowed.passages.selector, allowed.sentences.selector)
-            scores, rows = vector_index.top_k(self.index.dense, query.vector, pools.passages, selector=only[0])
+            asked = min(pools.passages, self.store.max_k)
+            scores, rows = self.store.passages(query.vector, asked, only)
             found.append(rows)
-            passage = self._floor(scores, pools.passages, exact=self.passages_exact)
-            scores, ids = vector_index.top_k(self.index.sentence_dense, query.vector, pools.sentences, selector=only[1])
+            passage = self._floor(scores, asked, exact=self.passages_exact)
+            asked = min(pools.sentences, self.store.max_k)
+            scores, ids = self.store.sentences(query.vector, asked, only)
             found.append(self.owners[ids])
             # A passage whose sentences are all outside the pool: its best sentence is below the pool's
             # last; one with no sentence at all counts its own cosine, which is below the passages' last.
-            sentence = max(self._floor(scores, pools.sentences, exact=self.sentences_exact), passage)
+            sentence = max(self._floor(scores, asked, exact=self.sentences_exact), passage)
         if lexical:
-            rows, bm25 = self._bm25_pool(query.token_ids, pools.bm25, allowed)
+            rows, bm25 = self._bm25_pool("native", query.token_ids, pools.bm25, only)
             found.append(rows)
-            rows, translated = self._bm25_pool(query.translated_ids, pools.bm25, allowed)
+            rows, translated = self._bm25_pool("native", query.translated_ids, pools.bm25, only)
             found.append(rows)
             if self.index.bm25_en is not None:
-                rows, english = self._bm25_pool(query.english_ids, pools.bm25, allowed, self.index.bm25_en)
+                rows, english = self._bm25_pool("english", query.english_ids, pools.bm25, only)
                 found.append(rows)
         rows = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
         if allowed is not None:
@@ -125,17 +120,17 @@ class CandidateFinder:
         bound = Features.scalar(passage, sentence, bm25, translated, english)
         return Candidates(rows, bound, approximate=dense and not self.dense_exact)
 
-    def _bm25_pool(
-        self, token_ids: np.ndarray, size: int, allowed: Allowed | None, bm25=None
-    ) -> tuple[np.ndarray, float]:
-        """bm25s's own top `size` and the last score among them; no tokens: every passage scores 0."""
+    def _bm25_pool(self, field: str, token_ids: np.ndarray, size: int, only) -> tuple[np.ndarray, float]:
+        """The store's top `size` and the last score among them; no tokens: every passage scores 0.
+
+        A short pool (Milvus returns only passages that hold a token) means every other passage scores 0.
+        """
         if len(token_ids) == 0:
             return np.zeros(0, np.int64), 0.0
-        weights = None if allowed is None else allowed.weights
-        rows, scores = (bm25 or self.index.bm25).retrieve(
-            [token_ids.tolist()], k=min(size, self.n), show_progress=False, sorted=False, weight_mask=weights
-        )
-        return rows[0].astype(np.int64), float(scores[0].min())
+        asked = min(size, self.n, self.store.max_k)
+        scores, rows = self.store.lexical(field, token_ids, asked, only)
+        floor = float(scores.min()) if len(scores) == asked else 0.0
+        return rows.astype(np.int64), floor
 
     @staticmethod
     def _floor(scores: np.ndarray, asked: int, *, exact: bool) -> float:

@@ -199,5 +199,5 @@ class Retriever:
                 rows = np.array([r for s in sorted(sources) for r in self._rows_of.get(s, [])], np.int64)
                 if len(self._allowed_cache) >= 16:  # the UI offers a few filters; keep the memory bounded
                     self._allowed_cache.clear()
-                allowed = self._allowed_cache[sources] = self._candidates.allowed(rows)
+                allowed = self._allowed_cache[sources] = self._candidates.allowed(rows, sources)
             return allowed
