@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rag.answer.citation import Citer
 from rag.answer.compose import compose
 from rag.answer.followup import Reading, read
 from rag.answer.guide import guide
@@ -15,6 +16,7 @@ from rag.answer.sentences import SentencePicker
 from rag.answer.status import StatusJudge
 from rag.documents.chunking import CHUNKER_VERSION
 from rag.documents.corpus import corpus_hashes
+from rag.documents.metadata import read_meta
 from rag.errors import REBUILD, IndexCorruptError, RagError, disk_error
 from rag.index import store
 from rag.inputs import validate_k, validate_question
@@ -47,6 +49,7 @@ class LiveIndex:
     judge: StatusJudge
     guides: dict[str, Guide]  # the help reply to a message that is not a question, per language
     rows: dict[str, int]  # chunk id -> row
+    citer: Citer | None = None  # issuer, title, date and slide of each document, for citations
 
 
 class Engine:
@@ -132,7 +135,9 @@ class Engine:
             retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
             rows = {c.id: i for i, c in enumerate(loaded.chunks)}
             guides = {lang: guide(loaded, lang) for lang in ("ja", "en")}
-            return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), guides, rows)
+            metas = {source: read_meta(self.corpus_dir, source, log=log.warning) for source in loaded.documents}
+            citer = Citer(loaded.documents, metas)
+            return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), guides, rows, citer)
         except RagError as exc:
             return exc
         except OSError as exc:
@@ -183,7 +188,8 @@ class Engine:
         help_reply = (
             live.guides["ja" if is_japanese(reading.question) else "en"] if verdict.status == "not_a_question" else None
         )
-        return compose(replace(result, hits=result.hits[:k]), verdict, live.picker, live.rows, reading, help_reply)
+        hits = replace(result, hits=result.hits[:k])
+        return compose(hits, verdict, live.picker, live.rows, reading, help_reply, live.citer)
 
     @staticmethod
     def _search(live: LiveIndex, question: str, k, mode: str, sources) -> SearchResult:

@@ -81,6 +81,7 @@ def test_card_json_schema(hash_engine):
         "score",
         "answering",
         "shared_terms",
+        "citation",
     }
     assert data["question"] == data["read_as"] == data["searched"] == "OSAの予算はいくらですか"
 

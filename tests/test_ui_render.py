@@ -117,10 +117,12 @@ def test_markdown_and_text_carry_the_citations(hash_engine):
     md = card_markdown(card, "ja")
     assert md.startswith(f"## {PCG}\n\n**資料に答えがあります**")
     assert f"> {md_escape(clean(card.quotes[0].text))} [1]" in md
-    assert f"- [1] {md_escape(' > '.join(src.section))} — `{src.source}`, {src.start}–{src.end}字目" in md
+    cited = f"外務省『外交力の強化について』「{src.section[-1]}」"  # issuer and title from the sidecar
+    assert f"- [1] {md_escape(cited)} — `{src.source}`, {src.start}–{src.end}字目" in md
     text = card_text(card, "en")
     assert "<" not in text and "**" not in text
-    assert f"[1] {' > '.join(src.section)} — {src.source}, chars {src.start}–{src.end}" in text
+    cited_en = f"Ministry of Foreign Affairs of Japan, 『外交力の強化について』, “{src.section[-1]}”"
+    assert f"[1] {cited_en} ({src.source}, chars {src.start}–{src.end})" in text
 
 
 def test_conversation_markdown_is_oldest_first(hash_engine):

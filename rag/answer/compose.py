@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from rag.answer.citation import Citer
 from rag.answer.followup import Reading
 from rag.answer.records import Answer, CitedPassage, Guide, Quote
 from rag.answer.sentences import SentencePicker
@@ -26,6 +27,7 @@ def compose(
     rows: dict[str, int],
     reading: Reading,
     guide: Guide | None = None,
+    citer: Citer | None = None,
 ) -> Answer:
     """The answer to `reading` from its search result. Sentences are scored against the question's own
     words (a follow-up's, not its earlier topic's); quotes come best first, highlights in text order."""
@@ -41,6 +43,7 @@ def compose(
             hit,
             tuple(sorted(best_first)) if n == 1 else (),
             shared_terms(reading.query, hit.chunk.text),  # a follow-up's topic matched too
+            citer.cite(hit.chunk, hit.chunk.start, hit.chunk.end) if citer else None,
         )
         for n, hit in enumerate(result.hits, start=1)
     )
@@ -48,7 +51,16 @@ def compose(
     if best_first:
         chunk = passages[0].hit.chunk
         quotes = tuple(
-            Quote(1, chunk.id, chunk.source, s, e, chunk.text[s - chunk.start : e - chunk.start]) for s, e in best_first
+            Quote(
+                1,
+                chunk.id,
+                chunk.source,
+                s,
+                e,
+                chunk.text[s - chunk.start : e - chunk.start],
+                citer.cite(chunk, s, e) if citer else None,
+            )
+            for s, e in best_first
         )
     return Answer(reading, verdict.status, passages, quotes, verdict.missing, verdict.reason)
 

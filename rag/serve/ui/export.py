@@ -3,7 +3,7 @@ whole conversation as one Markdown file."""
 
 from __future__ import annotations
 
-from rag.answer.records import Answer, CitedPassage
+from rag.answer.records import Answer, CitedPassage, Quote
 from rag.documents.chunking import PATH_SEPARATOR
 from rag.serve.ui.conversation import Conversation, Turn
 from rag.serve.ui.text import words
@@ -29,8 +29,22 @@ def place(source: CitedPassage, lang: str) -> str:
 
 
 def citation(source: CitedPassage, lang: str) -> str:
-    """[1] 外交力の強化について > OSAの現状と当面の方向性 — gaikoryoku_no_kyoka.txt, 3507–4019字目"""
+    """[1] 外務省『外交力の強化について』「OSAの現状と当面の方向性」 (gaikoryoku_no_kyoka.txt, 3507–4019字目)"""
+    if source.citation is not None:
+        return f"[{source.label}] {source.citation.text(lang)} ({source.source}, {place(source, lang)})"
     return f"[{source.label}] {PATH_SEPARATOR.join(source.section)} — {source.source}, {place(source, lang)}"
+
+
+def quote_with_citation(quote: Quote, lang: str) -> str:
+    """「令和8(2026)年度(予算約181億円)の…」(外務省『外交力の強化について』「OSAの現状と当面の方向性」)"""
+    where = quote.citation.text(lang) if quote.citation is not None else quote.source
+    offsets = words(lang)["chars"].format(start=quote.start, end=quote.end)
+    url = f" {quote.citation.url}" if quote.citation is not None and quote.citation.url else ""
+    return (
+        f"「{clean(quote.text)}」({where}、{offsets}){url}"
+        if lang == "ja"
+        else (f"“{clean(quote.text)}” ({where}, {offsets}){url}")
+    )
 
 
 def status_line(card: Answer, lang: str) -> str:
@@ -64,7 +78,8 @@ def card_markdown(card: Answer, lang: str, *, heading: str = "##") -> str:
     for s in card.passages:
         terms = f" ({t['matched']}: {', '.join(s.shared_terms)})" if s.shared_terms else ""
         section = md_escape(PATH_SEPARATOR.join(s.section))
-        lines.append(f"- [{s.label}] {section} — `{s.source}`, {place(s, lang)}{terms}")
+        cited = md_escape(s.citation.text(lang)) if s.citation is not None else section
+        lines.append(f"- [{s.label}] {cited} — `{s.source}`, {place(s, lang)}{terms}")
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,15 @@ from rag.answer.glossary import Gloss
 from rag.answer.records import Answer, CitedPassage, Quote
 from rag.documents.chunking import PATH_SEPARATOR
 from rag.serve.ui.conversation import Conversation, Turn
-from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, place, status_line
+from rag.serve.ui.export import (
+    card_markdown,
+    card_text,
+    clean,
+    conversation_markdown,
+    place,
+    quote_with_citation,
+    status_line,
+)
 from rag.serve.ui.text import EXAMPLES, words
 
 STATUS_ICON = {"answered": "✓", "partial": "◐", "not_covered": "✕"}
@@ -110,7 +118,7 @@ def render_card(card: Answer, lang: str, glossary: list[Gloss] | None = None) ->
         parts.append(f'<details class="nearest"><summary>{summary}</summary><ol class="sources">{items}</ol></details>')
     else:
         if card.quotes:
-            parts.append('<div class="quotes">' + "".join(render_quote(q, card) for q in card.quotes) + "</div>")
+            parts.append('<div class="quotes">' + "".join(render_quote(q, card, lang) for q in card.quotes) + "</div>")
         else:
             parts.append(f'<p class="no-quote">{escape(t["no_quote"])}</p>')
         if glossary:
@@ -129,10 +137,18 @@ def _open_attrs(source: str, chunk_id: str, marks: str) -> str:
     return f'href="#c-{attr(chunk_id)}" data-source="{attr(source)}" data-chunk="{attr(chunk_id)}" data-marks="{marks}"'
 
 
-def render_quote(quote: Quote, card: Answer) -> str:
+def render_quote(quote: Quote, card: Answer, lang: str = "ja") -> str:
+    """The quoted sentence, its [n] into the document, the citation fit to print and a copy button."""
+    t = words(lang)
     where = _open_attrs(quote.source, quote.chunk_id, _marks(card, quote.chunk_id))
-    link = f'<a class="ref" {where}>[{quote.label}]</a>'
-    return f'<blockquote lang="ja"><p><mark>{escape(clean(quote.text))}</mark> {link}</p></blockquote>'
+    cited = quote.citation.text(lang) if quote.citation is not None else quote.source
+    name = t["open_passage"].format(n=quote.label, where=cited)
+    link = f'<a class="ref" {where} aria-label="{attr(name)}">[{quote.label}]</a>'
+    copy = copy_button(quote_with_citation(quote, lang), t["copy_quote"], t["copied_quote"])
+    return (
+        f'<figure class="quote"><blockquote lang="ja"><p><mark>{escape(clean(quote.text))}</mark> {link}</p>'
+        f'</blockquote><figcaption><cite class="citation">{escape(cited)}</cite> {copy}</figcaption></figure>'
+    )
 
 
 def render_source(source: CitedPassage, lang: str, marks: str) -> str:
@@ -146,9 +162,15 @@ def render_source(source: CitedPassage, lang: str, marks: str) -> str:
         f'<a class="open" {_open_attrs(source.source, source.chunk_id, marks)}>'
         f'<span class="label">[{source.label}]</span> <span class="section" lang="ja">'
         f"{escape(PATH_SEPARATOR.join(path))}</span></a>"
-        f'<span class="where">{escape(source.source)} · {escape(place(source, lang))}</span>'
+        f'<span class="where">{_where(source, lang)}</span>'
         f'<span class="why">{why}</span></li>'
     )
+
+
+def _where(source: CitedPassage, lang: str) -> str:
+    """外務省『外交力の強化について』「…」 · gaikoryoku_no_kyoka.txt · 3507–4019字目"""
+    cited = f'<cite class="citation">{escape(source.citation.text(lang))}</cite> · ' if source.citation else ""
+    return f"{cited}{escape(source.source)} · {escape(place(source, lang))}"
 
 
 def render_glossary(glossary: list[Gloss], lang: str) -> str:

@@ -89,7 +89,7 @@
     }
     const copyButton = event.target.closest("#conversation [data-copy]");
     if (copyButton) {
-      const note = copyButton.parentElement.querySelector(".note");
+      const note = (copyButton.closest("[data-turn]") || copyButton.parentElement).querySelector(".note");
       if (note) note.textContent = "";
       copy(copyButton.dataset.copy).then((ok) => {
         if (ok && note) note.textContent = copyButton.dataset.done;
