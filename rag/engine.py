@@ -11,6 +11,7 @@ from rag.answer.citation import Citer
 from rag.answer.compose import compose
 from rag.answer.followup import Reading, read
 from rag.answer.guide import guide
+from rag.answer.messages import SURE
 from rag.answer.records import Answer, Guide
 from rag.answer.sentences import SentencePicker
 from rag.answer.status import StatusJudge
@@ -182,6 +183,8 @@ class Engine:
             raise RagError("the previous question must be text")
         reading = read(validate_question(question), previous)
         live = self.live()  # one build for the whole question, even if a swap happens meanwhile
+        if reading.topic is not None and self._is_message(live, reading.question):
+            reading = read(reading.question, None)  # 「こんにちは」 after a question is a greeting, not its follow-up
         k = validate_k(k)
         result = self._search(live, reading.query, max(k, JUDGED_WITH), mode, sources)  # the margin needs two
         verdict = live.judge.verdict(result)
@@ -190,6 +193,14 @@ class Engine:
         )
         hits = replace(result, hits=result.hits[:k])
         return compose(hits, verdict, live.picker, live.rows, reading, help_reply, live.citer)
+
+    def _is_message(self, live: LiveIndex, question: str) -> bool:
+        """The message classifier sure that the bare question is a greeting or a request, not a question."""
+        messages = live.judge.messages
+        if messages is None:
+            return False
+        vector = self.embedder.encode_queries([question])[0]
+        return messages.probability(question, vector) >= SURE
 
     @staticmethod
     def _search(live: LiveIndex, question: str, k, mode: str, sources) -> SearchResult:

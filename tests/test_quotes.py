@@ -71,3 +71,19 @@ def test_a_year_the_passage_never_names_quotes_nothing(hash_engine):
 def test_without_a_year_every_sentence_with_words_may_be_quoted(hash_engine):
     _, _, scores, texts = _picker_scores(hash_engine, "OSAの予算は？", "予算約181億円")
     assert all(np.isfinite(s) == quotable(t) for s, t in zip(scores, texts, strict=True))
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("令和8(2026)年度(予算約181億円)", [("令和8(2026)年度", "FY2026"), ("約181億円", "about ¥18.1 billion")]),
+        ("令和5(2023)年のOSA創設", [("令和5(2023)年", "2023")]),
+        ("予算20億円、約1兆2,000億円", [("20億円", "¥2 billion"), ("約1兆2,000億円", "about ¥1.2 trillion")]),
+        ("平成元年度に5000円", [("平成元年度", "FY1989"), ("5000円", "¥5,000")]),
+        ("円滑な協力", []),
+    ],
+)
+def test_figures_are_said_for_english_readers(text, said):
+    from rag.answer.figures import figures
+
+    assert figures(text) == said

@@ -66,21 +66,31 @@ def compose(
 
 
 def shared_terms(question: str, passage: str) -> tuple[str, ...]:
-    """The question's own words (as typed) that the passage also holds, once each.
+    """The question's words that the passage also holds, once each, spelt as the passage spells them;
+    single characters (回, 対, 年) say nothing about why a passage matched and are left out.
 
     「PCGの人員は？」 vs a passage with 「PCGの人員は4千人から…」 -> ("PCG", "人員")
+    「ちゅうごくとの関係は？」 vs a passage with 「中国との関係」 -> ("中国", "関係")
     """
     held = _passage_terms(passage)
     found: list[str] = []
     for m in morphemes(question):
-        if m.is_content and not m.surface.isascii() and m.form in held and m.surface not in found:
-            found.append(m.surface)
+        spelt = held.get(m.form)
+        if m.is_content and not m.surface.isascii() and spelt and len(spelt) > 1 and spelt not in found:
+            found.append(spelt)
     for word in latin_words(question):
-        if word.lower() in held and word not in found:
+        if word.lower() in held and len(word) > 1 and word not in found:
             found.append(word)
     return tuple(found)
 
 
 @functools.lru_cache(maxsize=4096)
-def _passage_terms(passage: str) -> frozenset[str]:
-    return frozenset(content_terms(passage))
+def _passage_terms(passage: str) -> dict[str, str]:
+    """Each content term's normalised form -> its first spelling in the passage (Latin words lower-cased)."""
+    spelt: dict[str, str] = {}
+    for m in morphemes(passage):
+        if m.is_content and not m.surface.isascii():
+            spelt.setdefault(m.form, m.surface)
+    for term in content_terms(passage):
+        spelt.setdefault(term, term)
+    return spelt

@@ -50,9 +50,19 @@ def quote_with_citation(quote: Quote, lang: str) -> str:
 def status_line(card: Answer, lang: str) -> str:
     t = words(lang)
     if card.status == "partial":
-        missing = "、".join(card.missing) if lang == "ja" else ", ".join(card.missing)
-        return t["partial"] + (" — " + t["partial_missing"].format(missing=missing) if card.missing else "")
+        missing = ("、" if lang == "ja" else ", ").join(missing_in(card, lang))
+        return t["partial"] + (" — " + t["partial_missing"].format(missing=missing) if missing else "")
     return t[card.status]
+
+
+def missing_in(card: Answer, lang: str) -> list[str]:
+    """What a partial answer lacks, in the UI's language: the question's own terms as typed, the kinds
+    of answer (金額, number) in the UI's words rather than the question's."""
+    from rag.answer.reasons import kind_label
+
+    if card.reason.code != "missing":
+        return list(card.missing)
+    return [*card.reason.terms, *(kind_label(k, lang) for k in card.reason.kinds)]
 
 
 def card_text(card: Answer, lang: str) -> str:
@@ -60,6 +70,8 @@ def card_text(card: Answer, lang: str) -> str:
     t = words(lang)
     lines = [card.reading.shown, status_line(card, lang)]
     lines += [f"「{clean(q.text)}」[{q.label}]" for q in card.quotes]
+    if card.status == "not_a_question":
+        return "\n".join(lines + [f"- {q}" for q in (card.guide.examples if card.guide else ())])
     if card.status == "not_covered":
         lines.append(t["nearest"].format(n=len(card.passages)) + ":")
     else:
@@ -73,6 +85,8 @@ def card_markdown(card: Answer, lang: str, *, heading: str = "##") -> str:
     lines = [f"{heading} {md_escape(card.reading.shown)}", "", f"**{status_line(card, lang)}**", ""]
     for q in card.quotes:
         lines += [f"> {md_escape(clean(q.text))} [{q.label}]", ""]
+    if card.status == "not_a_question":
+        return "\n".join(lines + [f"- {md_escape(q)}" for q in (card.guide.examples if card.guide else ())]) + "\n"
     lines.append(f"{t['nearest'].format(n=len(card.passages)) if card.status == 'not_covered' else t['sources']}:")
     lines.append("")
     for s in card.passages:
