@@ -118,7 +118,8 @@ def render_turn(turn: Turn, lang: str, glossary=None) -> str:
     t = words(lang)
     qid = f"turn-{turn.id}-q"
     shown = turn.card.reading.shown if turn.card is not None else turn.question  # a follow-up: how it was read
-    shown = shown if len(shown) <= 300 else shown[:300] + "…"
+    limit = 300 if turn.card is not None else 80  # a refused question is in the box still, to be edited
+    shown = shown if len(shown) <= limit else shown[:limit] + "…"
     head = (
         f'<article class="turn" id="turn-{turn.id}" data-turn="{turn.id}" data-question="{attr(turn.question)}" '
         f'aria-labelledby="{qid}">'

@@ -1,6 +1,7 @@
 // js_on_load of the conversation (a gr.HTML): `element`, `trigger` and `watch` come from Gradio.
 // Clicks that need the server become events: 'example' (ask it), 'fresh' (ask again without the earlier
 // topic), 'vote', 'open' (load a document).
+window.ragTrigger = trigger; // the page's script replays the kept history through the same events
 element.addEventListener("click", (event) => {
   const example = event.target.closest("[data-example]");
   if (example) {

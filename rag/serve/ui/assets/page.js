@@ -147,6 +147,10 @@
       if (now && now.dataset.latest !== before) return askInTurn(items.slice(1), done);
       setTimeout(next, 50);
     };
+    if (item.alone && window.ragTrigger) {
+      window.ragTrigger("fresh", { question: item.q }); // asked on its own then: no earlier topic now either
+      return next();
+    }
     box.value = item.q;
     box.dispatchEvent(new Event("input", { bubbles: true }));
     setTimeout(() => {
@@ -209,10 +213,13 @@
     counter.textContent = template.replace("{n}", n.toLocaleString()).replace("{limit}", LIMIT.toLocaleString());
   });
 
-  window.addEventListener("load", () => {
+  // Gradio may add this script after the page's load event: start now if so.
+  function start() {
     liveRegion();
     restore();
-  });
+  }
+  if (document.readyState === "complete") start();
+  else window.addEventListener("load", start);
 
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && event.target.closest && event.target.closest("#docpane")) {
