@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from pathlib import Path
 
 from rag.terminal import shown
 
@@ -31,17 +32,34 @@ def disk_error(exc: OSError, *, writing: bool) -> RagError:
     or use --index-dir on another disk, then run: rag build"
     """
     path = exc.filename2 if writing and exc.filename2 is not None else exc.filename  # symlink/rename: the new name
+    code, said = exc.errno, exc.strerror
+    if code is None and writing and path is not None and _nearly_full(path):
+        # numpy's short write ("8 requested and 0 written") comes without an errno
+        code, said = errno.ENOSPC, os.strerror(errno.ENOSPC)
     path = shown(path) if path is not None else "a file"  # a corpus file's name may hold a newline
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         remedy = "the disk is full: free space there or use --index-dir on another disk"
-    elif exc.errno in (errno.EACCES, errno.EPERM):
+    elif code in (errno.EACCES, errno.EPERM):
         remedy = "make it writable for this user or use --index-dir elsewhere" if writing else "make it readable"
-    elif exc.errno == errno.EROFS:
+    elif code == errno.EROFS:
         remedy = "the file system is read-only: use --index-dir on a writable disk"
     else:
         remedy = "check that path"
     verb = "write" if writing else "read"
-    return RagError(f"cannot {verb} {path} ({exc.strerror or exc}); {remedy}, then {REBUILD}")
+    return RagError(f"cannot {verb} {path} ({said or (exc.args[0] if exc.args else exc)}); {remedy}, then {REBUILD}")
+
+
+def _nearly_full(path) -> bool:
+    """Whether the file system holding `path` (or its nearest existing folder) has under a megabyte free."""
+    import shutil
+
+    where = Path(path)
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    try:
+        return shutil.disk_usage(where).free < 2**20
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

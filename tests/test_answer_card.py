@@ -174,3 +174,12 @@ def test_a_message_that_is_not_a_question_gets_the_guide_and_no_citation(hash_en
 def test_greetings_and_other_requests_get_the_help_reply(engine, message):
     answer = engine.ask(message, k=3)
     assert answer.status == "not_a_question" and answer.passages == () and answer.guide.examples
+
+
+def test_a_search_box_query_of_the_documents_own_words_is_never_taken_for_a_message(hash_engine):
+    """The hashing embedder makes the message classifier guess at random: the documents' words must still
+    be searched, as a user typing 「港湾」 or "OSA" into the box expects."""
+    for query in ("OSA", "レアアース", "OSA FOIP", "首脳レベルで3回"):
+        answer = hash_engine.ask(query, k=3)
+        assert answer.status != "not_a_question" and answer.passages
+

@@ -100,13 +100,13 @@ def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return centred / np.where(norms > 0, norms, 1.0)
 
 
-def training_set(headings: list[str], generic: list[str]) -> tuple[list[str], np.ndarray]:
-    """The exemplars (messages 1, questions 0), the generic questions and the corpus headings (0)."""
+def training_set(corpus_queries: list[str], generic: list[str]) -> tuple[list[str], np.ndarray]:
+    """The exemplars (messages 1, questions 0), the generic questions and the corpus's headings (0)."""
     texts, labels = [], []
     for kind, message in exemplars():
         texts.append(message)
         labels.append(int(kind in MESSAGE_KINDS))
-    for question in [*generic, *headings]:
+    for question in [*generic, *corpus_queries]:
         texts.append(question)
         labels.append(0)
     return texts, np.array(labels)

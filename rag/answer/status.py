@@ -78,9 +78,22 @@ class StatusJudge:
     def _not_a_question(self, result: SearchResult, p: float | None) -> bool:
         if self.messages is None:
             return False
+        if self._in_the_documents_words(result):
+            return False
         message = self.messages.probability(result.query, result.query_vector)
         unanswered = p is None or p < self.model.threshold
         return message >= SURE or (message >= LIKELY and unanswered)
+
+    def _in_the_documents_words(self, result: SearchResult) -> bool:
+        """Whether every noun of the question is one the documents use (「首脳レベルで3回」, 「港湾」, "OSA"):
+        then it is about them, however short. A request of another kind names something they do not
+        (「旅行の計画を立てて」: 旅行). English words are read by their acronyms only."""
+        text = result.forms.search_text
+        if is_japanese(result.query):
+            nouns = content_nouns(text)
+            return bool(nouns) and all(self.index.lexicon.has_term(n) for n in nouns)
+        acronyms = [n for n in proper_nouns(text) if n.isascii()]
+        return bool(acronyms) and not self.facts.unknown_names(acronyms)
 
     def _not_covered(self, result: SearchResult, p: float | None) -> bool:
         if p is not None:

@@ -34,21 +34,26 @@ def _dictionary():
         return _shared_dictionary
 
 
+def split(text: str, mode: str = DEFAULT_MODE):
+    """Sudachi's morphemes of `text` as given (callers normalise), in split mode "A", "B" or "C": the one
+    place the project calls Sudachi. rag.language.terms.morphemes is the cached, normalised reading."""
+    from sudachipy import SplitMode
+
+    return _sudachi().tokenize(text, {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}[mode])
+
+
 def tokenize(text: str, *, mode: str = DEFAULT_MODE) -> list[str]:
     """NFKC, then Sudachi's normalised forms of content words, lower-cased.
 
     「ＯＳＡの予算はいくら？」 -> ["osa", "予算", "幾ら"]
     """
-    from sudachipy import SplitMode
-
     text = unicodedata.normalize("NFKC", text).replace("*", " ")
     if not text.strip():
         return []
-    split = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}[mode]
     tokens = []
     # Sudachi refuses inputs over ~49 KB; questions are capped far below, passages are short.
     for part in _pieces(text, 8000):
-        for m in _sudachi().tokenize(part, split):
+        for m in split(part, mode):
             if m.part_of_speech()[0] in CONTENT_POS:
                 form = m.normalized_form().lower().strip()
                 if form and any(ch.isalnum() for ch in form):

@@ -27,6 +27,7 @@ class Morpheme:
     surface: str
     pos: tuple[str, ...]  # Sudachi's part-of-speech levels: ("名詞", "普通名詞", "助数詞可能", "*")
     form: str  # normalised form, lower-cased: what terms are matched on
+    reading: str = ""  # katakana, as Sudachi reads it
 
     @property
     def is_content(self) -> bool:
@@ -46,17 +47,14 @@ def morphemes(text: str, *, mode: str = "A") -> tuple[Morpheme, ...]:
 
     Cached: a question is read for its follow-up check, its terms, its focus, its names and what it
     asks for, and each of those asks for the same reading."""
-    from sudachipy import SplitMode
-
-    from rag.language.sudachi import _sudachi
+    from rag.language.sudachi import split
 
     text = unicodedata.normalize("NFKC", text).replace("*", " ")
     if not text.strip():
         return ()
-    split = {"A": SplitMode.A, "C": SplitMode.C}[mode]
     return tuple(
-        Morpheme(m.surface(), tuple(m.part_of_speech()[:4]), m.normalized_form().lower())
-        for m in _sudachi().tokenize(text[:4000], split)
+        Morpheme(m.surface(), tuple(m.part_of_speech()[:4]), m.normalized_form().lower(), m.reading_form())
+        for m in split(text[:4000], mode)
     )
 
 
@@ -158,3 +156,4 @@ def region_names(text: str) -> list[str]:
 
     「中東のガザ」 -> [中東, ガザ]"""
     return [m.surface for m in morphemes(text, mode="C") if m.pos[1:4] == ("固有名詞", "地名", "一般")]
+

@@ -33,13 +33,11 @@ STOPWORDS = frozenset(
 
 def corpus_terms(texts: list[str]) -> list[str]:
     """Distinct nouns of the passages in Japanese script (Sudachi mode C keeps compounds whole)."""
-    from sudachipy import SplitMode
-
-    from rag.language.sudachi import _sudachi
+    from rag.language.sudachi import split
 
     found = set()
     for text in texts:
-        for m in _sudachi().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C):
+        for m in split(unicodedata.normalize("NFKC", text), "C"):
             pos = m.part_of_speech()
             surface = m.surface().strip()
             if pos[0] == "名詞" and pos[1] not in ("数詞", "代名詞") and surface and not _LATIN_ONLY.match(surface):
@@ -150,6 +148,10 @@ class Lexicon:
                 if not any(gloss_phrases(g) in self.glosses for g in glosses_of(n) if gloss_phrases(g))
             ]
         return unseen
+
+    def has_term(self, noun: str) -> bool:
+        """Whether the passages use this very noun (mode C, compounds whole): no partial or gloss match."""
+        return noun in self._row
 
     def synonyms(self, name: str) -> list[str]:
         """Corpus terms that share an English gloss with `name`: アメリカ -> [米国] ("America")."""

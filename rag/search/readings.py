@@ -79,16 +79,14 @@ def latin_reading(word: str) -> str | None:
 
 def corpus_readings(texts: list[str]) -> dict[str, str]:
     """reading key -> the corpus's spelling, for every content word of the texts (modes A and C)."""
-    from sudachipy import SplitMode
-
-    from rag.language.sudachi import _sudachi
+    from rag.language.sudachi import split
 
     found: dict[str, str] = {}
     key_of = functools.cache(reading_key)
     for text in texts:
         text = unicodedata.normalize("NFKC", text).replace("*", " ")
-        for mode in (SplitMode.C, SplitMode.A):
-            for m in _sudachi().tokenize(text, mode):
+        for mode in ("C", "A"):
+            for m in split(text, mode):
                 if m.part_of_speech()[0] not in READING_POS or m.part_of_speech()[1] == "数詞":
                     continue
                 surface = m.surface().strip()
@@ -161,10 +159,10 @@ def _grammar_around(run: str):
     """A test for spans that are grammar rather than a word typed in kana, by Sudachi's reading of the run:
     a span starting on an auxiliary (し|ないよう|に) or followed by an ending that needs a verb stem
     (どうし|ます, どうし|て). A copula after a noun is fine (でんわ|で, ほっぽうりょうど|だ)."""
-    from rag.language.sudachi import _sudachi
+    from rag.language.sudachi import split
 
     auxiliary, needs_stem, pos = set(), set(), 0
-    for m in _sudachi().tokenize(run):
+    for m in split(run, "C"):
         kind = m.part_of_speech()[:2]
         if kind[0] == "助動詞":
             auxiliary.add(pos)
