@@ -182,4 +182,3 @@ def test_a_search_box_query_of_the_documents_own_words_is_never_taken_for_a_mess
     for query in ("OSA", "レアアース", "OSA FOIP", "首脳レベルで3回"):
         answer = hash_engine.ask(query, k=3)
         assert answer.status != "not_a_question" and answer.passages
-

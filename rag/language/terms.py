@@ -156,4 +156,3 @@ def region_names(text: str) -> list[str]:
 
     「中東のガザ」 -> [中東, ガザ]"""
     return [m.surface for m in morphemes(text, mode="C") if m.pos[1:4] == ("固有名詞", "地名", "一般")]
-
