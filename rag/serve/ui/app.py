@@ -191,7 +191,9 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conversation.fresh(
             answer_fresh, [conv_state, k, mode, scope, language], answered, show_progress="minimal", **private
         )
-        conversation.vote(vote, [conv_state, language], [conv_state], concurrency_limit=1, **quiet)
+        conversation.vote(vote, [conv_state, language], [conv_state], concurrency_limit=1, **quiet).then(
+            None, None, None, js="() => { window.ragVoteSaved && window.ragVoteSaved(); }", **quiet
+        )
         conversation.open(open_document, [language], [docpane, document], **quiet)
         document.input(show_document, [document, language], [docpane], **quiet)
         clear_button.click(clear, [conv_state, language], [conv_state, conversation, question], **quiet)

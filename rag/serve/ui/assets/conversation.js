@@ -23,7 +23,9 @@ element.addEventListener("click", (event) => {
     vote.setAttribute("aria-pressed", pressed ? "false" : "true");
     const actions = vote.closest(".actions");
     const note = actions && actions.querySelector(".note");
-    if (note) note.textContent = pressed ? actions.dataset.withdrawn : actions.dataset.thanks; // inline, no toast
+    if (note) note.textContent = "";
+    // Said inline (no toast) once the server has written it: window.ragVoteSaved runs after the event.
+    window.ragVotePending = note && { note, text: pressed ? actions.dataset.withdrawn : actions.dataset.thanks };
     trigger("vote", { turn: Number(turn.dataset.turn), rating: vote.dataset.vote });
     return;
   }

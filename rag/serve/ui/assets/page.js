@@ -111,6 +111,13 @@
     return live;
   }
 
+  // A vote's confirmation, said in its reply once the server has recorded it.
+  window.ragVoteSaved = function () {
+    const pending = window.ragVotePending;
+    window.ragVotePending = null;
+    if (pending && pending.note.isConnected) pending.note.textContent = pending.text;
+  };
+
   const HISTORY = "rag-history";
 
   // A new reply: old highlights leave the pane, screen readers hear it, the browser keeps the history.
