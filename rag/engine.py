@@ -7,14 +7,17 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rag.answer.citation import Citer
 from rag.answer.compose import compose
 from rag.answer.followup import Reading, read
 from rag.answer.guide import guide
+from rag.answer.messages import SURE
 from rag.answer.records import Answer, Guide
 from rag.answer.sentences import SentencePicker
 from rag.answer.status import StatusJudge
 from rag.documents.chunking import CHUNKER_VERSION
 from rag.documents.corpus import corpus_hashes
+from rag.documents.metadata import read_meta
 from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, disk_error
 from rag.index import store
 from rag.index.stores import StoreSpec
@@ -48,6 +51,7 @@ class LiveIndex:
     judge: StatusJudge
     guides: dict[str, Guide]  # the help reply to a message that is not a question, per language
     rows: dict[str, int]  # chunk id -> row
+    citer: Citer | None = None  # issuer, title, date and slide of each document, for citations
 
 
 class Engine:
@@ -135,7 +139,9 @@ class Engine:
             retriever = Retriever(loaded, self.embedder, bm25_mode=mode, config=config)
             rows = {c.id: i for i, c in enumerate(loaded.chunks)}
             guides = {lang: guide(loaded, lang) for lang in ("ja", "en")}
-            return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), guides, rows)
+            metas = {source: read_meta(self.corpus_dir, source, log=log.warning) for source in loaded.documents}
+            citer = Citer(loaded.documents, metas)
+            return LiveIndex(build, retriever, SentencePicker(loaded), StatusJudge(loaded, config), guides, rows, citer)
         except RagError as exc:
             return exc
         except OSError as exc:
@@ -180,13 +186,24 @@ class Engine:
             raise RagError("the previous question must be text")
         reading = read(validate_question(question), previous)
         live = self.live()  # one build for the whole question, even if a swap happens meanwhile
+        if reading.topic is not None and self._is_message(live, reading.question):
+            reading = read(reading.question, None)  # 「こんにちは」 after a question is a greeting, not its follow-up
         k = validate_k(k)
         result = self._search(live, reading.query, max(k, JUDGED_WITH), mode, sources)  # the margin needs two
         verdict = live.judge.verdict(result)
         help_reply = (
             live.guides["ja" if is_japanese(reading.question) else "en"] if verdict.status == "not_a_question" else None
         )
-        return compose(replace(result, hits=result.hits[:k]), verdict, live.picker, live.rows, reading, help_reply)
+        hits = replace(result, hits=result.hits[:k])
+        return compose(hits, verdict, live.picker, live.rows, reading, help_reply, live.citer)
+
+    def _is_message(self, live: LiveIndex, question: str) -> bool:
+        """The message classifier sure that the bare question is a greeting or a request, not a question."""
+        messages = live.judge.messages
+        if messages is None:
+            return False
+        vector = self.embedder.encode_queries([question])[0]
+        return messages.probability(question, vector) >= SURE
 
     @staticmethod
     def _search(live: LiveIndex, question: str, k, mode: str, sources) -> SearchResult:

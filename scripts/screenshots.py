@@ -80,14 +80,33 @@ def follow_up(page) -> None:
     ask(page, "それは何年から続いていますか")
 
 
+def year_quote(page) -> None:
+    """Issue 20: the 令和8 answer quotes the 令和8 line only, with its citation; [1] opens it in the pane."""
+    ask(page, "OSAの令和8年度の予算は？")
+    page.locator("#conversation .turn >> nth=0").locator(".quotes a.ref").first.click()
+    page.wait_for_selector("#docpane .chunk.current")
+
+
+def greeting_after_off_topic(page) -> None:
+    """Issue 20: 「こんにちは」 after the weather is a greeting (the guide), not the weather's follow-up."""
+    ask(page, "今日の東京の天気は？")
+    ask(page, "こんにちは")
+
+
 REAL_STATES = {
     "empty": lambda page: None,
+    "year-quote": year_quote,
+    "greeting": greeting_after_off_topic,
+    "refused": lambda page: ask(page, "長" * 1200),
     "answered": lambda page: ask(page, PCG),
     "not-covered": lambda page: ask(page, "日本の人口は何人ですか"),
     "follow-up": follow_up,
     "document": open_citation,
 }
-ENGLISH_STATES = {"english": lambda page: ask(page, "How many people does the Philippine Coast Guard have now?")}
+ENGLISH_STATES = {
+    "english": lambda page: ask(page, "How many people does the Philippine Coast Guard have now?"),
+    "english-figures": lambda page: ask(page, "What is the OSA budget for FY2026?"),
+}
 PARTIAL_STATES = {"partial": lambda page: ask(page, PARTIAL[0])}
 
 

@@ -63,7 +63,7 @@ def answer_with_status(engine, question: str, status: str = "answered", *, previ
     result = engine.search(reading.query, k=k)
     reason = Reason("missing", tuple(missing)) if missing else Reason("answers")
     live = engine.live()
-    return compose(result, Verdict(status, reason, tuple(missing)), live.picker, live.rows, reading)
+    return compose(result, Verdict(status, reason, tuple(missing)), live.picker, live.rows, reading, None, live.citer)
 
 
 def build_copy(tmp_path_factory, name: str, embedder):

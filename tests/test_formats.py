@@ -35,6 +35,11 @@ from .conftest import BRIEFING
         ("Yahoo!Japan と ３．５倍。", ["Yahoo!Japan と ３．５倍。"]),
         ("Growth in 2026. The end", ["Growth in 2026.", "The end"]),
         ("It rose (by 3%). Then it fell.", ["It rose (by 3%).", "Then it fell."]),
+        ("発信(SNSを含む。)を強化する。次。", ["発信(SNSを含む。)を強化する。", "次。"]),
+        ("「はい。」と答えた。次。", ["「はい。」と答えた。", "次。"]),
+        ("（以下同じ。）", ["（以下同じ。）"]),
+        ("開いたまま(未完。次の文。", ["開いたまま(未完。", "次の文。"]),
+        ("- **多角化。取組。**", ["- **多角化。", "取組。**"]),
     ],
 )
 def test_sentences_end_in_either_script_but_not_inside_numbers_or_abbreviations(text, sentences):

@@ -106,6 +106,10 @@ def test_ask_returns_the_answer_card_of_the_web_app(transport):
     for quote in card["answer"]:
         assert engine.document_text(quote["source"])[quote["start"] : quote["end"]] == quote["text"]
         assert f"[{quote['label']}]" in result.content[0].text
+    for cited in [q["citation"] for q in card["answer"]] + [s["citation"] for s in card["sources"]]:
+        assert cited["issuer"] == "外務省" and cited["text"].startswith("外務省『外交力の強化について』")  # sidecar
+    ask_schema = next(t for t in client.list_tools() if t.name == "ask").output_schema
+    assert "issuer" in ask_schema["$defs"]["Citation"]["properties"]  # documented, not only passed through
     follow_up = client.call("ask", {"question": "それは何年から続いていますか", "previous": QUESTION})
     assert follow_up.structured_content == same.ask("それは何年から続いていますか", 3, QUESTION)
     assert follow_up.structured_content["read_as"].endswith("それは何年から続いていますか")

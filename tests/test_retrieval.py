@@ -81,6 +81,7 @@ def test_json_schema_and_offsets_slice_the_source(hash_engine):
     text = BRIEFING.read_text(encoding="utf-8")
     for h in record["hits"]:
         keys = {"rank", "chunk_id", "source", "section", "text", "score", "start", "end", "highlights", "page", "pages"}
+        keys.add("citation")
         assert set(h) == keys
         assert text[h["start"] : h["end"]] == h["text"]
         assert h["page"] is None and h["pages"] is None  # a text file has no pages

@@ -80,3 +80,18 @@ def test_gold_candidates_take_each_replys_last_vote(tmp_path, hash_engine):
     # a: down then withdrawn; b: changed to up; c: a follow-up, listed as it was searched
     assert [r["question"] for r in rows] == ["フィリピン沿岸警備隊への支援 それは何年から続いていますか"]
     assert rows[0]["cited"] == [s.chunk_id for s in conv.turn(c).card.passages]
+
+
+def test_a_reply_that_did_not_answer_is_no_context(hash_engine):
+    """The weather in Tokyo, then 「こんにちは」: the greeting is not read as a follow-up of the weather."""
+    conv = Conversation().add(
+        "今日の東京の天気は？",
+        card=answer_with_status(hash_engine, "今日の東京の天気は？", "not_covered"),
+        error=None,
+        mode="hybrid",
+    )
+    assert conv.context() is None
+    conv = asked(conv, hash_engine, "OSAの予算について教えて")
+    assert conv.context() is not None
+    greeting = answer_with_status(hash_engine, "こんにちは", "not_a_question")
+    assert conv.add("こんにちは", card=greeting, error=None, mode="hybrid").context() is None

@@ -13,9 +13,9 @@ import pytest
 from rag.answer.glossary import glossary, glosses, key_terms, known_words
 from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.document import outline, render_document
-from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape
+from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape, status_line
 from rag.serve.ui.palette import AA_TEXT, CONTRAST_PAIRS, PALETTE, contrast
-from rag.serve.ui.render import render_conversation
+from rag.serve.ui.render import render_card, render_conversation
 from rag.serve.ui.text import EXAMPLES, TEXT, language_of
 
 from .conftest import answer_with_status
@@ -49,7 +49,8 @@ def test_newest_reply_comes_first_with_its_card(hash_engine):
     older = card_for(hash_engine, "OSAの予算は")
     newer = card_for(hash_engine, PCG)
     page = render_conversation(conversation_of(older, newer), "ja")
-    assert page.index(PCG) < page.index("OSAの予算は")
+    shown = page[page.index("<article") :]  # the kept history (data-questions) lists them oldest first
+    assert shown.index(PCG) < shown.index("OSAの予算は")
     assert 'data-latest="2"' in page and page.count("<article") == 2
     first = page[: page.index("</article>")]
     assert "資料に答えがあります" in first and "出典" in first
@@ -117,10 +118,12 @@ def test_markdown_and_text_carry_the_citations(hash_engine):
     md = card_markdown(card, "ja")
     assert md.startswith(f"## {PCG}\n\n**資料に答えがあります**")
     assert f"> {md_escape(clean(card.quotes[0].text))} [1]" in md
-    assert f"- [1] {md_escape(' > '.join(src.section))} — `{src.source}`, {src.start}–{src.end}字目" in md
+    cited = f"外務省『外交力の強化について』「{src.section[-1]}」"  # issuer and title from the sidecar
+    assert f"- [1] {md_escape(cited)} — `{src.source}`, {src.start}–{src.end}字目" in md
     text = card_text(card, "en")
     assert "<" not in text and "**" not in text
-    assert f"[1] {' > '.join(src.section)} — {src.source}, chars {src.start}–{src.end}" in text
+    cited_en = f"Ministry of Foreign Affairs of Japan, 『外交力の強化について』, “{src.section[-1]}”"
+    assert f"[1] {cited_en} ({src.source}, chars {src.start}–{src.end})" in text
 
 
 def test_conversation_markdown_is_oldest_first(hash_engine):
@@ -217,3 +220,55 @@ def test_palette_meets_wcag_aa_for_text(theme):
 def test_contrast_formula():
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_a_greeting_gets_the_guide_not_a_crash(hash_engine):
+    """not_a_question has no quote and no source: what the documents cover and questions to ask."""
+    live = hash_engine.live()
+    from rag.answer.compose import compose
+    from rag.answer.followup import read
+    from rag.answer.records import Reason
+    from rag.answer.status import Verdict
+
+    reading = read("こんにちは", None)
+    verdict = Verdict("not_a_question", Reason("not_a_question"))
+    card = compose(hash_engine.search("こんにちは"), verdict, live.picker, live.rows, reading, live.guides["ja"])
+    page = render_conversation(conversation_of(card), "ja")
+    assert "資料についての質問ではないようです" in page and "資料の内容" in page
+    assert page.count('class="example"') == len(live.guides["ja"].examples) >= 1
+    assert "出典" not in page[page.index("<article") :]
+    assert card_text(card, "ja").count("\n- ") == len(live.guides["ja"].examples)
+
+
+def test_english_readers_get_figures_in_english_and_japanese_readers_do_not(hash_engine):
+    card = card_for(hash_engine, "OSAの令和8年度の予算はいくらですか")
+    assert any("181億円" in q.text for q in card.quotes)
+    assert "about ¥18.1 billion" in render_card(card, "en") and "FY2026" in render_card(card, "en")
+    assert "¥" not in render_card(card, "ja")
+
+
+def test_a_refusal_is_said_in_the_ui_language():
+    from rag.serve.ui.text import refusal
+
+    assert refusal("長" * 1500, "ja") == "質問が長すぎます(1,500字)。1,000字以内にしてください。"
+    assert refusal("長" * 1500, "en") == "The question is too long (1,500 characters); the limit is 1,000."
+    assert refusal("!!!", "ja") == "質問に文字がありません。資料についての質問を入力してください。"
+    assert refusal("   ", "en") == "Type a question."
+
+
+def test_status_words_follow_the_ui_not_the_question(hash_engine):
+    from rag.answer.records import Reason
+
+    card = card_for(hash_engine, "How many ships did OSA give?", "partial")
+    card = dataclasses.replace(card, reason=Reason("missing", ("令和9年度",), "OSA", ("count",)))
+    assert status_line(card, "ja").endswith("令和9年度、数") and "number" in status_line(card, "en")
+    assert "(count)" not in render_card(card, "ja")
+
+
+def test_announcement_and_the_kept_history(hash_engine):
+    conv = conversation_of(card_for(hash_engine, "OSAの予算は"), card_for(hash_engine, PCG))
+    page = render_conversation(conv, "ja")
+    assert 'data-announce="新しい回答: 資料に答えがあります' in page
+    assert "&quot;q&quot;: &quot;OSAの予算は&quot;" in page  # oldest first, for localStorage
+    assert 'data-title="外交力の強化について · 質問応答"' in page
+    assert 'data-title="Ask the MOFA briefing · Q&amp;A"' in render_conversation(conv, "en")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from rag.answer.citation import Citer
 from rag.answer.followup import Reading
 from rag.answer.records import Answer, CitedPassage, Guide, Quote
 from rag.answer.sentences import SentencePicker
@@ -26,6 +27,7 @@ def compose(
     rows: dict[str, int],
     reading: Reading,
     guide: Guide | None = None,
+    citer: Citer | None = None,
 ) -> Answer:
     """The answer to `reading` from its search result. Sentences are scored against the question's own
     words (a follow-up's, not its earlier topic's); quotes come best first, highlights in text order."""
@@ -41,6 +43,7 @@ def compose(
             hit,
             tuple(sorted(best_first)) if n == 1 else (),
             shared_terms(reading.query, hit.chunk.text),  # a follow-up's topic matched too
+            citer.cite(hit.chunk, hit.chunk.start, hit.chunk.end) if citer else None,
         )
         for n, hit in enumerate(result.hits, start=1)
     )
@@ -48,27 +51,46 @@ def compose(
     if best_first:
         chunk = passages[0].hit.chunk
         quotes = tuple(
-            Quote(1, chunk.id, chunk.source, s, e, chunk.text[s - chunk.start : e - chunk.start]) for s, e in best_first
+            Quote(
+                1,
+                chunk.id,
+                chunk.source,
+                s,
+                e,
+                chunk.text[s - chunk.start : e - chunk.start],
+                citer.cite(chunk, s, e) if citer else None,
+            )
+            for s, e in best_first
         )
     return Answer(reading, verdict.status, passages, quotes, verdict.missing, verdict.reason)
 
 
 def shared_terms(question: str, passage: str) -> tuple[str, ...]:
-    """The question's own words (as typed) that the passage also holds, once each.
+    """The question's words that the passage also holds, once each, spelt as the passage spells them;
+    single characters (回, 対, 年) say nothing about why a passage matched and are left out.
 
     「PCGの人員は？」 vs a passage with 「PCGの人員は4千人から…」 -> ("PCG", "人員")
+    「ちゅうごくとの関係は？」 vs a passage with 「中国との関係」 -> ("中国", "関係")
     """
     held = _passage_terms(passage)
     found: list[str] = []
     for m in morphemes(question):
-        if m.is_content and not m.surface.isascii() and m.form in held and m.surface not in found:
-            found.append(m.surface)
+        spelt = held.get(m.form)
+        if m.is_content and not m.surface.isascii() and spelt and len(spelt) > 1 and spelt not in found:
+            found.append(spelt)
     for word in latin_words(question):
-        if word.lower() in held and word not in found:
+        if word.lower() in held and len(word) > 1 and word not in found:
             found.append(word)
     return tuple(found)
 
 
 @functools.lru_cache(maxsize=4096)
-def _passage_terms(passage: str) -> frozenset[str]:
-    return frozenset(content_terms(passage))
+def _passage_terms(passage: str) -> dict[str, str]:
+    """Each content term's normalised form -> its first spelling in the passage (Latin words lower-cased)."""
+    spelt: dict[str, str] = {}
+    for m in morphemes(passage):
+        if m.is_content and not m.surface.isascii():
+            spelt.setdefault(m.form, m.surface)
+    for term in content_terms(passage):
+        spelt.setdefault(term, term)
+    return spelt

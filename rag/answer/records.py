@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rag.answer.citation import Citation
 from rag.answer.followup import Reading
 from rag.search.retriever import Hit
 
@@ -49,6 +50,7 @@ class Quote:
     start: int
     end: int
     text: str
+    citation: Citation | None = None  # issuer, title, slide or page: fit to print
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class CitedPassage:
     hit: Hit
     highlights: tuple[tuple[int, int], ...]  # offsets into the source file, in text order
     shared_terms: tuple[str, ...] = ()
+    citation: Citation | None = None
 
     @property
     def answering(self) -> bool:

@@ -12,8 +12,17 @@ from rag.language.script import is_japanese
 def reason_json(answer: Answer) -> dict:
     """{"code", "terms", "topic", "text"}: why the status, the text in the question's language."""
     r = answer.reason
-    lang = "ja" if is_japanese(answer.reading.question) else "en"
+    lang = _lang(answer)
     return {"code": r.code, "terms": list(r.terms), "topic": r.topic, "text": r.text(lang)}
+
+
+def _lang(answer: Answer) -> str:
+    return "ja" if is_japanese(answer.reading.question) else "en"
+
+
+def citation_json(citation, answer: Answer) -> dict | None:
+    """The citation fit to print ("text", in the question's language) and its parts; None without one."""
+    return citation.to_json(_lang(answer)) if citation is not None else None
 
 
 def guide_json(answer: Answer) -> dict | None:
@@ -48,6 +57,7 @@ def search_json(answer: Answer, *, query_id: str | None = None) -> dict:
                 "highlights": [list(span) for span in p.highlights],
                 "page": p.page,
                 "pages": list(p.pages) if p.pages else None,
+                "citation": citation_json(p.citation, answer),
             }
             for p in answer.passages
         ],
@@ -72,6 +82,7 @@ def card_json(answer: Answer) -> dict:
                 "source": q.source,
                 "start": q.start,
                 "end": q.end,
+                "citation": citation_json(q.citation, answer),
             }
             for q in answer.quotes
         ],
@@ -87,6 +98,7 @@ def card_json(answer: Answer) -> dict:
                 "score": round(p.score, 6),
                 "answering": p.answering,
                 "shared_terms": list(p.shared_terms),
+                "citation": citation_json(p.citation, answer),
             }
             for p in answer.passages
         ],
@@ -131,5 +143,7 @@ def format_text(answer: Answer) -> str:
         lines.append(
             f"\n[{p.label}] {c.section_label}  ({c.source}{page} {c.start}-{c.end}, id {c.id}, score {p.score:.4f})"
         )
+        if p.citation is not None:
+            lines.append(p.citation.text(_lang(answer)))
         lines.append(splice(p, lambda s: f"【{s}】").strip())
     return "\n".join(lines)

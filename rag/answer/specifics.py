@@ -37,7 +37,8 @@ KINDS = (
     "quantity",
 )  # "count:隻": a count of 隻
 _ERA_YEAR = re.compile(r"(" + "|".join(ERA_START) + r")\s*(\d{1,2}|元)\s*年度?")
-_WESTERN_YEAR = re.compile(r"(?<!\d)(1[6-9]\d{2}|20\d{2})(?!\d)\s*(年度|年)?")
+# "FY2026" is one year, not the name "FY" and a number: the prefix stays in the label
+_WESTERN_YEAR = re.compile(r"(?:\bFY\s*)?(?<!\d)(1[6-9]\d{2}|20\d{2})(?!\d)\s*(年度|年)?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(?:(\d{1,2})日)?")
 _SYMBOL_MONEY = re.compile("[" + re.escape(CURRENCY_SYMBOLS) + r"]\s*\d|\d\s*[" + re.escape(CURRENCY_SYMBOLS) + "]")
 # What an asked-about noun means, read from its English glosses: 予算 "budget" -> amount, 人数 "number of

@@ -13,6 +13,20 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class Citation(_Open):
+    text: str = Field(description="fit to print, e.g. 外務省『外交力の強化について』「OSAの現状と当面の方向性」")
+    issuer: str | None = Field(description="from the document's sidecar NAME.meta.toml; null when not stated")
+    title: str
+    date: str | None
+    url: str | None = Field(description="the original's address, when the sidecar states it")
+    slide: int | None = Field(description="from slide-number lines in the text; null when it has none")
+    page: int | None = Field(description="PDFs: the page; null otherwise")
+    section: str = Field(description="the innermost section heading")
+    source: str
+    start: int
+    end: int
+
+
 class SearchHit(_Open):
     rank: int
     chunk_id: str = Field(description="passage id, stable while its text is unchanged")
@@ -25,6 +39,7 @@ class SearchHit(_Open):
     highlights: list[list[int]] = Field(description="[start, end] of each answering sentence, same offsets")
     page: int | None = Field(description="PDFs: the page the passage starts on; null otherwise")
     pages: list[int] | None = Field(description="PDFs: [first, last] page; null otherwise")
+    citation: Citation | None
 
 
 class SearchOutput(_Open):
@@ -50,6 +65,7 @@ class Quote(_Open):
     source: str
     start: int
     end: int
+    citation: Citation | None
 
 
 class SourceCard(_Open):
@@ -63,6 +79,7 @@ class SourceCard(_Open):
     score: float
     answering: bool = Field(description="judged to answer; the others are the nearest passages only")
     shared_terms: list[str] = Field(description="the question's words the passage contains")
+    citation: Citation | None
 
 
 class AskOutput(_Open):

@@ -18,7 +18,7 @@ from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.pages import Pages, header_html
 from rag.serve.ui.palette import gradio_theme, variables_css
 from rag.serve.ui.render import render_conversation
-from rag.serve.ui.text import language_of, words
+from rag.serve.ui.text import language_of, refusal, words
 
 QUEUE_SIZE = http_api.WAITING  # waiting requests beyond this get a clean "busy, retry" answer
 CONCURRENCY = http_api.CONCURRENCY  # two cores: more parallel searches only queue inside torch
@@ -42,19 +42,28 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             return conv
         return replace(conv, session=(getattr(request, "session_hash", None) or "")[:12])
 
-    def answer(question, conv, k, mode, scope, lang, request=None):
+    def answer(question, conv, k, mode, scope, lang, request=None, *, with_context=True):
         conv = with_session(conv or Conversation(), request)
         question = question if isinstance(question, str) else ""
+        if not question.strip():
+            return gr.update(), gr.update(), conv  # an empty Enter does nothing
+        previous = conv.context() if with_context else None
         try:
-            card = engine.ask(question, k=k, mode=mode, sources=scope or None, previous=conv.context())
+            card = engine.ask(question, k=k, mode=mode, sources=scope or None, previous=previous)
             conv = conv.add(card.reading.question, card=card, error=None, mode=mode)
         except RagError as exc:
             log(f"user error (question refused): {exc}", flush=True)  # one line, not a traceback
-            conv = conv.add(question, card=None, error=str(exc), mode=mode)
+            conv = conv.add(question, card=None, error=refusal(question, lang), mode=mode)
+            return gr.update(), conversation_html(conv, lang), conv  # the question stays to be shortened
         return "", conversation_html(conv, lang), conv
 
     def answer_example(conv, k, mode, scope, lang, evt: gr.EventData, request: gr.Request):
         return answer((evt._data or {}).get("question", ""), conv, k, mode, scope, lang, request)
+
+    def answer_fresh(conv, k, mode, scope, lang, evt: gr.EventData, request: gr.Request):
+        """「話題を補わずに聞き直す」: the same question, without the earlier topic."""
+        question = (evt._data or {}).get("question", "")
+        return answer(question, conv, k, mode, scope, lang, request, with_context=False)
 
     def vote(conv, lang, evt: gr.EventData):
         data = evt._data or {}
@@ -69,7 +78,6 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             except RagError as exc:  # e.g. a symlink at its path: said once in the log, the vote kept in the page
                 log(f"feedback not saved: {exc}", flush=True)
                 return conv
-            gr.Info(words(lang)["cleared_vote" if record["rating"] == "cleared" else "thanks"])
         return conv
 
     def open_document(lang, evt: gr.EventData):
@@ -115,13 +123,14 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     # Gradio finds these parameters by their annotation's class; postponed annotations hide it.
     answer.__annotations__["request"] = gr.Request
     answer_example.__annotations__.update(evt=gr.EventData, request=gr.Request)
+    answer_fresh.__annotations__.update(evt=gr.EventData, request=gr.Request)
     vote.__annotations__["evt"] = gr.EventData
     open_document.__annotations__["evt"] = gr.EventData
     on_load.__annotations__["request"] = gr.Request
 
     conversation_js = (ASSETS / "conversation.js").read_text(encoding="utf-8")
     document_js = "watch('value', () => window.ragDocumentShown && window.ragDocumentShown());"
-    with gr.Blocks(title="外交力の強化について · Q&A") as demo:
+    with gr.Blocks(title=t["page_title"]) as demo:
         conv_state = gr.State(Conversation())
         with gr.Row(elem_id="header"):
             title = gr.HTML(header_html("ja"), elem_id="title", apply_default_css=False, scale=1)
@@ -179,7 +188,12 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conversation.example(
             answer_example, [conv_state, k, mode, scope, language], answered, show_progress="minimal", **private
         )
-        conversation.vote(vote, [conv_state, language], [conv_state], concurrency_limit=1, **quiet)
+        conversation.fresh(
+            answer_fresh, [conv_state, k, mode, scope, language], answered, show_progress="minimal", **private
+        )
+        conversation.vote(vote, [conv_state, language], [conv_state], concurrency_limit=1, **quiet).then(
+            None, None, None, js="() => { window.ragVoteSaved && window.ragVoteSaved(); }", **quiet
+        )
         conversation.open(open_document, [language], [docpane, document], **quiet)
         document.input(show_document, [document, language], [docpane], **quiet)
         clear_button.click(clear, [conv_state, language], [conv_state, conversation, question], **quiet)

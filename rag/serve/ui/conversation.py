@@ -31,8 +31,10 @@ class Conversation:
     next_id: int = 1
 
     def context(self) -> Reading | None:
-        """What a follow-up leans on: the reading of the latest answered turn."""
-        return next((t.card.reading for t in reversed(self.turns) if t.card is not None), None)
+        """What a follow-up leans on: the reading of the latest reply, when it answered. A not-covered
+        question (the weather in Tokyo) or a greeting gives a next message nothing to lean on."""
+        latest = next((t.card for t in reversed(self.turns) if t.card is not None), None)
+        return latest.reading if latest is not None and latest.status in ("answered", "partial") else None
 
     def add(self, question: str, *, card: Answer | None, error: str | None, mode: str) -> Conversation:
         turn = Turn(self.next_id, question, card, error, mode, now())

@@ -78,7 +78,9 @@ def render_document(source: str, title: str, text: str, chunks, lang: str) -> st
         body.append(f'<div class="gap">{shown(text[pos:])}</div>')
     return (
         f'<div class="rag-doc" data-source="{escape(source, quote=True)}">'
-        f'<h2 class="doc-title"><span lang="ja">{shown(title)}</span> <span class="file">{escape(source)}</span></h2>'
+        f'<div class="doc-head"><h2 class="doc-title"><span lang="ja">{shown(title)}</span> '
+        f'<span class="file">{escape(source)}</span></h2>'
+        f'<button type="button" class="back" data-back hidden>{escape(t["back"])}</button></div>'
         + render_outline(outline(chunks), lang)
         + f'<div class="doc-text" lang="ja" tabindex="0" role="region" aria-label="{escape(t["document_text"])}">'
         + "".join(body)

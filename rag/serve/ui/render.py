@@ -5,17 +5,27 @@ Everything from a question or a document is escaped here; the page's script only
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from html import escape
 
+from rag.answer.figures import figures
 from rag.answer.glossary import Gloss
 from rag.answer.records import Answer, CitedPassage, Quote
 from rag.documents.chunking import PATH_SEPARATOR
 from rag.serve.ui.conversation import Conversation, Turn
-from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, place, status_line
+from rag.serve.ui.export import (
+    card_markdown,
+    card_text,
+    clean,
+    conversation_markdown,
+    place,
+    quote_with_citation,
+    status_line,
+)
 from rag.serve.ui.text import EXAMPLES, words
 
-STATUS_ICON = {"answered": "✓", "partial": "◐", "not_covered": "✕"}
+STATUS_ICON = {"answered": "✓", "partial": "◐", "not_covered": "✕", "not_a_question": "?"}
 _SVG = (
     '<svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" stroke-width="2" '
     'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="{}"/></svg>'
@@ -45,7 +55,13 @@ def render_conversation(
 ) -> str:
     """The whole conversation pane. `glossary(card)` is asked for English readers only."""
     t = words(lang)
-    parts = [f'<div class="rag-conv" lang="{lang}" data-latest="{conversation.next_id - 1}">']
+    announce = announcement(conversation.turns[-1], lang) if conversation.turns else ""
+    latest = conversation.next_id - 1
+    parts = [
+        f'<div class="rag-conv" lang="{lang}" data-latest="{latest}" data-announce="{attr(announce)}" '
+        f'data-title="{attr(t["page_title"])}" data-counter="{attr(t["counter"])}" '
+        f'data-questions="{attr(json.dumps(asked_questions(conversation), ensure_ascii=False))}">'
+    ]
     if notice:
         parts.append(f'<p class="notice" role="status">{escape(t["stale"])}: {escape(notice)}</p>')
     if not conversation.turns:
@@ -66,6 +82,24 @@ def render_conversation(
     return "".join(parts)
 
 
+def asked_questions(conversation: Conversation) -> list[dict]:
+    """The turns the browser keeps across reloads (localStorage): each question as typed, and whether it
+    was asked without the earlier topic, oldest first. Replaying them gives the same conversation."""
+    return [
+        {"q": t.question, "alone": t.card is not None and t.card.reading.topic is None}
+        for t in conversation.turns
+        if t.card is not None
+    ]
+
+
+def announcement(turn: Turn, lang: str) -> str:
+    """What a screen reader is told when a reply arrives: its status and its first quote."""
+    if turn.card is None:
+        return f"{words(lang)['error']}: {turn.error or ''}"
+    first = f" 「{clean(turn.card.quotes[0].text)}」" if turn.card.quotes else ""
+    return f"{words(lang)['new_answer']}: {status_line(turn.card, lang)}{first}"
+
+
 def render_empty(lang: str) -> str:
     """The first screen: example questions that ask when clicked (the header says what the app does,
     the document pane's outline what the briefing covers)."""
@@ -84,12 +118,21 @@ def render_turn(turn: Turn, lang: str, glossary=None) -> str:
     t = words(lang)
     qid = f"turn-{turn.id}-q"
     shown = turn.card.reading.shown if turn.card is not None else turn.question  # a follow-up: how it was read
-    shown = shown if len(shown) <= 300 else shown[:300] + "…"
+    limit = 300 if turn.card is not None else 80  # a refused question is in the box still, to be edited
+    shown = shown if len(shown) <= limit else shown[:limit] + "…"
     head = (
-        f'<article class="turn" id="turn-{turn.id}" data-turn="{turn.id}" aria-labelledby="{qid}">'
-        f'<h2 class="question" id="{qid}"><span class="sr-only">{escape(t["your_question"])}: </span>'
+        f'<article class="turn" id="turn-{turn.id}" data-turn="{turn.id}" data-question="{attr(turn.question)}" '
+        f'aria-labelledby="{qid}">'
+        f'<h2 class="question" id="{qid}" tabindex="-1"><span class="sr-only">{escape(t["your_question"])}: </span>'
         f"{escape(shown) or '—'}</h2>"
     )
+    if turn.card is not None and turn.card.reading.topic:
+        # The earlier topic it was searched with, and a way to ask it again on its own.
+        head += (
+            f'<p class="context"><span>{escape(t["context"].format(topic=turn.card.reading.topic))}</span> '
+            f'<button type="button" class="fresh" data-fresh="{attr(turn.card.reading.question)}">'
+            f"{escape(t['drop_context'])}</button></p>"
+        )
     if turn.card is None:
         return head + f'<p class="error" role="alert">{escape(t["error"])}: {escape(turn.error or "")}</p></article>'
     card = turn.card
@@ -104,13 +147,15 @@ def render_card(card: Answer, lang: str, glossary: list[Gloss] | None = None) ->
         f"{escape(status_line(card, lang))}</p>"
     )
     parts = [f'<div class="card status-{card.status}">', status]
-    if card.status == "not_covered":
+    if card.status == "not_a_question":
+        parts.append(render_guide(card, lang))
+    elif card.status == "not_covered":
         summary = escape(t["nearest"].format(n=len(card.passages)))
         items = "".join(render_source(s, lang, "") for s in card.passages)
         parts.append(f'<details class="nearest"><summary>{summary}</summary><ol class="sources">{items}</ol></details>')
     else:
         if card.quotes:
-            parts.append('<div class="quotes">' + "".join(render_quote(q, card) for q in card.quotes) + "</div>")
+            parts.append('<div class="quotes">' + "".join(render_quote(q, card, lang) for q in card.quotes) + "</div>")
         else:
             parts.append(f'<p class="no-quote">{escape(t["no_quote"])}</p>')
         if glossary:
@@ -121,6 +166,28 @@ def render_card(card: Answer, lang: str, glossary: list[Gloss] | None = None) ->
     return "".join(parts)
 
 
+def render_guide(card: Answer, lang: str) -> str:
+    """The reply to a greeting or a request: what the documents cover, and questions to ask (buttons)."""
+    t = words(lang)
+    if card.guide is None:
+        return ""
+    covers = "".join(
+        f'<li><span lang="ja">『{escape(title)}』</span>'
+        + (f': <span lang="ja">{escape("、".join(sections))}</span>' if sections else "")
+        + "</li>"
+        for title, sections in card.guide.documents
+    )
+    examples = "".join(
+        f'<li><button type="button" class="example" data-example="{attr(q)}">{escape(q)}</button></li>'
+        for q in card.guide.examples
+    )
+    return (
+        f'<div class="guide"><h3>{escape(t["covers"])}</h3><ul class="covers">{covers}</ul>'
+        + (f'<h3>{escape(t["try_asking"])}</h3><ul class="examples">{examples}</ul>' if examples else "")
+        + "</div>"
+    )
+
+
 def _marks(card: Answer, chunk_id: str) -> str:
     return ",".join(f"{q.start}-{q.end}" for q in card.quotes if q.chunk_id == chunk_id)
 
@@ -129,10 +196,26 @@ def _open_attrs(source: str, chunk_id: str, marks: str) -> str:
     return f'href="#c-{attr(chunk_id)}" data-source="{attr(source)}" data-chunk="{attr(chunk_id)}" data-marks="{marks}"'
 
 
-def render_quote(quote: Quote, card: Answer) -> str:
+def render_quote(quote: Quote, card: Answer, lang: str = "ja") -> str:
+    """The quoted sentence, its [n] into the document, the citation fit to print and a copy button."""
+    t = words(lang)
     where = _open_attrs(quote.source, quote.chunk_id, _marks(card, quote.chunk_id))
-    link = f'<a class="ref" {where}>[{quote.label}]</a>'
-    return f'<blockquote lang="ja"><p><mark>{escape(clean(quote.text))}</mark> {link}</p></blockquote>'
+    cited = quote.citation.text(lang) if quote.citation is not None else quote.source
+    name = t["open_passage"].format(n=quote.label, where=cited)
+    link = f'<a class="ref" {where} aria-label="{attr(name)}">[{quote.label}]</a>'
+    copy = copy_button(quote_with_citation(quote, lang), t["copy_quote"], t["copied_quote"])
+    english = ""
+    if lang == "en" and (found := figures(quote.text)):  # 令和8年度 = FY2026, 約181億円 ≈ about ¥18.1 billion
+        english = (
+            '<p class="figures">'
+            + " · ".join(f'<span lang="ja">{escape(ja)}</span> = {escape(en)}' for ja, en in found)
+            + "</p>"
+        )
+    return (
+        f'<figure class="quote"><blockquote lang="ja"><p><mark>{escape(clean(quote.text))}</mark> {link}</p>'
+        f"</blockquote>{english}"
+        f'<figcaption><cite class="citation">{escape(cited)}</cite> {copy}</figcaption></figure>'
+    )
 
 
 def render_source(source: CitedPassage, lang: str, marks: str) -> str:
@@ -146,9 +229,15 @@ def render_source(source: CitedPassage, lang: str, marks: str) -> str:
         f'<a class="open" {_open_attrs(source.source, source.chunk_id, marks)}>'
         f'<span class="label">[{source.label}]</span> <span class="section" lang="ja">'
         f"{escape(PATH_SEPARATOR.join(path))}</span></a>"
-        f'<span class="where">{escape(source.source)} · {escape(place(source, lang))}</span>'
+        f'<span class="where">{_where(source, lang)}</span>'
         f'<span class="why">{why}</span></li>'
     )
+
+
+def _where(source: CitedPassage, lang: str) -> str:
+    """外務省『外交力の強化について』「…」 · gaikoryoku_no_kyoka.txt · 3507–4019字目"""
+    cited = f'<cite class="citation">{escape(source.citation.text(lang))}</cite> · ' if source.citation else ""
+    return f"{cited}{escape(source.source)} · {escape(place(source, lang))}"
 
 
 def render_glossary(glossary: list[Gloss], lang: str) -> str:
@@ -174,11 +263,14 @@ def render_actions(turn: Turn, lang: str) -> str:
         )
 
     return (
-        f'<div class="actions" role="group" aria-label="{attr(t["feedback"])}">'
+        f'<div class="actions" role="group" aria-label="{attr(t["feedback"])}" '
+        f'data-thanks="{attr(t["thanks"])}" data-withdrawn="{attr(t["cleared_vote"])}">'
         + thumb("up", t["helpful"])
         + thumb("down", t["not_helpful"])
         + copy_button(card_text(card, lang), t["copy_text"], t["copied_text"])
         + copy_button(card_markdown(card, lang), t["copy_md"], t["copied_md"])
+        + f'<button type="button" class="copy-link" data-link="{attr(turn.question)}" '
+        + f'data-done="{attr(t["copied_link"])}">{escape(t["link"])}</button>'
         + '<span class="note" role="status" aria-live="polite"></span></div>'
     )
 

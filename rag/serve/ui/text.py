@@ -34,6 +34,9 @@ TEXT = {
         "not_helpful": "役に立たなかった",
         "feedback": "この回答の評価",
         "copy_text": "テキストをコピー",
+        "copy_quote": "出典付きでコピー",
+        "open_passage": "[{n}] 資料の該当箇所を開く: {where}",
+        "copied_quote": "引用を出典付きでコピーしました",
         "copy_md": "Markdownでコピー",
         "copied_text": "テキストをコピーしました",
         "copied_md": "Markdownをコピーしました",
@@ -49,6 +52,21 @@ TEXT = {
         "your_question": "質問",
         "reply": "回答",
         "all_documents": "すべての資料",
+        "not_a_question": "資料についての質問ではないようです。資料の内容と、質問の例を示します。",
+        "page_title": "外交力の強化について · 質問応答",
+        "link": "この回答へのリンクをコピー",
+        "copied_link": "リンクをコピーしました",
+        "covers": "資料の内容",
+        "try_asking": "質問の例(クリックすると質問します)",
+        "context": "前の質問の話題「{topic}」を補って検索しました",
+        "drop_context": "話題を補わずに聞き直す",
+        "too_long": "質問が長すぎます({n:,}字)。{limit:,}字以内にしてください。",
+        "empty": "質問を入力してください。",
+        "no_words": "質問に文字がありません。資料についての質問を入力してください。",
+        "refused": "この質問は受け付けられませんでした。",
+        "new_answer": "新しい回答",
+        "back": "回答に戻る",
+        "counter": "{n} / {limit}字",
     },
     "en": {
         "title": "Ask the MOFA briefing 「外交力の強化について」",
@@ -79,6 +97,9 @@ TEXT = {
         "not_helpful": "Not helpful",
         "feedback": "Rate this answer",
         "copy_text": "Copy text",
+        "copy_quote": "Copy with citation",
+        "open_passage": "[{n}] open the passage: {where}",
+        "copied_quote": "Quote copied with its citation",
         "copy_md": "Copy Markdown",
         "copied_text": "Text copied",
         "copied_md": "Markdown copied",
@@ -94,6 +115,24 @@ TEXT = {
         "your_question": "Question",
         "reply": "Answer",
         "all_documents": "All documents",
+        "not_a_question": (
+            "This does not look like a question about the documents: here is what they cover, and questions "
+            "they answer."
+        ),
+        "covers": "What the documents cover",
+        "page_title": "Ask the MOFA briefing · Q&A",
+        "link": "Copy a link to this answer",
+        "copied_link": "Link copied",
+        "try_asking": "Questions they answer (click to ask)",
+        "context": "Searched with the earlier topic “{topic}”",
+        "drop_context": "Ask again without it",
+        "too_long": "The question is too long ({n:,} characters); the limit is {limit:,}.",
+        "empty": "Type a question.",
+        "no_words": "The question has no words; type a question about the briefing.",
+        "refused": "The question was not accepted.",
+        "new_answer": "New answer",
+        "back": "Back to the answer",
+        "counter": "{n} / {limit} characters",
     },
 }
 
@@ -131,3 +170,23 @@ def language_of(accept_language: str | None) -> str:
         if tag and tag != "*":
             return "en"
     return "ja"
+
+
+def refusal(question: str, lang: str) -> str:
+    """Why a question was refused, in the UI's language (the engine's own message is English, for logs).
+
+    ("長" * 1200, "ja") -> 「質問が長すぎます(1,200字)。1,000字以内にしてください。」
+    """
+    from rag.inputs import MAX_QUESTION_CHARS, clean_question
+
+    t = words(lang)
+    if not isinstance(question, str):
+        return t["refused"]
+    if len(question) > MAX_QUESTION_CHARS:
+        return t["too_long"].format(n=len(question), limit=MAX_QUESTION_CHARS)
+    cleaned = clean_question(question) if question.strip() else ""
+    if not cleaned:
+        return t["empty"]
+    if not any(ch.isalnum() for ch in cleaned):
+        return t["no_words"]
+    return t["refused"]
