@@ -125,7 +125,10 @@ def test_one_picker_per_build(hash_engine):
 def test_the_pcg_card_quotes_the_personnel_sentence(engine):
     card = engine.ask(PCG, k=3)
     assert card.status == "answered"
-    assert card.quotes[0].text == "PCGの人員は4千人から約3万人に増加。"
+    # quoted, though not first since the sentence split of chunker v8 made the bullet above it one of
+    # its own (cosine 0.876 against 0.875 with the focus bonus; dev highlight@1 rose 0.807 -> 0.829, and
+    # a larger focus bonus, which would put it first, costs dev highlight@1: x2 0.815)
+    assert "PCGの人員は4千人から約3万人に増加。" in [q.text for q in card.quotes[:2]]
     assert card.passages[0].answering and not any(p.answering for p in card.passages[1:])
 
 
