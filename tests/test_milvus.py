@@ -1,7 +1,8 @@
 """The Milvus store (Milvus Lite, a local file): the same search as FAISS, and builds switched by alias.
 
 The store-independent comparisons of test_candidates run here on a Milvus build: the candidate-first
-search over Milvus gives what scoring every passage gives. Fast: the hashing embedder on the real corpus.
+search over Milvus gives what scoring every passage gives. The hashing embedder on the real corpus; the
+tests that start a Milvus Lite server are marked slow (the full run, ./test.sh, runs them).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def test_bad_store_values_say_what_is_accepted(text, said):
         parse_store(text)
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_the_manifest_records_the_store_and_its_collections(milvus_built):
     _, index, spec = milvus_built
     manifest = store.read_manifest(store.live_folder(index))
@@ -77,6 +79,7 @@ def test_the_manifest_records_the_store_and_its_collections(milvus_built):
     assert record["counts"]["passages"] == manifest["chunks"]
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 @pytest.mark.parametrize("pools, every", [(Pools(), 2), (TINY, 5)], ids=["default-pools", "tiny-pools"])
 def test_milvus_candidates_get_the_exhaustive_results(milvus_engine, pools, every):
     r = milvus_engine.retriever()
@@ -86,6 +89,7 @@ def test_milvus_candidates_get_the_exhaustive_results(milvus_engine, pools, ever
     assert assert_same(retriever, questions) == len(questions) * len(MODES) * 2
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_milvus_source_filters_get_the_exhaustive_results(milvus_engine):
     r = milvus_engine.retriever()
     tight = Pools(passages=2, sentences=3, bm25=2, grow=2, whole_below=1)  # the filter goes to Milvus
@@ -93,12 +97,14 @@ def test_milvus_source_filters_get_the_exhaustive_results(milvus_engine):
     assert assert_same(retriever, GOLD[::9], ks=(5,), sources=frozenset({BRIEFING.name}))
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_milvus_and_faiss_give_the_same_answers(milvus_engine, hash_engine):
     for question in GOLD[::3]:
         got, want = milvus_engine.ask(question, k=10), hash_engine.ask(question, k=10)
         assert got.to_json() == want.to_json(), question
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_a_rebuild_switches_the_alias_and_drops_the_build_before_last(milvus_built, hash_embedder, tmp_path):
     corpus, index = copy_built(*milvus_built[:2], tmp_path)
     spec = StoreSpec("milvus", str(tmp_path / "own.db"), "rag")
@@ -112,6 +118,7 @@ def test_a_rebuild_switches_the_alias_and_drops_the_build_before_last(milvus_bui
     assert names[0] not in held and {names[1], names[2]} <= held  # the live build and the one before
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_a_failed_build_leaves_the_alias_and_drops_its_collections(milvus_built, hash_embedder, tmp_path, monkeypatch):
     corpus, index = copy_built(*milvus_built[:2], tmp_path)
     spec = StoreSpec("milvus", str(tmp_path / "own.db"), "rag")
@@ -129,6 +136,7 @@ def test_a_failed_build_leaves_the_alias_and_drops_its_collections(milvus_built,
     assert set(client.list_collections()) == collections
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_a_count_that_does_not_match_stops_the_build_before_the_switch(
     milvus_built, hash_embedder, tmp_path, monkeypatch
 ):
@@ -153,6 +161,7 @@ def test_a_count_that_does_not_match_stops_the_build_before_the_switch(
     assert Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder).ask(GOLD[0]).passages
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_asking_with_another_store_than_the_build_is_stale(milvus_built, hash_embedder):
     corpus, index, _ = milvus_built
     engine = Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder, store=StoreSpec())
@@ -160,6 +169,7 @@ def test_asking_with_another_store_than_the_build_is_stale(milvus_built, hash_em
         engine.ask(GOLD[0])
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_a_missing_collection_is_one_line_naming_it(milvus_built, hash_embedder, tmp_path):
     corpus, index = copy_built(*milvus_built[:2], tmp_path)
     spec = StoreSpec("milvus", str(tmp_path / "own.db"), "rag")
@@ -170,6 +180,7 @@ def test_a_missing_collection_is_one_line_naming_it(milvus_built, hash_embedder,
         Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder).ask(GOLD[0])
 
 
+@pytest.mark.slow  # a Milvus Lite server per build
 def test_the_cli_builds_and_answers_on_milvus(milvus_built, tmp_path):
     corpus, index = copy_built(*milvus_built[:2], tmp_path)
     env = {"RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(index)}
