@@ -277,3 +277,19 @@ def test_a_question_whose_every_noun_but_the_backdrop_is_unknown_is_not_covered(
     assert status("日本の人口は何人ですか") == "not_covered"
     assert status("OSAの予算はいくらですか") != "not_covered"
     assert status("What is the population of Japan?") != "not_covered"  # English is judged by its translation
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("石油は石炭とともに何燃料と呼ばれるか", []),  # 何 before a noun that counts nothing asks "what"
+        ("常任理事国には何権が認められているか", []),
+        ("この港には何隻の船が入りましたか", ["count:隻"]),  # a counter by Sudachi
+        ("祭りには何人が集まりましたか", ["count:人"]),  # a counter by JMdict: "counter for people"
+        ("世界中どこでも採掘できるのか", []),  # どこでも, 誰も, 何か: indefinite, nothing asked
+        ("その話は誰も知らないのか", []),
+        ("その活動は何の指揮下に行われるか", []),  # 活動 "activity (of a person, ...)" names no person
+    ],
+)
+def test_only_counters_make_a_count_and_indefinites_ask_nothing(question, kinds):
+    assert coverage.asked_kinds(question) == kinds

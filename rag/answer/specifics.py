@@ -63,6 +63,8 @@ _GLOSS_KINDS = (
     ),
 )
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
+_PARENTHESIS = re.compile(r"\([^)]*\)")
+
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
 _ORGANISATION_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|organization|business)\b")
 # English interrogatives; "how much" asks for money only beside a word of money.
@@ -140,6 +142,8 @@ def asked_kinds(question: str) -> list[str]:
     kinds: list[str] = []
     for i, m in enumerate(ms):
         after = ms[i + 1] if i + 1 < len(ms) else None
+        if _indefinite(ms[i + 1 : i + 3]):
+            continue  # どこでも, 誰も, いつか: anywhere, no one, some day; nothing is asked
         kind = _interrogative_kind(m, after)
         if kind and kind not in kinds:
             kinds.append(kind)
@@ -148,7 +152,7 @@ def asked_kinds(question: str) -> list[str]:
     short = [m for m in morphemes(text, mode="A") if m.pos[0] not in ("補助記号", "空白")]
     for m, after in zip(short, short[1:], strict=False):
         dated = after.surface in DATE_UNITS  # 何年度: Sudachi reads this 何 as a pronoun, still a date
-        if m.surface in ("何", "幾") and (m.pos[1] == "数詞" or dated):
+        if m.surface in ("何", "幾") and (m.pos[1] == "数詞" or dated) and (dated or _is_counter(after)):
             kind = _unit_kind(after.surface)
             kind = f"count:{after.surface}" if kind == "count" else kind  # 何隻: ships, so a number of 隻
             if kind not in kinds:
@@ -161,6 +165,20 @@ def asked_kinds(question: str) -> list[str]:
             if kind in ("amount", "count", "date", "person") and kind not in kinds:
                 kinds.append(kind)
     return kinds
+
+
+def _indefinite(following: list[Morpheme]) -> bool:
+    """An interrogative followed by も, か, or でも is an indefinite pronoun (誰も, 何か, どこでも)."""
+    words = [m.surface for m in following]
+    return bool(words) and (words[0] in ("も", "か") or words[:2] == ["で", "も"])
+
+
+def _is_counter(unit: Morpheme) -> bool:
+    """A counter by Sudachi (助数詞, 助数詞可能: 隻, 回, か国, 円) or by JMdict ("counter for people": 人);
+    何 before any other noun asks "what": 何湖 (マレボ湖), 何燃料 (化石燃料), 何権 (拒否権)."""
+    if unit.pos[2] in ("助数詞", "助数詞可能"):
+        return True
+    return any(g.lower().startswith("counter for") for g in glosses_of(unit.surface))
 
 
 def _unit_kind(unit: str) -> str:
@@ -200,7 +218,9 @@ def _meaning(noun: str) -> str | None:
     もの ("thing; object") -> none."""
     senses = glosses_of(noun)[:2]
     for kind, pattern in _GLOSS_KINDS:
-        if any(pattern.search(g.lower()) for g in senses):
+        # a parenthesis qualifies a sense, it is not its meaning: 活動 "activity (of a person, ...)", バントゥー
+        # "Bantu (people)"; only money is read from one: 額 "amount (esp. of money)"
+        if any(pattern.search(g.lower() if kind == "amount" else _PARENTHESIS.sub(" ", g.lower())) for g in senses):
             return kind
     return None
 
