@@ -289,7 +289,14 @@ def test_a_question_whose_every_noun_but_the_backdrop_is_unknown_is_not_covered(
         ("世界中どこでも採掘できるのか", []),  # どこでも, 誰も, 何か: indefinite, nothing asked
         ("その話は誰も知らないのか", []),
         ("その活動は何の指揮下に行われるか", []),  # 活動 "activity (of a person, ...)" names no person
+        ("何度も使われた型が生まれたのは何年頃か", ["date"]),  # 何度も: "many times", not a count
     ],
 )
 def test_only_counters_make_a_count_and_indefinites_ask_nothing(question, kinds):
     assert coverage.asked_kinds(question) == kinds
+
+
+def test_unit_symbols_answer_the_counter_that_names_them():
+    held = coverage.instances("平均気温は25℃で、住民の48%が農業に従事する。")
+    assert {"count:度", "count:パーセント"} <= held
+    assert not coverage.missing("ブラザヴィルの平均気温は何度ですか", ["平均気温は25℃。"]).kinds

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rag.language.jmdict import glosses_of
 from rag.language.terms import Morpheme, focus_terms, morphemes
-from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, currency_units, western_year
+from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units, western_year
 
 KINDS = (
     "amount",
@@ -150,9 +150,14 @@ def asked_kinds(question: str) -> list[str]:
     # 何 as a numeral before a unit (Sudachi's own reading, short units): 何人, 何回, 何か国, 何年, 何円;
     # as a pronoun (何資源, 何製品, 何論) it asks "what", not "how many".
     short = [m for m in morphemes(text, mode="A") if m.pos[0] not in ("補助記号", "空白")]
-    for m, after in zip(short, short[1:], strict=False):
+    for i, (m, after) in enumerate(zip(short, short[1:], strict=False)):
         dated = after.surface in DATE_UNITS  # 何年度: Sudachi reads this 何 as a pronoun, still a date
-        if m.surface in ("何", "幾") and (m.pos[1] == "数詞" or dated) and (dated or _is_counter(after)):
+        if (
+            m.surface in ("何", "幾")
+            and (m.pos[1] == "数詞" or dated)
+            and (dated or _is_counter(after))
+            and not _indefinite(short[i + 2 : i + 4])  # 何度も, 何人も: many times, many people
+        ):
             kind = _unit_kind(after.surface)
             kind = f"count:{after.surface}" if kind == "count" else kind  # 何隻: ships, so a number of 隻
             if kind not in kinds:
@@ -247,6 +252,9 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
     for m in _EN_QUANTITY.finditer(text):  # 2.5 million rupees, 12 ships
         unit = m.group(1).lower()
         found.add("amount" if unit in currency_units() or unit.rstrip("s") in currency_units() else "count")
+    for symbol, counter in SYMBOL_COUNTERS.items():
+        if re.search(r"\d\s*" + re.escape(symbol), text):
+            found |= {"count", f"count:{counter}"}
     ms = _evidence_morphemes(text)
     currencies = currency_units()
     for i, m in enumerate(ms):
