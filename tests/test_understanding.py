@@ -290,6 +290,9 @@ def test_a_question_whose_every_noun_but_the_backdrop_is_unknown_is_not_covered(
         ("その話は誰も知らないのか", []),
         ("その活動は何の指揮下に行われるか", []),  # 活動 "activity (of a person, ...)" names no person
         ("何度も使われた型が生まれたのは何年頃か", ["date"]),  # 何度も: "many times", not a count
+        ("その法律の公布はいつか。", ["date"]),  # a か that ends the question asks
+        ("その法律の公布年は？", []),  # a compound means what its last word means: a year, not 公布 "official ..."
+        ("団体行動の代表例は何", []),  # 代表例: an example, not a representative
     ],
 )
 def test_only_counters_make_a_count_and_indefinites_ask_nothing(question, kinds):

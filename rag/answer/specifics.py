@@ -165,17 +165,23 @@ def asked_kinds(question: str) -> list[str]:
     if "quantity" in kinds and any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞")):
         kinds[kinds.index("quantity")] = "amount"  # 支援額はいくら, 建設費はいくら: money is what is counted
     if not kinds:
-        for term in focus_terms(text):
-            kind = _meaning(term)
-            if kind in ("amount", "count", "date", "person") and kind not in kinds:
+        focus = focus_terms(text)
+        if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
+            kind = _meaning(max(focus, key=lambda term: text.rfind(term)))
+            if kind in ("amount", "count", "date", "person"):
                 kinds.append(kind)
     return kinds
 
 
 def _indefinite(following: list[Morpheme]) -> bool:
-    """An interrogative followed by も, か, or でも is an indefinite pronoun (誰も, 何か, どこでも)."""
+    """An interrogative followed by も, でも, or a か that does not end the question is an indefinite
+    pronoun (誰も, どこでも, 何かある)."""
     words = [m.surface for m in following]
-    return bool(words) and (words[0] in ("も", "か") or words[:2] == ["で", "も"])
+    if not words:
+        return False
+    if words[0] == "か":  # 誰か来た; but 「公布はいつか。」「指揮したのは誰か」 end the question: they ask
+        return len(words) > 1 and following[0].pos[1] != "終助詞"
+    return words[0] == "も" or words[:2] == ["で", "も"]
 
 
 def _is_counter(unit: Morpheme) -> bool:
