@@ -9,7 +9,6 @@ from pathlib import Path
 from rag import paths
 from rag.engine import Engine
 from rag.errors import RagError
-from rag.search.retriever import MODES
 from rag.serve import http_api
 from rag.serve.feedback import append_feedback
 from rag.serve.mcp import http_route
@@ -18,7 +17,7 @@ from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.pages import Pages, header_html
 from rag.serve.ui.palette import gradio_theme, variables_css
 from rag.serve.ui.render import render_conversation
-from rag.serve.ui.text import language_of, refusal, words
+from rag.serve.ui.text import language_of, mode_choices, refusal, words
 
 QUEUE_SIZE = http_api.WAITING  # waiting requests beyond this get a clean "busy, retry" answer
 CONCURRENCY = http_api.CONCURRENCY  # two cores: more parallel searches only queue inside torch
@@ -105,7 +104,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             gr.update(value=t["clear"]),
             gr.update(label=t["advanced"]),
             gr.update(label=t["k"]),
-            gr.update(label=t["mode"]),
+            gr.update(label=t["mode"], choices=mode_choices(lang)),
             gr.update(label=t["scope"]),
             gr.update(label=t["document"]),
             gr.update(label=t["language"]),
@@ -160,7 +159,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
                     clear_button = gr.Button(t["clear"], elem_id="clear", size="sm", scale=0, min_width=140)
                 with gr.Accordion(t["advanced"], open=False, elem_id="advanced") as advanced:
                     k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label=t["k"], elem_id="k")
-                    mode = gr.Radio(list(MODES), value="hybrid", label=t["mode"], elem_id="mode")
+                    mode = gr.Radio(mode_choices("ja"), value="hybrid", label=t["mode"], elem_id="mode")
                     scope = gr.Dropdown(
                         [(d.title, d.source) for d in docs],
                         value=[],

@@ -14,7 +14,10 @@ TEXT = {
         "ask": "質問する",
         "advanced": "詳細設定",
         "k": "引用する箇所の数",
-        "mode": "検索方式",
+        "mode": "探し方",
+        "mode_hybrid": "おすすめ(意味+語句)",
+        "mode_dense": "意味の近さ",
+        "mode_bm25": "語句の一致",
         "scope": "検索する資料",
         "clear": "会話を消去",
         "download": "会話をMarkdownで保存",
@@ -77,7 +80,10 @@ TEXT = {
         "ask": "Ask",
         "advanced": "Advanced settings",
         "k": "Passages to cite",
-        "mode": "Retrieval",
+        "mode": "How to search",
+        "mode_hybrid": "Recommended (meaning + words)",
+        "mode_dense": "Meaning",
+        "mode_bm25": "Exact words",
         "scope": "Documents to search",
         "clear": "Clear chat",
         "download": "Download chat as Markdown",
@@ -153,6 +159,14 @@ def language_of(accept_language: str | None) -> str:
     """The UI language for a browser's Accept-Language header: Japanese if it ranks ja above en, else English.
 
     "ja,en-US;q=0.9" -> "ja"; "en-US,en;q=0.9,ja;q=0.8" -> "en"; None -> "ja" (the briefing's own language)
+def mode_choices(lang: str) -> list[tuple[str, str]]:
+    """The search modes as (plain label, value): the values stay the engine's "hybrid", "dense", "bm25"."""
+    from rag.search.retriever import MODES
+
+    t = words(lang)
+    return [(t[f"mode_{mode}"], mode) for mode in MODES]
+
+
     """
     if not accept_language:
         return "ja"

@@ -1,0 +1,46 @@
+"""The controls around the answer in headless Debian Chromium: search modes in plain words, the ask box
+within reach on a phone while a long answer scrolls, and an inline Undo after Clear."""
+
+# ruff: noqa: F811 - the browser fixtures come from test_browser.py, imported by name as pytest finds them
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .test_browser import ask, axe_violations, browser, newest, open_page, requests_seen  # noqa: F401
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+PCG = "フィリピン沿岸警備隊への支援で人員はどう変わりましたか"
+JARGON = ("hybrid", "dense", "bm25")
+
+
+def serious(page) -> list[dict]:
+    return [v for v in axe_violations(page) if v["impact"] in ("critical", "serious")]
+
+
+def mode_labels(page) -> list[str]:
+    return [t.strip() for t in page.locator("#mode label").all_inner_texts()]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_modes_are_named_in_plain_words_in_both_languages(open_page, server, scheme):
+    url, feedback, app = server
+    page = open_page("desktop", scheme)
+    page.locator("#advanced").get_by_text("詳細設定").click()
+    page.locator("#mode").get_by_text("語句の一致").wait_for()
+    assert mode_labels(page) == ["おすすめ(意味+語句)", "意味の近さ", "語句の一致"]
+    assert serious(page) == [], json.dumps(serious(page), ensure_ascii=False)
+    page.locator("#mode").get_by_text("語句の一致").click()
+    question = f"OSAの令和8年度の予算はいくらですか ({scheme} 語句)"
+    ask(page, question)
+    newest(page).locator("[data-vote=up]").click()
+    page.get_by_text("フィードバックを記録しました").last.wait_for(timeout=10_000)
+    record = json.loads(feedback.read_text(encoding="utf-8").splitlines()[-1])
+    assert (record["question"], record["mode"]) == (question, "bm25")  # the plain label still sends the mode
+    page.get_by_label("English", exact=True).check()
+    page.locator("#mode").get_by_text("Exact words").wait_for()
+    assert mode_labels(page) == ["Recommended (meaning + words)", "Meaning", "Exact words"]
+    assert page.locator("#mode input:checked").get_attribute("value") == "bm25"  # the choice survives relabelling
+    shown = page.locator("#advanced").inner_text().lower()
+    assert not any(word in shown for word in JARGON), shown
