@@ -44,3 +44,23 @@ def test_search_modes_are_named_in_plain_words_in_both_languages(open_page, serv
     assert page.locator("#mode input:checked").get_attribute("value") == "bm25"  # the choice survives relabelling
     shown = page.locator("#advanced").inner_text().lower()
     assert not any(word in shown for word in JARGON), shown
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_ask_box_stays_in_reach_while_the_answer_scrolls(open_page, scheme):
+    page = open_page("mobile", scheme)
+    ask(page, PCG)
+    ask(page, "OSAの令和8年度の予算はいくらですか")  # two answers: a page far taller than the screen
+    page.locator("#conversation .conv-actions").scroll_into_view_if_needed()
+    assert page.evaluate("() => window.scrollY") > 844  # scrolled well past the first screen
+    box = page.locator("#question textarea").bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+    button = page.locator("#ask").bounding_box()
+    assert 0 <= button["y"] and button["y"] + button["height"] <= 844, button
+    covered = page.evaluate(  # what is under the box's centre is the box itself, not the answer
+        """() => { const r = document.querySelector('#question textarea').getBoundingClientRect();
+        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2).closest('#question') !== null; }"""
+    )
+    assert covered
+    ask(page, "中国とはどのような関係を築く方針ですか")  # typed and sent from where the reader is
+    assert serious(page) == [], json.dumps(serious(page), ensure_ascii=False)
