@@ -64,3 +64,38 @@ def test_on_a_phone_the_ask_box_stays_in_reach_while_the_answer_scrolls(open_pag
     assert covered
     ask(page, "中国とはどのような関係を築く方針ですか")  # typed and sent from where the reader is
     assert serious(page) == [], json.dumps(serious(page), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("view, scheme", [("desktop", "light"), ("mobile", "dark")])
+def test_clear_can_be_undone_right_away(open_page, view, scheme):
+    page = open_page(view, scheme)
+    ask(page, PCG)
+    ask(page, "OSAの令和8年度の予算はいくらですか")
+    newest(page).locator("[data-vote=up]").click()
+    page.get_by_text("フィードバックを記録しました").last.wait_for(timeout=10_000)
+    page.click("#clear")
+    page.wait_for_selector("#conversation .empty")
+    undo = page.get_by_role("button", name="元に戻す")
+    assert page.locator("#conversation .undo").inner_text().startswith("会話を消去しました")
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('rag-history') || '[]').length") == 0
+    assert serious(page) == [], json.dumps(serious(page), ensure_ascii=False)
+    undo.click()
+    page.wait_for_selector("#conversation .turn")
+    questions = page.locator("#conversation .turn .question").all_inner_texts()
+    assert [q.split(":", 1)[-1].strip() for q in questions] == ["OSAの令和8年度の予算はいくらですか", PCG]
+    assert newest(page).locator("[data-vote=up]").get_attribute("aria-pressed") == "true"  # votes come back too
+    assert page.locator("#conversation .undo").count() == 0
+    kept = page.evaluate("() => JSON.parse(localStorage.getItem('rag-history') || '[]').map(h => h.q)")
+    assert kept == [PCG, "OSAの令和8年度の予算はいくらですか"]  # a reload brings them back as well
+    assert page.evaluate("() => document.activeElement.classList.contains('question')")
+
+
+def test_undo_is_gone_once_a_new_question_is_asked(open_page):
+    page = open_page("desktop", "light", "en-US")
+    page.wait_for_function("() => document.querySelector('#ask')?.innerText.includes('Ask')")
+    ask(page, PCG)
+    page.click("#clear")
+    page.get_by_role("button", name="Undo").wait_for()
+    ask(page, "中国とはどのような関係を築く方針ですか")
+    assert page.locator("#conversation .undo").count() == 0
+    assert page.locator("#conversation .turn").count() == 1  # the cleared answer is not mixed back in

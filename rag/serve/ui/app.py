@@ -94,6 +94,11 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conv = (conv or Conversation()).cleared()
         return conv, conversation_html(conv, lang), ""
 
+    def restore(conv, lang):
+        """Undo of Clear, from the inline button the cleared conversation shows."""
+        conv = (conv or Conversation()).restored()
+        return conv, conversation_html(conv, lang)
+
     def relabel(lang, conv, source):
         """Every label and everything shown, in the chosen language."""
         t = words(lang)
@@ -196,6 +201,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conversation.open(open_document, [language], [docpane, document], **quiet)
         document.input(show_document, [document, language], [docpane], **quiet)
         clear_button.click(clear, [conv_state, language], [conv_state, conversation, question], **quiet)
+        conversation.restore(restore, [conv_state, language], [conv_state, conversation], **quiet)
         labelled = [title, question, ask_button, clear_button, advanced, k, mode, scope, document, language]
         language.input(relabel, [language, conv_state, document], [*labelled, conversation, docpane], **quiet)
         demo.load(on_load, [conv_state, document], [language, *labelled, conversation, docpane], **quiet)

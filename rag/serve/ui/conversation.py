@@ -29,6 +29,7 @@ class Conversation:
     session: str = ""  # ties feedback records of one browser session together
     turns: tuple[Turn, ...] = ()  # oldest first
     next_id: int = 1
+    undo: tuple[Turn, ...] = ()  # the turns Clear just removed, until the next question (the inline Undo)
 
     def context(self) -> Reading | None:
         """What a follow-up leans on: the reading of the latest reply, when it answered. A not-covered
@@ -38,11 +39,17 @@ class Conversation:
 
     def add(self, question: str, *, card: Answer | None, error: str | None, mode: str) -> Conversation:
         turn = Turn(self.next_id, question, card, error, mode, now())
-        return replace(self, turns=(*self.turns, turn), next_id=self.next_id + 1)
+        return replace(self, turns=(*self.turns, turn), next_id=self.next_id + 1, undo=())
 
     def cleared(self) -> Conversation:
         """No turns and no context; ids keep counting so a vote from a stale page never lands on a new reply."""
-        return replace(self, turns=())
+        return replace(self, turns=(), undo=self.turns or self.undo)
+
+    def restored(self) -> Conversation:
+        """Undo of Clear: the cleared turns back, with their votes; nothing to undo once a question was asked."""
+        if self.turns or not self.undo:
+            return self
+        return replace(self, turns=self.undo, undo=())
 
     def turn(self, turn_id: int) -> Turn | None:
         return next((t for t in self.turns if t.id == turn_id), None)

@@ -65,6 +65,11 @@ def render_conversation(
     if notice:
         parts.append(f'<p class="notice" role="status">{escape(t["stale"])}: {escape(notice)}</p>')
     if not conversation.turns:
+        if conversation.undo:  # just cleared: an inline way back, hidden by the page after a few seconds
+            parts.append(
+                f'<p class="undo" role="status"><span>{escape(t["cleared"])}</span> '
+                f'<button type="button" data-restore>{escape(t["undo"])}</button></p>'
+            )
         parts.append(render_empty(lang))
     else:
         newest_first = list(reversed(conversation.turns))

@@ -20,6 +20,8 @@ TEXT = {
         "mode_bm25": "語句の一致",
         "scope": "検索する資料",
         "clear": "会話を消去",
+        "cleared": "会話を消去しました。",
+        "undo": "元に戻す",
         "download": "会話をMarkdownで保存",
         "language": "表示言語 / Language",
         "examples": "質問の例(クリックすると質問します)",
@@ -86,6 +88,8 @@ TEXT = {
         "mode_bm25": "Exact words",
         "scope": "Documents to search",
         "clear": "Clear chat",
+        "cleared": "Chat cleared.",
+        "undo": "Undo",
         "download": "Download chat as Markdown",
         "language": "表示言語 / Language",
         "examples": "Example questions (click to ask)",
@@ -155,10 +159,6 @@ def words(lang: str) -> dict[str, str]:
     return TEXT.get(lang, TEXT["ja"])
 
 
-def language_of(accept_language: str | None) -> str:
-    """The UI language for a browser's Accept-Language header: Japanese if it ranks ja above en, else English.
-
-    "ja,en-US;q=0.9" -> "ja"; "en-US,en;q=0.9,ja;q=0.8" -> "en"; None -> "ja" (the briefing's own language)
 def mode_choices(lang: str) -> list[tuple[str, str]]:
     """The search modes as (plain label, value): the values stay the engine's "hybrid", "dense", "bm25"."""
     from rag.search.retriever import MODES
@@ -167,6 +167,10 @@ def mode_choices(lang: str) -> list[tuple[str, str]]:
     return [(t[f"mode_{mode}"], mode) for mode in MODES]
 
 
+def language_of(accept_language: str | None) -> str:
+    """The UI language for a browser's Accept-Language header: Japanese if it ranks ja above en, else English.
+
+    "ja,en-US;q=0.9" -> "ja"; "en-US,en;q=0.9,ja;q=0.8" -> "en"; None -> "ja" (the briefing's own language)
     """
     if not accept_language:
         return "ja"

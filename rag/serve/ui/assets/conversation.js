@@ -1,12 +1,17 @@
 // js_on_load of the conversation (a gr.HTML): `element`, `trigger` and `watch` come from Gradio.
 // Clicks that need the server become events: 'example' (ask it), 'fresh' (ask again without the earlier
-// topic), 'vote', 'open' (load a document).
+// topic), 'vote', 'open' (load a document), 'restore' (undo Clear).
 window.ragTrigger = trigger; // the page's script replays the kept history through the same events
 element.addEventListener("click", (event) => {
   const example = event.target.closest("[data-example]");
   if (example) {
     window.ragFocusNext = true; // the button goes away with the re-render: focus the new answer instead
     trigger("example", { question: example.dataset.example });
+    return;
+  }
+  if (event.target.closest("[data-restore]")) {
+    window.ragFocusNext = true; // the button goes with the re-render: focus the restored answer
+    trigger("restore", {});
     return;
   }
   const fresh = event.target.closest("[data-fresh]");
@@ -47,6 +52,14 @@ watch("value", () => {
   const conv = element.querySelector(".rag-conv");
   if (!conv) return;
   if (window.ragSyncLanguage) window.ragSyncLanguage(conv.lang);
+  if (window.ragKeepHistory) window.ragKeepHistory(conv); // an undone Clear brings its questions back too
+  const undo = conv.querySelector(".undo");
+  if (undo) setTimeout(() => undo.remove(), 10000); // Undo is offered for a few seconds only
+  const restored = window.ragFocusNext && conv.querySelector(".turn .question");
+  if (restored && !undo && conv.dataset.latest === latestSeen) {
+    window.ragFocusNext = false;
+    restored.focus({ preventScroll: true });
+  }
   const latest = conv.dataset.latest;
   if (!latest || latest === latestSeen) return;
   latestSeen = latest;
