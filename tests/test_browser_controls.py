@@ -1,5 +1,6 @@
 """The controls around the answer in headless Debian Chromium: search modes in plain words, the ask box
-within reach on a phone while a long answer scrolls, and an inline Undo after Clear."""
+within reach on a phone while a long answer scrolls, an inline Undo after Clear, and an optional reason
+for a thumbs-down."""
 
 # ruff: noqa: F811 - the browser fixtures come from test_browser.py, imported by name as pytest finds them
 from __future__ import annotations
@@ -8,7 +9,15 @@ import json
 
 import pytest
 
-from .test_browser import ask, axe_violations, browser, newest, open_page, requests_seen  # noqa: F401
+from .test_browser import (  # noqa: F401
+    ask,
+    axe_violations,
+    browser,
+    gold_candidates,
+    newest,
+    open_page,
+    requests_seen,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 PCG = "フィリピン沿岸警備隊への支援で人員はどう変わりましたか"
@@ -99,3 +108,32 @@ def test_undo_is_gone_once_a_new_question_is_asked(open_page):
     ask(page, "中国とはどのような関係を築く方針ですか")
     assert page.locator("#conversation .undo").count() == 0
     assert page.locator("#conversation .turn").count() == 1  # the cleared answer is not mixed back in
+
+
+@pytest.mark.parametrize("view, scheme, locale", [("desktop", "light", "ja-JP"), ("mobile", "dark", "en-US")])
+def test_a_thumbs_down_can_say_why(open_page, server, built, view, scheme, locale):
+    url, feedback, app = server
+    page = open_page(view, scheme, locale)
+    english = locale.startswith("en")
+    if english:
+        page.wait_for_function("() => document.querySelector('#ask')?.innerText.includes('Ask')")
+    question = f"中国とはどのような関係を築く方針ですか ({view} {scheme} reason)"
+    ask(page, question)
+    reason = newest(page).locator("select[data-reason]")
+    assert not reason.is_visible()  # offered only once the answer is rated down
+    newest(page).locator("[data-vote=down]").click()
+    thanks = "Feedback recorded" if english else "フィードバックを記録しました"
+    page.get_by_text(thanks).last.wait_for(timeout=10_000)
+    assert reason.is_visible()
+    assert page.get_by_label("Why? (optional)" if english else "理由(任意)").count() == 1  # a labelled select
+    assert serious(page) == [], json.dumps(serious(page), ensure_ascii=False)
+    lines_before = len(feedback.read_text(encoding="utf-8").splitlines())
+    reason.select_option("quote")
+    newest(page).locator(".note").filter(has_text=thanks).wait_for(timeout=10_000)  # cleared on change, said once saved
+    lines = feedback.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == lines_before + 1
+    record = json.loads(lines[-1])
+    assert (record["question"], record["rating"], record["reason"]) == (question, "down", "quote")
+    assert any(c["question"] == question for c in gold_candidates(built, feedback))  # still a thumbs-down
+    newest(page).locator("[data-vote=down]").click()  # withdrawn: the reason goes with it
+    assert not reason.is_visible()

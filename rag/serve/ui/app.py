@@ -79,6 +79,21 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
                 return conv
         return conv
 
+    def explain(conv, evt: gr.EventData):
+        """The optional reason for a thumbs-down, saved as that vote again with its reason."""
+        data = evt._data or {}
+        try:
+            turn_id = int(data.get("turn"))
+        except (TypeError, ValueError):
+            return conv
+        conv, record = conv.explain(turn_id, data.get("reason"))
+        if record is not None:
+            try:
+                append_feedback(feedback_path, record)
+            except RagError as exc:
+                log(f"feedback not saved: {exc}", flush=True)
+        return conv
+
     def open_document(lang, evt: gr.EventData):
         source = (evt._data or {}).get("source")
         try:
@@ -129,6 +144,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     answer_example.__annotations__.update(evt=gr.EventData, request=gr.Request)
     answer_fresh.__annotations__.update(evt=gr.EventData, request=gr.Request)
     vote.__annotations__["evt"] = gr.EventData
+    explain.__annotations__["evt"] = gr.EventData
     open_document.__annotations__["evt"] = gr.EventData
     on_load.__annotations__["request"] = gr.Request
 
@@ -196,6 +212,9 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             answer_fresh, [conv_state, k, mode, scope, language], answered, show_progress="minimal", **private
         )
         conversation.vote(vote, [conv_state, language], [conv_state], concurrency_limit=1, **quiet).then(
+            None, None, None, js="() => { window.ragVoteSaved && window.ragVoteSaved(); }", **quiet
+        )
+        conversation.reason(explain, [conv_state], [conv_state], concurrency_limit=1, **quiet).then(
             None, None, None, js="() => { window.ragVoteSaved && window.ragVoteSaved(); }", **quiet
         )
         conversation.open(open_document, [language], [docpane, document], **quiet)

@@ -9,6 +9,7 @@ from rag.answer.followup import Reading
 from rag.answer.records import Answer
 
 RATINGS = ("up", "down")
+REASONS = ("wrong", "quote", "missing", "other")  # why a thumbs-down, optional: a short fixed list to count
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Turn:
     mode: str
     asked_at: str
     vote: str | None = None  # "up", "down" or None
+    reason: str | None = None  # with a "down" vote, one of REASONS when the reader gave one
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,19 @@ class Conversation:
         if clicked not in RATINGS or turn is None or turn.card is None:
             return self, None
         vote, rating = (None, "cleared") if turn.vote == clicked else (clicked, clicked)
-        updated = replace(turn, vote=vote)
+        updated = replace(turn, vote=vote, reason=None)
         turns = tuple(updated if t.id == turn_id else t for t in self.turns)
         return replace(self, turns=turns), feedback_record(updated, rating, self.session)
+
+    def explain(self, turn_id: int, reason: str) -> tuple[Conversation, dict | None]:
+        """The optional reason for a thumbs-down: recorded as that vote again, with its reason (the last
+        record of a reply is the one that counts). Ignored unless the reply's vote is "down"."""
+        turn = self.turn(turn_id)
+        if reason not in REASONS or turn is None or turn.vote != "down":
+            return self, None
+        updated = replace(turn, reason=reason)
+        turns = tuple(updated if t.id == turn_id else t for t in self.turns)
+        return replace(self, turns=turns), feedback_record(updated, "down", self.session)
 
 
 def feedback_record(turn: Turn, rating: str, session: str) -> dict:
@@ -83,6 +95,7 @@ def feedback_record(turn: Turn, rating: str, session: str) -> dict:
         "abstained": card.status == "not_covered",
         "mode": turn.mode,
         "asked_at": turn.asked_at,
+        **({"reason": turn.reason} if turn.reason else {}),
     }
 
 

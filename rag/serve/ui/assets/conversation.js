@@ -1,6 +1,6 @@
 // js_on_load of the conversation (a gr.HTML): `element`, `trigger` and `watch` come from Gradio.
 // Clicks that need the server become events: 'example' (ask it), 'fresh' (ask again without the earlier
-// topic), 'vote', 'open' (load a document), 'restore' (undo Clear).
+// topic), 'vote', 'open' (load a document), 'restore' (undo Clear), 'reason' (why a thumbs-down).
 window.ragTrigger = trigger; // the page's script replays the kept history through the same events
 element.addEventListener("click", (event) => {
   const example = event.target.closest("[data-example]");
@@ -31,6 +31,11 @@ element.addEventListener("click", (event) => {
     if (note) note.textContent = "";
     // Said inline (no toast) once the server has written it: window.ragVoteSaved runs after the event.
     window.ragVotePending = note && { note, text: pressed ? actions.dataset.withdrawn : actions.dataset.thanks };
+    const reason = actions && actions.querySelector(".reason");
+    if (reason) {
+      reason.hidden = vote.dataset.vote !== "down" || pressed; // offered while thumbs-down is pressed
+      reason.querySelector("select").value = ""; // a new vote starts without one (the server drops it too)
+    }
     trigger("vote", { turn: Number(turn.dataset.turn), rating: vote.dataset.vote });
     return;
   }
@@ -42,6 +47,16 @@ element.addEventListener("click", (event) => {
       trigger("open", { source: source })
     );
   }
+});
+
+element.addEventListener("change", (event) => {
+  const select = event.target.closest("select[data-reason]");
+  if (!select || !select.value) return;
+  const actions = select.closest(".actions");
+  const note = actions.querySelector(".note");
+  if (note) note.textContent = "";
+  window.ragVotePending = note && { note, text: actions.dataset.thanks };
+  trigger("reason", { turn: Number(select.closest("[data-turn]").dataset.turn), reason: select.value });
 });
 
 // After a new reply: the page's language follows the conversation's, the document pane drops the
