@@ -277,3 +277,29 @@ def test_a_question_whose_every_noun_but_the_backdrop_is_unknown_is_not_covered(
     assert status("日本の人口は何人ですか") == "not_covered"
     assert status("OSAの予算はいくらですか") != "not_covered"
     assert status("What is the population of Japan?") != "not_covered"  # English is judged by its translation
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("石油は石炭とともに何燃料と呼ばれるか", []),  # 何 before a noun that counts nothing asks "what"
+        ("常任理事国には何権が認められているか", []),
+        ("この港には何隻の船が入りましたか", ["count:隻"]),  # a counter by Sudachi
+        ("祭りには何人が集まりましたか", ["count:人"]),  # a counter by JMdict: "counter for people"
+        ("世界中どこでも採掘できるのか", []),  # どこでも, 誰も, 何か: indefinite, nothing asked
+        ("その話は誰も知らないのか", []),
+        ("その活動は何の指揮下に行われるか", []),  # 活動 "activity (of a person, ...)" names no person
+        ("何度も使われた型が生まれたのは何年頃か", ["date"]),  # 何度も: "many times", not a count
+        ("その法律の公布はいつか。", ["date"]),  # a か that ends the question asks
+        ("その法律の公布年は？", []),  # a compound means what its last word means: a year, not 公布 "official ..."
+        ("団体行動の代表例は何", []),  # 代表例: an example, not a representative
+    ],
+)
+def test_only_counters_make_a_count_and_indefinites_ask_nothing(question, kinds):
+    assert coverage.asked_kinds(question) == kinds
+
+
+def test_unit_symbols_answer_the_counter_that_names_them():
+    held = coverage.instances("平均気温は25℃で、住民の48%が農業に従事する。")
+    assert {"count:度", "count:パーセント"} <= held
+    assert not coverage.missing("ブラザヴィルの平均気温は何度ですか", ["平均気温は25℃。"]).kinds

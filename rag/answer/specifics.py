@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rag.language.jmdict import glosses_of
 from rag.language.terms import Morpheme, focus_terms, morphemes
-from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, currency_units, western_year
+from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units, western_year
 
 KINDS = (
     "amount",
@@ -63,6 +63,8 @@ _GLOSS_KINDS = (
     ),
 )
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
+_PARENTHESIS = re.compile(r"\([^)]*\)")
+
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
 _ORGANISATION_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|organization|business)\b")
 # English interrogatives; "how much" asks for money only beside a word of money.
@@ -140,15 +142,22 @@ def asked_kinds(question: str) -> list[str]:
     kinds: list[str] = []
     for i, m in enumerate(ms):
         after = ms[i + 1] if i + 1 < len(ms) else None
+        if _indefinite(ms[i + 1 : i + 3]):
+            continue  # どこでも, 誰も, いつか: anywhere, no one, some day; nothing is asked
         kind = _interrogative_kind(m, after)
         if kind and kind not in kinds:
             kinds.append(kind)
     # 何 as a numeral before a unit (Sudachi's own reading, short units): 何人, 何回, 何か国, 何年, 何円;
     # as a pronoun (何資源, 何製品, 何論) it asks "what", not "how many".
     short = [m for m in morphemes(text, mode="A") if m.pos[0] not in ("補助記号", "空白")]
-    for m, after in zip(short, short[1:], strict=False):
+    for i, (m, after) in enumerate(zip(short, short[1:], strict=False)):
         dated = after.surface in DATE_UNITS  # 何年度: Sudachi reads this 何 as a pronoun, still a date
-        if m.surface in ("何", "幾") and (m.pos[1] == "数詞" or dated):
+        if (
+            m.surface in ("何", "幾")
+            and (m.pos[1] == "数詞" or dated)
+            and (dated or _is_counter(after))
+            and not _indefinite(short[i + 2 : i + 4])  # 何度も, 何人も: many times, many people
+        ):
             kind = _unit_kind(after.surface)
             kind = f"count:{after.surface}" if kind == "count" else kind  # 何隻: ships, so a number of 隻
             if kind not in kinds:
@@ -156,11 +165,31 @@ def asked_kinds(question: str) -> list[str]:
     if "quantity" in kinds and any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞")):
         kinds[kinds.index("quantity")] = "amount"  # 支援額はいくら, 建設費はいくら: money is what is counted
     if not kinds:
-        for term in focus_terms(text):
-            kind = _meaning(term)
-            if kind in ("amount", "count", "date", "person") and kind not in kinds:
+        focus = focus_terms(text)
+        if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
+            kind = _meaning(max(focus, key=lambda term: text.rfind(term)))
+            if kind in ("amount", "count", "date", "person"):
                 kinds.append(kind)
     return kinds
+
+
+def _indefinite(following: list[Morpheme]) -> bool:
+    """An interrogative followed by も, でも, or a か that does not end the question is an indefinite
+    pronoun (誰も, どこでも, 何かある)."""
+    words = [m.surface for m in following]
+    if not words:
+        return False
+    if words[0] == "か":  # 誰か来た; but 「公布はいつか。」「指揮したのは誰か」 end the question: they ask
+        return len(words) > 1 and following[0].pos[1] != "終助詞"
+    return words[0] == "も" or words[:2] == ["で", "も"]
+
+
+def _is_counter(unit: Morpheme) -> bool:
+    """A counter by Sudachi (助数詞, 助数詞可能: 隻, 回, か国, 円) or by JMdict ("counter for people": 人);
+    何 before any other noun asks "what": 何湖 (マレボ湖), 何燃料 (化石燃料), 何権 (拒否権)."""
+    if unit.pos[2] in ("助数詞", "助数詞可能"):
+        return True
+    return any(g.lower().startswith("counter for") for g in glosses_of(unit.surface))
 
 
 def _unit_kind(unit: str) -> str:
@@ -200,7 +229,9 @@ def _meaning(noun: str) -> str | None:
     もの ("thing; object") -> none."""
     senses = glosses_of(noun)[:2]
     for kind, pattern in _GLOSS_KINDS:
-        if any(pattern.search(g.lower()) for g in senses):
+        # a parenthesis qualifies a sense, it is not its meaning: 活動 "activity (of a person, ...)", バントゥー
+        # "Bantu (people)"; only money is read from one: 額 "amount (esp. of money)"
+        if any(pattern.search(g.lower() if kind == "amount" else _PARENTHESIS.sub(" ", g.lower())) for g in senses):
             return kind
     return None
 
@@ -227,6 +258,9 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
     for m in _EN_QUANTITY.finditer(text):  # 2.5 million rupees, 12 ships
         unit = m.group(1).lower()
         found.add("amount" if unit in currency_units() or unit.rstrip("s") in currency_units() else "count")
+    for symbol, counter in SYMBOL_COUNTERS.items():
+        if re.search(r"\d\s*" + re.escape(symbol), text):
+            found |= {"count", f"count:{counter}"}
     ms = _evidence_morphemes(text)
     currencies = currency_units()
     for i, m in enumerate(ms):

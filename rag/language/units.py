@@ -12,6 +12,9 @@ from functools import cache
 # Japanese eras since the calendar reform, with their first year: era year n is start + n - 1.
 ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
 DATE_UNITS = frozenset("年 年度 月 日 時 分 秒 世紀 年代 週 曜日".split())
+# Unit symbols after a number (as NFKC leaves them) and the counter a Japanese question names them by:
+# 「何度」 is answered by 25°C, 「何パーセント」 by 48%.
+SYMBOL_COUNTERS = {"°C": "度", "°F": "度", "°": "度", "%": "パーセント"}
 _PAREN = re.compile(r"\s*[(（][^)）]*[)）]")
 _TRAILING_KATAKANA = re.compile(r"[\u30a0-\u30ffー]+$")
 
