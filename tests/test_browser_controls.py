@@ -85,6 +85,8 @@ def test_clear_can_be_undone_right_away(open_page, view, scheme):
     page.click("#clear")
     page.wait_for_selector("#conversation .empty")
     undo = page.get_by_role("button", name="元に戻す")
+    box = undo.bounding_box()  # in view without scrolling (Clear is far below the answer on a phone)
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], box
     assert page.locator("#conversation .undo").inner_text().startswith("会話を消去しました")
     assert page.evaluate("() => JSON.parse(localStorage.getItem('rag-history') || '[]').length") == 0
     assert serious(page) == [], json.dumps(serious(page), ensure_ascii=False)

@@ -69,7 +69,11 @@ watch("value", () => {
   if (window.ragSyncLanguage) window.ragSyncLanguage(conv.lang);
   if (window.ragKeepHistory) window.ragKeepHistory(conv); // an undone Clear brings its questions back too
   const undo = conv.querySelector(".undo");
-  if (undo) setTimeout(() => undo.remove(), 10000); // Undo is offered for a few seconds only
+  if (undo) {
+    const r = undo.getBoundingClientRect(); // on a phone Clear sits far below: bring the offer into view
+    if (r.top < 0 || r.bottom > window.innerHeight) undo.scrollIntoView({ block: "center" });
+    setTimeout(() => undo.remove(), 10000); // Undo is offered for a few seconds only
+  }
   const restored = window.ragFocusNext && conv.querySelector(".turn .question");
   if (restored && !undo && conv.dataset.latest === latestSeen) {
     window.ragFocusNext = false;
