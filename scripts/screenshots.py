@@ -93,6 +93,35 @@ def greeting_after_off_topic(page) -> None:
     ask(page, "こんにちは")
 
 
+def cleared(page) -> None:
+    """Clear, with its inline Undo showing."""
+    ask(page, PCG)
+    page.click("#clear")
+    page.wait_for_selector("#conversation .undo")
+
+
+def thumbs_down(page) -> None:
+    """A thumbs-down with its optional reason offered."""
+    ask(page, PCG)
+    page.locator("#conversation .turn >> nth=0").locator("[data-vote=down]").click()
+    page.wait_for_selector("#conversation .reason:not([hidden])")
+    page.locator("#conversation .actions").first.scroll_into_view_if_needed()
+
+
+def search_modes(page) -> None:
+    """The advanced settings open: the search modes in plain words."""
+    page.locator("#advanced").get_by_text("詳細設定").click()
+    page.locator("#mode").get_by_text("語句の一致").wait_for()
+    page.locator("#mode").scroll_into_view_if_needed()
+
+
+def scrolled(page) -> None:
+    """A long answer scrolled: on a phone the ask box stays at the top."""
+    ask(page, PCG)
+    page.locator("#conversation .actions").first.scroll_into_view_if_needed()
+
+
+NEW_STATES = {"cleared": cleared, "thumbs-down": thumbs_down, "search-modes": search_modes, "scrolled": scrolled}
 REAL_STATES = {
     "empty": lambda page: None,
     "year-quote": year_quote,
@@ -102,6 +131,7 @@ REAL_STATES = {
     "not-covered": lambda page: ask(page, "日本の人口は何人ですか"),
     "follow-up": follow_up,
     "document": open_citation,
+    **NEW_STATES,
 }
 ENGLISH_STATES = {
     "english": lambda page: ask(page, "How many people does the Philippine Coast Guard have now?"),

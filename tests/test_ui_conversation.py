@@ -95,3 +95,27 @@ def test_a_reply_that_did_not_answer_is_no_context(hash_engine):
     assert conv.context() is not None
     greeting = answer_with_status(hash_engine, "こんにちは", "not_a_question")
     assert conv.add("こんにちは", card=greeting, error=None, mode="hybrid").context() is None
+
+
+def test_undo_of_clear_brings_back_the_turns_their_votes_and_context_until_a_new_question(hash_engine):
+    conv = asked(Conversation(session="s"), hash_engine, "フィリピン沿岸警備隊への支援について教えて")
+    conv, _ = conv.vote(conv.turns[-1].id, "up")
+    restored = conv.cleared().restored()
+    assert restored.turns == conv.turns and restored.turns[-1].vote == "up"
+    assert restored.context() == conv.context() and restored.undo == ()
+    assert restored.restored() == restored  # nothing left to undo
+    moved_on = asked(conv.cleared(), hash_engine, "中国とはどのような関係を築く方針ですか")
+    assert moved_on.restored() == moved_on and len(moved_on.turns) == 1  # a new question ends the offer
+    assert conv.cleared().cleared().restored().turns == conv.turns  # a second Clear does not lose the first
+
+
+def test_a_thumbs_down_reason_is_recorded_as_that_vote_with_its_reason(hash_engine):
+    conv = asked(Conversation(session="s"), hash_engine, "フィリピン沿岸警備隊への支援について教えて")
+    turn_id = conv.turns[-1].id
+    assert conv.explain(turn_id, "quote") == (conv, None)  # no thumbs-down yet: nothing to explain
+    conv, _ = conv.vote(turn_id, "down")
+    assert conv.explain(turn_id, "<script>") == (conv, None)  # only the fixed list
+    conv, record = conv.explain(turn_id, "quote")
+    assert (record["rating"], record["reason"], record["reply"]) == ("down", "quote", f"s-{turn_id}")
+    conv, record = conv.vote(turn_id, "up")  # another vote drops the reason
+    assert "reason" not in record and conv.turns[-1].reason is None

@@ -9,7 +9,6 @@ from pathlib import Path
 from rag import paths
 from rag.engine import Engine
 from rag.errors import RagError
-from rag.search.retriever import MODES
 from rag.serve import http_api
 from rag.serve.feedback import append_feedback
 from rag.serve.mcp import http_route
@@ -18,7 +17,7 @@ from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.pages import Pages, header_html
 from rag.serve.ui.palette import gradio_theme, variables_css
 from rag.serve.ui.render import render_conversation
-from rag.serve.ui.text import language_of, refusal, words
+from rag.serve.ui.text import language_of, mode_choices, refusal, words
 
 QUEUE_SIZE = http_api.WAITING  # waiting requests beyond this get a clean "busy, retry" answer
 CONCURRENCY = http_api.CONCURRENCY  # two cores: more parallel searches only queue inside torch
@@ -80,6 +79,21 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
                 return conv
         return conv
 
+    def explain(conv, evt: gr.EventData):
+        """The optional reason for a thumbs-down, saved as that vote again with its reason."""
+        data = evt._data or {}
+        try:
+            turn_id = int(data.get("turn"))
+        except (TypeError, ValueError):
+            return conv
+        conv, record = conv.explain(turn_id, data.get("reason"))
+        if record is not None:
+            try:
+                append_feedback(feedback_path, record)
+            except RagError as exc:
+                log(f"feedback not saved: {exc}", flush=True)
+        return conv
+
     def open_document(lang, evt: gr.EventData):
         source = (evt._data or {}).get("source")
         try:
@@ -95,6 +109,11 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conv = (conv or Conversation()).cleared()
         return conv, conversation_html(conv, lang), ""
 
+    def restore(conv, lang):
+        """Undo of Clear, from the inline button the cleared conversation shows."""
+        conv = (conv or Conversation()).restored()
+        return conv, conversation_html(conv, lang)
+
     def relabel(lang, conv, source):
         """Every label and everything shown, in the chosen language."""
         t = words(lang)
@@ -105,7 +124,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             gr.update(value=t["clear"]),
             gr.update(label=t["advanced"]),
             gr.update(label=t["k"]),
-            gr.update(label=t["mode"]),
+            gr.update(label=t["mode"], choices=mode_choices(lang)),
             gr.update(label=t["scope"]),
             gr.update(label=t["document"]),
             gr.update(label=t["language"]),
@@ -125,6 +144,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     answer_example.__annotations__.update(evt=gr.EventData, request=gr.Request)
     answer_fresh.__annotations__.update(evt=gr.EventData, request=gr.Request)
     vote.__annotations__["evt"] = gr.EventData
+    explain.__annotations__["evt"] = gr.EventData
     open_document.__annotations__["evt"] = gr.EventData
     on_load.__annotations__["request"] = gr.Request
 
@@ -160,7 +180,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
                     clear_button = gr.Button(t["clear"], elem_id="clear", size="sm", scale=0, min_width=140)
                 with gr.Accordion(t["advanced"], open=False, elem_id="advanced") as advanced:
                     k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label=t["k"], elem_id="k")
-                    mode = gr.Radio(list(MODES), value="hybrid", label=t["mode"], elem_id="mode")
+                    mode = gr.Radio(mode_choices("ja"), value="hybrid", label=t["mode"], elem_id="mode")
                     scope = gr.Dropdown(
                         [(d.title, d.source) for d in docs],
                         value=[],
@@ -194,9 +214,13 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conversation.vote(vote, [conv_state, language], [conv_state], concurrency_limit=1, **quiet).then(
             None, None, None, js="() => { window.ragVoteSaved && window.ragVoteSaved(); }", **quiet
         )
+        conversation.reason(explain, [conv_state], [conv_state], concurrency_limit=1, **quiet).then(
+            None, None, None, js="() => { window.ragVoteSaved && window.ragVoteSaved(); }", **quiet
+        )
         conversation.open(open_document, [language], [docpane, document], **quiet)
         document.input(show_document, [document, language], [docpane], **quiet)
         clear_button.click(clear, [conv_state, language], [conv_state, conversation, question], **quiet)
+        conversation.restore(restore, [conv_state, language], [conv_state, conversation], **quiet)
         labelled = [title, question, ask_button, clear_button, advanced, k, mode, scope, document, language]
         language.input(relabel, [language, conv_state, document], [*labelled, conversation, docpane], **quiet)
         demo.load(on_load, [conv_state, document], [language, *labelled, conversation, docpane], **quiet)

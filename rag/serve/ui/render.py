@@ -13,7 +13,7 @@ from rag.answer.figures import figures
 from rag.answer.glossary import Gloss
 from rag.answer.records import Answer, CitedPassage, Quote
 from rag.documents.chunking import PATH_SEPARATOR
-from rag.serve.ui.conversation import Conversation, Turn
+from rag.serve.ui.conversation import REASONS, Conversation, Turn
 from rag.serve.ui.export import (
     card_markdown,
     card_text,
@@ -65,6 +65,11 @@ def render_conversation(
     if notice:
         parts.append(f'<p class="notice" role="status">{escape(t["stale"])}: {escape(notice)}</p>')
     if not conversation.turns:
+        if conversation.undo:  # just cleared: an inline way back, hidden by the page after a few seconds
+            parts.append(
+                f'<p class="undo" role="status"><span>{escape(t["cleared"])}</span> '
+                f'<button type="button" data-restore>{escape(t["undo"])}</button></p>'
+            )
         parts.append(render_empty(lang))
     else:
         newest_first = list(reversed(conversation.turns))
@@ -267,11 +272,28 @@ def render_actions(turn: Turn, lang: str) -> str:
         f'data-thanks="{attr(t["thanks"])}" data-withdrawn="{attr(t["cleared_vote"])}">'
         + thumb("up", t["helpful"])
         + thumb("down", t["not_helpful"])
+        + reason_select(turn, lang)
         + copy_button(card_text(card, lang), t["copy_text"], t["copied_text"])
         + copy_button(card_markdown(card, lang), t["copy_md"], t["copied_md"])
         + f'<button type="button" class="copy-link" data-link="{attr(turn.question)}" '
         + f'data-done="{attr(t["copied_link"])}">{escape(t["link"])}</button>'
         + '<span class="note" role="status" aria-live="polite"></span></div>'
+    )
+
+
+def reason_select(turn: Turn, lang: str) -> str:
+    """An optional reason, shown while the thumbs-down is pressed (the page shows and hides it)."""
+    t = words(lang)
+    rid = f"turn-{turn.id}-reason"
+    options = [("", t["reason_none"])] + [(r, t[f"reason_{r}"]) for r in REASONS]
+    shown = "".join(
+        f'<option value="{r}"{" selected" if r == (turn.reason or "") else ""}>{escape(label)}</option>'
+        for r, label in options
+    )
+    hidden = "" if turn.vote == "down" else " hidden"
+    return (
+        f'<span class="reason"{hidden}><label for="{rid}">{escape(t["reason"])}</label> '
+        f'<select id="{rid}" data-reason>{shown}</select></span>'
     )
 
 

@@ -14,9 +14,14 @@ TEXT = {
         "ask": "質問する",
         "advanced": "詳細設定",
         "k": "引用する箇所の数",
-        "mode": "検索方式",
+        "mode": "探し方",
+        "mode_hybrid": "おすすめ(意味+語句)",
+        "mode_dense": "意味の近さ",
+        "mode_bm25": "語句の一致",
         "scope": "検索する資料",
         "clear": "会話を消去",
+        "cleared": "会話を消去しました。",
+        "undo": "元に戻す",
         "download": "会話をMarkdownで保存",
         "language": "表示言語 / Language",
         "examples": "質問の例(クリックすると質問します)",
@@ -32,6 +37,12 @@ TEXT = {
         "chars": "{start}–{end}字目",
         "helpful": "役に立った",
         "not_helpful": "役に立たなかった",
+        "reason": "理由(任意)",
+        "reason_none": "選んでください",
+        "reason_wrong": "答えが違う",
+        "reason_quote": "引用した箇所が違う",
+        "reason_missing": "資料にあるのに見つからない",
+        "reason_other": "その他",
         "feedback": "この回答の評価",
         "copy_text": "テキストをコピー",
         "copy_quote": "出典付きでコピー",
@@ -77,9 +88,14 @@ TEXT = {
         "ask": "Ask",
         "advanced": "Advanced settings",
         "k": "Passages to cite",
-        "mode": "Retrieval",
+        "mode": "How to search",
+        "mode_hybrid": "Recommended (meaning + words)",
+        "mode_dense": "Meaning",
+        "mode_bm25": "Exact words",
         "scope": "Documents to search",
         "clear": "Clear chat",
+        "cleared": "Chat cleared.",
+        "undo": "Undo",
         "download": "Download chat as Markdown",
         "language": "表示言語 / Language",
         "examples": "Example questions (click to ask)",
@@ -95,6 +111,12 @@ TEXT = {
         "chars": "chars {start}–{end}",
         "helpful": "Helpful",
         "not_helpful": "Not helpful",
+        "reason": "Why? (optional)",
+        "reason_none": "Choose one",
+        "reason_wrong": "Wrong answer",
+        "reason_quote": "Wrong passage quoted",
+        "reason_missing": "The briefing has it, but it was not found",
+        "reason_other": "Other",
         "feedback": "Rate this answer",
         "copy_text": "Copy text",
         "copy_quote": "Copy with citation",
@@ -147,6 +169,14 @@ EXAMPLES = (
 
 def words(lang: str) -> dict[str, str]:
     return TEXT.get(lang, TEXT["ja"])
+
+
+def mode_choices(lang: str) -> list[tuple[str, str]]:
+    """The search modes as (plain label, value): the values stay the engine's "hybrid", "dense", "bm25"."""
+    from rag.search.retriever import MODES
+
+    t = words(lang)
+    return [(t[f"mode_{mode}"], mode) for mode in MODES]
 
 
 def language_of(accept_language: str | None) -> str:

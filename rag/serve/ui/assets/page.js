@@ -131,12 +131,16 @@
     }
     window.ragOpener = null;
     liveRegion().textContent = conv.dataset.announce || "";
-    if (!window.ragReplaying) {
-      try {
-        localStorage.setItem(HISTORY, conv.dataset.questions || "[]");
-      } catch (err) {
-        /* private mode or full storage: the conversation just is not kept */
-      }
+    window.ragKeepHistory(conv);
+  };
+
+  // The browser keeps the questions shown (not while it replays them): a new answer, a Clear, its Undo.
+  window.ragKeepHistory = function (conv) {
+    if (window.ragReplaying) return;
+    try {
+      localStorage.setItem(HISTORY, conv.dataset.questions || "[]");
+    } catch (err) {
+      /* private mode or full storage: the conversation just is not kept */
     }
   };
 
