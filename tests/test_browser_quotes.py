@@ -163,7 +163,8 @@ def test_history_survives_a_reload_and_links_open_answers_and_passages(open_page
     assert "(フィリピン沿岸警備隊への支援について)" in newest(page).locator(".question").inner_text()
     page.click("#clear")
     page.wait_for_selector("#conversation .empty")
-    assert json.loads(page.evaluate("() => localStorage.getItem('rag-history')") or "[]") == []  # Undo keeps it in memory only
+    saved = page.evaluate("() => localStorage.getItem('rag-history')")
+    assert json.loads(saved or "[]") == []  # what Undo brings back is held in memory only
     chunk = page.locator("#docpane .chunk").nth(5).get_attribute("data-chunk")
     page.goto(page.url.split("?")[0].split("#")[0] + "?q=" + "OSAとは" + f"#c-{chunk}")
     page.wait_for_function(
