@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from rag.answer.answer_line import short_answer
 from rag.answer.citation import Citer
 from rag.answer.followup import Reading
 from rag.answer.records import Answer, CitedPassage, Guide, Quote
@@ -62,7 +63,9 @@ def compose(
             )
             for s, e in best_first
         )
-    return Answer(reading, verdict.status, passages, quotes, verdict.missing, verdict.reason)
+    # only when answered: a partial answer's figure may be another year's (令和9年度 asked, 令和8年度 quoted)
+    short = short_answer(reading.question, quotes[0]) if verdict.status == "answered" and quotes else None
+    return Answer(reading, verdict.status, passages, quotes, verdict.missing, verdict.reason, short=short)
 
 
 def shared_terms(question: str, passage: str) -> tuple[str, ...]:
