@@ -11,6 +11,7 @@ the question, the gold answers.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from gold_engine import gold_parser, open_engine
 
@@ -25,7 +26,7 @@ def main() -> None:
     if "test" in args.gold.rsplit("/", 1)[-1]:
         sys.exit("the test split is reported once, at the end of a round: tune on the dev set (eval/gold.jsonl)")
     engine = open_engine(args)
-    gold = [q for q in load_gold(args.gold) if q.split in ("dev", "")]
+    gold = [q for q in load_gold(Path(args.gold)) if q.split in ("dev", "")]
     rows, asked, lined, agrees, unasked_lined = [], 0, 0, 0, 0
     for q in gold:
         answer = engine.ask(q.question)

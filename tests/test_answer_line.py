@@ -45,6 +45,15 @@ def test_a_named_year_picks_the_figure_in_its_own_clause():
         assert quote[span.start : span.end] == amount
 
 
+def test_a_name_the_question_says_is_no_answer_nor_a_piece_of_a_longer_name():
+    quote = "- 米国は、世界最大の総合的な国力を有する、唯一の同盟国。"
+    assert line("アメリカはどの国と同盟していますか", quote) is not None  # 米国: another country than asked
+    same = {"アメリカ": ["米国"]}
+    assert line("アメリカはどの国と同盟していますか", quote, synonyms=lambda n: same.get(n, [])) is None
+    assert line("拠点はどこですか", "在外公館、国際交流基金、ジャパン・ハウスを拠点とする。") is None  # not ジャパン
+    assert line("パラオの空港はどこですか", "中部太平洋に位置するパラオの国際空港。") is None  # not 太平洋
+
+
 def test_spans_are_offsets_into_the_text_as_written():
     text = "会談は２０２５年１０月２１日、予算は約１８１億円。"  # full-width digits: NFKC folds them, offsets hold
     found = [(text[s.start : s.end], s.kind) for s in spans(text)]

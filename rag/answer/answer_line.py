@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rag.answer.figures import figures
@@ -24,6 +25,8 @@ from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_
 _FROM = ("から", "より")
 _CLAUSE_BREAK = re.compile(r"[、。，,;；\n]")
 _AFTER_FIGURE = frozenset(("以上", "以下", "超", "余り", "余", "強", "弱", "程度", "前後"))
+Synonyms = Callable[[str], Iterable[str]]
+_NAMES = frozenset(("person", "place", "organization", "partner"))
 _ROLE = re.compile(r"(大臣|長官|総理|首相|大統領|大使|長)$")  # 茂木外務大臣: a name with its office
 
 
@@ -37,10 +40,10 @@ class Span:
     kind: str
 
 
-def short_answer(question: str, quote: Quote) -> ShortAnswer | None:
+def short_answer(question: str, quote: Quote, *, synonyms: Synonyms = lambda name: ()) -> ShortAnswer | None:
     """The answer line for `question` from its first quote, with offsets into the quote's document (a
     quote's text is the document's text at its offsets, so the line's is too)."""
-    span = line(question, quote.text)
+    span = line(question, quote.text, synonyms=synonyms)
     if span is None:
         return None
     text = quote.text[span.start : span.end]
@@ -49,15 +52,19 @@ def short_answer(question: str, quote: Quote) -> ShortAnswer | None:
     return ShortAnswer(text, quote.source, quote.start + span.start, quote.start + span.end, kind, english)
 
 
-def line(question: str, quote: str) -> Span | None:
+def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> Span | None:
     """The instance, in `quote`, of the kind of answer `question` asks for; None when it asks none or the
-    quote holds none. With a named year or name (令和8年度, OSA), one in the same clause comes first."""
+    quote holds none. With a named year or name (令和8年度, OSA), one in the same clause comes first.
+    `synonyms(name)`: other spellings of a name the question says (アメリカ -> 米国), not an answer either."""
     kinds = asked_kinds(question)
     if not kinds:
         return None
     asked_text = unicodedata.normalize("NFKC", question)
+    names = proper_nouns(asked_text)
+    also = {_said(alt) for name in names for alt in synonyms(name)}
     found = [s for s in spans(quote) if _said(quote[s.start : s.end]) not in asked_text]  # not the question's own
-    named = specifics(question, proper_nouns(asked_text))
+    found = [s for s in found if not (s.kind in _NAMES and _said(quote[s.start : s.end]) in also)]
+    named = specifics(question, names)
     named_years = {s.year for s in named if s.year is not None}
     clauses = _clauses(quote)
     anchored = {
@@ -66,15 +73,23 @@ def line(question: str, quote: str) -> Span | None:
     anchored |= {
         clauses[s.start] for s in spans(quote) if s.kind == "date" and years_in(quote[s.start : s.end]) & named_years
     }
-    for kind in kinds:
+    for kind in _in_order(kinds):
         fits = [s for s in found if _fits(kind, s.kind)]
-        if kind == "date":
-            fits = [
-                s for s in fits if not (years_in(quote[s.start : s.end]) & named_years)
-            ]  # asked when, not 令和8年度
+        if kind == "date":  # asked when, not the year the question names
+            fits = [s for s in fits if not (years_in(quote[s.start : s.end]) & named_years)]
+        if kind in _NAMES and len({_said(quote[s.start : s.end]) for s in fits}) > 1:
+            return None  # 「どの国と」 over a list of countries: one of them is not the answer
         if fits:
             return max(fits, key=lambda s: (clauses[s.start] in anchored, not _is_origin(quote, s), -s.start))
     return None
+
+
+def _in_order(kinds: list[str]) -> list[str]:
+    """いくら (quantity) asks a price first, then any other number: 「案件はトータルでいくら」 -> 計約150億円."""
+    out: list[str] = []
+    for kind in kinds:
+        out += ["amount", "count"] if kind == "quantity" else [kind]
+    return list(dict.fromkeys(out))
 
 
 def spans(text: str) -> list[Span]:
@@ -93,7 +108,7 @@ def spans(text: str) -> list[Span]:
             if span is not None:
                 found.append(span)
             continue
-        if m.pos[1] == "固有名詞" and m.surface not in ERA_START:
+        if m.pos[1] == "固有名詞" and m.surface not in ERA_START and not _inside_compound(ms, i):
             kind = {"人名": "person", "地名": "place", "組織名": "organization"}.get(m.pos[2])
             end = at + len(m.surface)
             if kind == "person" or (kind == "place" and i + 1 < len(ms) and _ROLE.search(ms[i + 1][0].surface)):
@@ -116,8 +131,8 @@ def _figure(ms: list[tuple[Morpheme, int]], i: int) -> tuple[Span | None, int]:
     j = i + 1
     if j + 2 < len(ms) and ms[j][0].surface == "(" and ms[j + 1][0].pos[1] == "数詞" and ms[j + 2][0].surface == ")":
         j += 3  # 令和8(2026)年度: the western year in parentheses
-    if j >= len(ms):
-        return None, j
+    if j >= len(ms) or ms[j][1] != ms[j - 1][1] + len(ms[j - 1][0].surface):
+        return None, j  # a unit is written against its number: 「25 令和7年度」 is a slide number, then a year
     unit = ms[j][0]
     if unit.surface in DATE_UNITS or unit.surface == "元年":
         kind = "date"
@@ -127,13 +142,24 @@ def _figure(ms: list[tuple[Morpheme, int]], i: int) -> tuple[Span | None, int]:
         kind = "amount"
     elif unit.surface in SYMBOL_COUNTERS:
         kind = f"count:{SYMBOL_COUNTERS[unit.surface]}"
-    elif unit.pos[0] in ("名詞", "接尾辞") and unit.pos[1] != "数詞" and unit.surface[0].isalpha():
+    elif unit.pos[0] in ("名詞", "接尾辞") and unit.pos[1] not in ("数詞", "固有名詞") and unit.surface[0].isalpha():
         kind = f"count:{unit.surface}"
     else:
         return None, j
     if j + 1 < len(ms) and ms[j + 1][0].surface in _AFTER_FIGURE:
         j += 1  # 4年以上
     return Span(start, ms[j][1] + len(ms[j][0].surface), kind), j + 1
+
+
+def _inside_compound(ms: list[tuple[Morpheme, int]], i: int) -> bool:
+    """A name written against the noun before it is part of a longer one (中部太平洋, インド太平洋), and so is
+    one joined by ・ to the next word (ジャパン・ハウス; a list of names, 米国・イスラエル, is lost with it)."""
+    here, end = ms[i][1], ms[i][1] + len(ms[i][0].surface)
+    if i > 0:
+        before, at = ms[i - 1]
+        if at + len(before.surface) == here and before.pos[0] == "名詞" and before.pos[1] != "数詞":
+            return True
+    return i + 2 < len(ms) and ms[i + 1][0].surface == "・" and ms[i + 1][1] == end
 
 
 def _fits(asked: str, found: str) -> bool:
