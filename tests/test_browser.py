@@ -65,8 +65,11 @@ def open_page(browser, server, requests_seen):
         page.goto(server[0])
         page.wait_for_selector("#question textarea")
         page.wait_for_selector("#conversation .rag-conv")
-        # The page is built in Japanese and relabelled on load for other browsers: act only once it speaks theirs.
-        page.wait_for_function("lang => document.documentElement.lang === lang", arg=locale.split("-")[0])
+        # The page is built in Japanese and relabelled on load for other browsers: act only once the
+        # conversation speaks theirs (html[lang] is no sign: Gradio sets it from the browser's locale itself).
+        page.wait_for_function(
+            "lang => document.querySelector('#conversation .rag-conv')?.lang === lang", arg=locale.split("-")[0]
+        )
         return page
 
     yield opener

@@ -185,6 +185,17 @@ def test_english_readers_get_figures_in_english(open_page):
 
 
 @pytest.mark.parametrize("view, scheme", LOOKS)
+def test_english_readers_get_glosses_read_in_context(open_page, view, scheme):
+    page = open_page(view, scheme, "en-US")
+    ask(page, "What is the OSA budget for FY2026?")
+    glossary = newest(page).locator(".glossary")
+    terms = glossary.locator("dt > span:not(.reading)").all_inner_texts()
+    terms = dict(zip(terms, glossary.locator("dd").all_inner_texts(), strict=True))
+    assert "as follows" in terms.get("以下のとおり", ""), terms  # the set phrase, not とおり "avenue"
+    assert "budget" in terms.get("予算", ""), terms
+
+
+@pytest.mark.parametrize("view, scheme", LOOKS)
 @pytest.mark.parametrize("locale", ["ja-JP", "en-US"])
 def test_axe_after_answering_voting_and_opening_the_pane(open_page, view, scheme, locale):
     page = open_page(view, scheme, locale)

@@ -128,6 +128,26 @@ def test_words_without_a_gloss_need_a_close_embedding_match():
     assert lexicon.translate("budget sashimi", embedder, {}, match_at_least=0.4) == ["予算"]  # found once
 
 
+def test_english_names_are_read_as_the_corpus_writes_them():
+    lexicon = Lexicon(
+        ["尖閣", "パラオ", "国際", "日本", "ジャパン"],
+        np.ones((5, 2), np.float32),
+        glosses={
+            ("senkaku",): ["尖閣"],
+            ("palau",): ["パラオ"],
+            ("international",): ["国際"],
+            ("japan",): ["ジャパン", "日本"],
+        },
+    )
+    found = lexicon.english_names("How many ships entered the waters near the Senkaku Islands? Which Japan?")
+    assert found == [("Senkaku", ["尖閣"]), ("Japan", ["ジャパン", "日本"])]  # "Which" alone is no name
+    assert lexicon.english_names("When did Japan begin supporting Palau International Airport?") == [
+        ("Japan", ["ジャパン", "日本"]),
+        ("Palau", ["パラオ"]),  # 国際 is a common noun: "International" names nothing to check
+    ]
+    assert lexicon.english_names("what about the pacific islands?") == []  # no capitals, no names
+
+
 def test_a_lexicon_survives_save_and_load(tmp_path):
     lexicon = Lexicon(
         ["予算"], np.ones((1, 2), np.float32), glosses={("budget",): ["予算"]}, readings={"ヨサン": "予算"}
@@ -179,6 +199,12 @@ def absent(question: str, evidence: str, **kw) -> tuple[tuple[str, ...], tuple[s
         ("何件の案件が決まりましたか", "16案件を決定。", (), ()),
         ("How much did the bridge cost?", "The bridge cost 2.5 million rupees.", (), ()),
         ("実現していくつもりの政策は何ですか", "政策を段階的に実現する。", (), ()),  # いくつもり asks no count
+        # an English date is found as the documents write it
+        ("How many views did the post have as of May 10?", "4月25日時点の閲覧数:約215万回", ("May 10",), ()),
+        ("How many views did the post have on 25th April?", "4月25日時点の閲覧数:約215万回", (), ()),
+        ("Which Japanese company built the port?", "港の拡張を支援した。", (), ("organization",)),
+        ("市長の名前は", "市は新しい条例を定めた。", (), ("person",)),  # the name of someone: a person
+        ("市長の名前は", "山田太郎市長は条例を定めた。", (), ()),
     ],
 )
 def test_what_the_evidence_does_not_hold_is_named(question, evidence, terms, kinds):

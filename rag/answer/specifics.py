@@ -40,6 +40,15 @@ _ERA_YEAR = re.compile(r"(" + "|".join(ERA_START) + r")\s*(\d{1,2}|元)\s*年度
 # "FY2026" is one year, not the name "FY" and a number: the prefix stays in the label
 _WESTERN_YEAR = re.compile(r"(?:\bFY\s*)?(?<!\d)(1[6-9]\d{2}|20\d{2})(?!\d)\s*(年度|年)?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(?:(\d{1,2})日)?")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# "May 10", "10 May", "April 25th": a day with its month (a month alone may be the verb "may")
+_EN_MONTH_DAY = re.compile(
+    rf"\b{_EN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}\b", re.I
+)
 _SYMBOL_MONEY = re.compile("[" + re.escape(CURRENCY_SYMBOLS) + r"]\s*\d|\d\s*[" + re.escape(CURRENCY_SYMBOLS) + "]")
 # What an asked-about noun means, read from its English glosses: 予算 "budget" -> amount, 人数 "number of
 # people" -> count, 時期 "time; period" -> date, 国 "country" -> place, 委員長 "chairman" -> person.
@@ -76,6 +85,13 @@ _EN_ASKS = (
     ("count", re.compile(r"\bhow many\b|\bnumber of\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\bwhat (year|date|month|day)\b|\bwhich (year|date|month|day)\b", re.I)),
     ("person", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b", re.I)),
+    (
+        "organization",
+        re.compile(
+            r"\b(which|what)\s+(?:\w+\s+){0,2}(compan(y|ies)|firms?|makers?|manufacturers?|corporations?|contractors?)\b",
+            re.I,
+        ),
+    ),
     ("place", re.compile(r"\bwhere\b|\b(what|which) (country|countries|city|cities|region|place|venue)\b", re.I)),
 )
 _EN_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)", re.I)
@@ -88,6 +104,7 @@ _JA_WHICH = frozenset(("どの", "どんな", "何の"))
 class Specific:
     label: str  # as the question says it: 令和9年度, 5月, GCC
     year: int | None = None  # years are compared as numbers: 令和8年度 = 2026年度 = (2026)
+    written: tuple[str, ...] = ()  # other ways the documents may write it: "May 10" -> 5月10日
 
 
 @dataclass(frozen=True)
@@ -120,6 +137,11 @@ def specifics(question: str, names: Iterable[str]) -> list[Specific]:
             found.append(Specific(m.group(0).strip(), int(m.group(1))))
     for m in _MONTH_DAY.finditer(text):
         found.append(Specific(m.group(0)))
+    for m in _EN_MONTH_DAY.finditer(text):
+        month = _MONTHS.index((m.group(1) or m.group(4))[:3].lower()) + 1
+        day = int(m.group(2) or m.group(3))
+        if 1 <= day <= 31:
+            found.append(Specific(m.group(0), written=(f"{month}月{day}日",)))
     found += [Specific(name) for name in names if not any(name in s.label for s in found)]
     return found
 
@@ -167,10 +189,28 @@ def asked_kinds(question: str) -> list[str]:
     if not kinds:
         focus = focus_terms(text)
         if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
-            kind = _meaning(max(focus, key=lambda term: text.rfind(term)))
+            asked = max(focus, key=lambda term: text.rfind(term))
+            kind = _meaning(asked) or _name_of(asked, ms)
             if kind in ("amount", "count", "date", "person"):
                 kinds.append(kind)
     return kinds
+
+
+_NAME = re.compile(r"^(\(full\) name|full name|name)$")
+_ONE_WHO = re.compile(r"\b(participant|attendee|speaker|founder|author|winner|candidate)\b")
+
+
+def _name_of(noun: str, ms: list[Morpheme]) -> str | None:
+    """「参加者の名前」「大統領の氏名」 ask for a person: a name ("name", "(full) name") of a noun for someone."""
+    first = glosses_of(noun)[:1]
+    if not first or not _NAME.match(first[0].lower()):
+        return None
+    at = next((i for i, m in enumerate(ms) if m.surface == noun), None)
+    if at is None or at < 2 or ms[at - 1].surface != "の":
+        return None
+    owner = ms[at - 2].surface
+    said = " ".join(glosses_of(owner)[:2]).lower()
+    return "person" if _meaning(owner) == "person" or _ONE_WHO.search(said) else None
 
 
 def _indefinite(following: list[Morpheme]) -> bool:
@@ -326,7 +366,8 @@ def missing(
         if s.year is not None:
             present = s.year in years
         else:
-            present = s.label.lower() in lowered or any(alt.lower() in lowered for alt in synonyms(s.label))
+            alternatives = [*s.written, *synonyms(s.label)]
+            present = s.label.lower() in lowered or any(alt.lower() in lowered for alt in alternatives)
         if not present:
             terms.append(s.label)
     scope = joined if answer_scope is None else unicodedata.normalize("NFKC", "\n".join(answer_scope))

@@ -56,6 +56,8 @@ class StatusJudge:
             return Verdict("not_a_question", Reason("not_a_question"))
         forms = result.forms
         names = proper_nouns(forms.search_text)
+        english = {} if is_japanese(result.query) else self._english_names(result)
+        names += [n for n in english if n not in names]  # "the Senkaku Islands" is checked as 尖閣
         background = self._background(result, names)
         unknown = self.facts.unknown_names(names)
         if names and len(unknown) == len(names):  # about something the documents never name (南極観測)
@@ -68,7 +70,16 @@ class StatusJudge:
             return Verdict(
                 "not_covered", Reason("unknown_terms", tuple(unknown)) if unknown else Reason("no_close_passage")
             )
-        return self._partial_or_answered(result, names, background)
+        return self._partial_or_answered(result, names, background, english)
+
+    def _english_names(self, result: SearchResult) -> dict[str, str]:
+        """Each English name as the term the top passage's document uses most ("Japan": 日本, not ジャパン),
+        mapped to the name as the question wrote it."""
+        source = result.hits[0].chunk.source
+        return {
+            max(terms, key=lambda t: self.facts.share_of_document(t, source)): english
+            for english, terms in self.index.lexicon.english_names(result.query)
+        }
 
     def answerability(self, result: SearchResult) -> float | None:
         """P(the top passage answers), or None for a build without the model."""
@@ -111,7 +122,9 @@ class StatusJudge:
         regions = [n for n in region_names(result.forms.search_text) if n in names]
         return frozenset(background | {n for n in regions if not self.facts.unknown_names([n])})
 
-    def _partial_or_answered(self, result: SearchResult, names: list[str], background: frozenset[str]) -> Verdict:
+    def _partial_or_answered(
+        self, result: SearchResult, names: list[str], background: frozenset[str], english: dict[str, str]
+    ) -> Verdict:
         forms, top = result.forms, result.hits[: self.config.evidence_passages]
         evidence = [text for h in top for text in (h.chunk.section_label, h.chunk.text)]  # headings say it too
         subject = [n for n in names if n not in background]
@@ -127,5 +140,6 @@ class StatusJudge:
             return Verdict("answered", Reason("answers"))
         held = "\n".join(evidence)
         topic = next((n for n in content_nouns(forms.search_text) if n in held and n not in absent.terms), "")
-        reason = Reason("missing", absent.terms, topic, absent.kinds)
-        return Verdict("partial", reason, absent.terms + tuple(kind_label(k, result.query) for k in absent.kinds))
+        terms = tuple(english.get(t, t) for t in absent.terms)  # said as the question said it
+        reason = Reason("missing", terms, topic, absent.kinds)
+        return Verdict("partial", reason, terms + tuple(kind_label(k, result.query) for k in absent.kinds))

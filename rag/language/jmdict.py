@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 MAX_GLOSS_WORDS = 4  # longer glosses are explanations ("Southern Kuril Islands (held by Russia...)"), not names
@@ -88,3 +90,67 @@ def glosses(terms: list[str], *, batch: int = 500) -> dict[str, list[str]]:
                 if gloss not in found[term]:
                     found[term].append(gloss)
     return dict(found)
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One JMdict sense: its English glosses, parts of speech, and tags (field and misc: "Buddhism", "archaism")."""
+
+    glosses: tuple[str, ...]
+    pos: tuple[str, ...]
+    tags: tuple[str, ...]
+    reading: str  # the entry's first kana form
+    kana_word: bool = False  # usually written in kana, or an entry with no kanji form: こと is 事, not 琴
+
+
+KANA_USUAL = "word usually written using kana alone"
+_SEP = "\x1f"  # glosses contain commas and semicolons, never a unit separator
+# An entry's senses in dictionary order, common entries (a priority tag) first: 中国 is China before Chūgoku.
+_SENSES = f"""
+select e.rank, s.ID,
+  (select group_concat(text, '{_SEP}') from pos where sid = s.ID),
+  (select group_concat(text, '{_SEP}') from field where sid = s.ID),
+  (select group_concat(text, '{_SEP}') from misc where sid = s.ID),
+  (select group_concat(text, '{_SEP}') from SenseGloss g where g.sid = s.ID and +g.lang = 'eng'),
+  (select n.text from Kana n where n.idseq = e.idseq order by n.ID limit 1),
+  not exists (select 1 from Kanji j where j.idseq = e.idseq)
+from (select idseq, not exists (select 1 from KJP p where p.kid = k.ID) rank from Kanji k where k.text = ?
+      union select idseq, not exists (select 1 from KNP p where p.kid = k.ID) from Kana k where k.text = ?) e
+cross join Sense s on s.idseq = e.idseq
+order by e.rank, e.idseq, s.ID
+"""
+
+
+_local = threading.local()  # an SQLite connection serves only the thread that opened it
+
+
+def _connection(path: str) -> sqlite3.Connection:
+    """This thread's read-only connection, opened once: a glossary looks up dozens of words per sentence."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return con
+
+
+@lru_cache(maxsize=16384)
+def senses(word: str) -> tuple[Sense, ...]:
+    """JMdict's senses of a word written in kanji or kana, in dictionary order; () when it has none."""
+    path = _database()
+    if path is None or not word:
+        return ()
+    rows = _connection(path).execute(_SENSES, (word, word)).fetchall()
+
+    def split(value: str | None) -> tuple[str, ...]:
+        return tuple(value.split(_SEP)) if value else ()
+
+    return tuple(
+        Sense(
+            split(glosses),
+            split(pos),
+            split(field) + split(misc),
+            reading or "",
+            bool(no_kanji) or KANA_USUAL in split(misc),
+        )
+        for _, _, pos, field, misc, glosses, reading, no_kanji in rows
+        if glosses
+    )

@@ -16,3 +16,19 @@ def is_japanese(text: str) -> bool:
 def script_of(text: str) -> str:
     """ "ja" or "other": cross-lingual questions score lower, so some settings are kept per script."""
     return "ja" if is_japanese(text) else "other"
+
+
+_KANA = re.compile(r"[\u3040-\u30ffー]+")  # hiragana, katakana and the long-vowel mark
+
+
+def is_kana(text: str) -> bool:
+    """True when a word is written in kana alone: 「こと」「フィリピン」 -> True, 「事」 -> False."""
+    return bool(_KANA.fullmatch(text))
+
+
+def is_hiragana(text: str) -> bool:
+    """True when a word is written in hiragana alone: 「こと」 -> True, 「フィリピン」「事」 -> False."""
+    return bool(_HIRAGANA.fullmatch(text))
+
+
+_HIRAGANA = re.compile(r"[\u3040-\u309fー]+")

@@ -20,6 +20,9 @@ from rag.language.sudachi import tokenize
 from rag.search.readings import ReadingIndex
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+# Capitalised words in a row, the first word of a sentence only when another follows: "the Senkaku
+# Islands", "Japan's"; not "Which" alone.
+_CAPITALISED = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]+(?:['’]s)?)(?:\s+(?:of\s+)?[A-Z][a-z]+(?:['’]s)?)*")
 _LATIN_ONLY = re.compile(r"^[A-Za-z0-9 .'’-]+$")
 _HIRAGANA = re.compile(r"^[\u3041-\u309fー]+$")
 # Function words of English questions. Content words ("japan", "country") stay: the corpus may need them.
@@ -148,6 +151,28 @@ class Lexicon:
                 if not any(gloss_phrases(g) in self.glosses for g in glosses_of(n) if gloss_phrases(g))
             ]
         return unseen
+
+    def english_names(self, question: str) -> list[tuple[str, list[str]]]:
+        """Each proper name an English question writes in capitals, with the corpus's Japanese names for it
+        found through a shared dictionary gloss: "ships near the Senkaku Islands" -> [("Senkaku Islands",
+        [尖閣])], "Japan" -> [("Japan", [ジャパン, 日本])]. A run of capitals the dictionary has no gloss for is
+        read word by word, keeping only the words whose terms are names (Palau International Airport ->
+        [("Palau", [パラオ])]: 国際 is not a name); what has no corpus term cannot be checked and is left out."""
+        from rag.language.terms import proper_nouns
+
+        def names_for(words: list[str]) -> list[str]:
+            phrase = tuple(w for w in english_words(" ".join(words)) if w not in ARTICLES)
+            return [t for t in self.glosses.get(phrase, []) if proper_nouns(t)]
+
+        found: list[tuple[str, list[str]]] = []
+        for run in _CAPITALISED.findall(unicodedata.normalize("NFKC", question)):
+            words = [w for w in run.split() if w.lower() not in STOPWORDS]
+            whole = names_for(words)
+            if whole:
+                found.append((" ".join(words), whole))
+            else:
+                found += [(word, names) for word in words if (names := names_for([word]))]
+        return found
 
     def has_term(self, noun: str) -> bool:
         """Whether the passages use this very noun (mode C, compounds whole): no partial or gloss match."""
