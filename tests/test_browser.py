@@ -219,7 +219,7 @@ def test_feedback_after_clearing_records_the_right_question(open_page, server, b
 
 
 @pytest.mark.parametrize("view, scheme", LOOKS)
-def test_axe_finds_no_critical_or_serious_issue(open_page, view, scheme):
+def test_axe_finds_no_issue_of_any_impact(open_page, view, scheme):
     page = open_page(view, scheme)
     found = {"first screen": axe_violations(page)}
     ask(page, "フィリピン沿岸警備隊への支援について教えて")
@@ -227,8 +227,8 @@ def test_axe_finds_no_critical_or_serious_issue(open_page, view, scheme):
     ask(page, "日本の人口は何人ですか")
     newest(page).locator("details.nearest summary").click()
     found["answers"] = axe_violations(page)
-    bad = {when: [v for v in vs if v["impact"] in ("critical", "serious")] for when, vs in found.items()}
-    assert bad == {"first screen": [], "answers": []}, json.dumps(bad, ensure_ascii=False, indent=1)
+    bad = {when: vs for when, vs in found.items() if vs}  # of any impact, minor included
+    assert bad == {}, json.dumps(bad, ensure_ascii=False, indent=1)
 
 
 # --- behaviour that does not depend on the look -----------------------------------------------------

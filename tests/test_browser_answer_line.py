@@ -29,7 +29,7 @@ def test_the_answer_line_is_above_the_quote(open_page, engine, view, scheme, loc
     source, start, end = (short.get_attribute(f"data-{n}") for n in ("source", "start", "end"))
     assert engine.document_text(source)[int(start) : int(end)] == "約181億円"
     found = axe_violations(page)
-    bad = [v for v in found if v["impact"] in ("critical", "serious")]
+    bad = found  # of any impact, minor included
     assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
 
 

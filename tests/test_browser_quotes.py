@@ -205,5 +205,4 @@ def test_axe_after_answering_voting_and_opening_the_pane(open_page, view, scheme
     page.wait_for_selector("#docpane .s.hl")
     ask(page, "こんにちは")
     found = axe_violations(page)
-    bad = [v for v in found if v["impact"] in ("critical", "serious")]
-    assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=1)  # of any impact, minor included
