@@ -195,7 +195,8 @@ class Engine:
             live.guides["ja" if is_japanese(reading.question) else "en"] if verdict.status == "not_a_question" else None
         )
         hits = replace(result, hits=result.hits[:k])
-        return compose(hits, verdict, live.picker, live.rows, reading, help_reply, live.citer)
+        synonyms = live.judge.index.lexicon.synonyms  # 米国 is no answer to a question about アメリカ
+        return compose(hits, verdict, live.picker, live.rows, reading, help_reply, live.citer, synonyms)
 
     def _is_message(self, live: LiveIndex, question: str) -> bool:
         """The message classifier sure that the bare question is a greeting or a request, not a question."""

@@ -69,7 +69,18 @@ def test_a_partial_answer_keeps_what_is_missing(hash_engine):
 
 def test_card_json_schema(hash_engine):
     data = hash_engine.ask("OSAの予算はいくらですか", k=2).card_json()
-    assert set(data) == {"question", "read_as", "searched", "status", "missing", "reason", "guide", "answer", "sources"}
+    assert set(data) == {
+        "question",
+        "read_as",
+        "searched",
+        "status",
+        "missing",
+        "reason",
+        "guide",
+        "short_answer",
+        "answer",
+        "sources",
+    }
     assert set(data["sources"][0]) == {
         "label",
         "chunk_id",

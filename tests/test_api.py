@@ -23,7 +23,7 @@ def client(server):
 )
 def test_search_returns_cited_hits(client, question, phrase):
     result = client.predict(question, 3, api_name="/search")
-    assert set(result) == {"id", "query", "abstained", "status", "missing", "reason", "guide", "hits"}
+    assert set(result) == {"id", "query", "abstained", "status", "missing", "reason", "guide", "short_answer", "hits"}
     assert result["query"] == question and len(result["hits"]) == 3 and result["status"] == "answered"
     top = result["hits"][0]
     assert phrase in top["text"] and top["rank"] == 1 and top["highlights"]
@@ -40,6 +40,7 @@ def test_ask_returns_the_answer_card(client):
         "missing",
         "reason",
         "guide",
+        "short_answer",
         "answer",
         "sources",
     }

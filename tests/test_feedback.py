@@ -38,3 +38,12 @@ def test_only_thumbs_down_become_candidates(tmp_path):
     ]
     assert all(r["answers"] == [] and r["cited"] == ["c1"] for r in rows)
     json.dumps(rows)  # gold rows are plain JSON
+
+
+def test_the_readers_reason_for_a_thumbs_down_is_shown(tmp_path):
+    path = tmp_path / "fb.jsonl"
+    append_feedback(path, {"reply": "r1", "rating": "down", "question": "OSAとは", "cited": []})
+    append_feedback(path, {"reply": "r1", "rating": "down", "question": "OSAとは", "cited": [], "reason": "quote"})
+    append_feedback(path, {"reply": "r2", "rating": "down", "question": "FOIPとは", "cited": []})
+    rows = gold_candidates(path)
+    assert [r.get("reason") for r in rows] == ["quote", None]

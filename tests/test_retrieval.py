@@ -75,7 +75,7 @@ def test_splice_marks_exactly_the_highlighted_offsets(hash_engine):
 def test_json_schema_and_offsets_slice_the_source(hash_engine):
     record = hash_engine.ask("日米同盟の強化", k=2).to_json(query_id="q1")
     assert (
-        set(record) == {"id", "query", "abstained", "status", "missing", "reason", "guide", "hits"}
+        set(record) == {"id", "query", "abstained", "status", "missing", "reason", "guide", "short_answer", "hits"}
         and record["id"] == "q1"
     )
     text = BRIEFING.read_text(encoding="utf-8")

@@ -234,6 +234,9 @@ def test_years_are_compared_as_years():
         ("How many ships were provided?", ["count"]),
         ("How much has the coast guard grown?", []),  # "how much" asks for money only beside money
         ("How much money was spent?", ["amount"]),
+        ("What is the OSA budget for FY2026?", ["amount"]),  # the noun asked about says it, in English too
+        ("What was the number of projects?", ["count"]),
+        ("What does the briefing say about the budget?", []),  # about the budget, not asking its value
     ],
 )
 def test_what_a_question_asks_for_comes_from_its_interrogative_or_its_focus(question, kinds):

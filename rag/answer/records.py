@@ -54,6 +54,30 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The figure, date, name or count the question asks for, as a span of quote [1]: `text` is the
+    document's text at [start, end). `english`: the figure for English readers (約181億円 -> about ¥18.1
+    billion), or ""."""
+
+    text: str
+    source: str
+    start: int
+    end: int
+    kind: str  # amount | count | date | person | place | organization
+    english: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "text": self.text,
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "english": self.english or None,
+        }
+
+
+@dataclass(frozen=True)
 class CitedPassage:
     """A ranked passage as cited: [label], its highlights (only in the passage judged to answer), and the
     question's words it shares (why it matched)."""
@@ -118,6 +142,7 @@ class Answer:
     missing: tuple[str, ...] = ()  # for "partial": what the question asks about that no cited passage holds
     reason: Reason = Reason("answers")
     guide: Guide | None = None  # for "not_a_question": what the documents cover
+    short: ShortAnswer | None = None  # for "answered": the figure, date, name or count asked for, from quote [1]
 
     @property
     def query(self) -> str:

@@ -44,6 +44,7 @@ def search_json(answer: Answer, *, query_id: str | None = None) -> dict:
         "missing": list(answer.missing),
         "reason": reason_json(answer),
         "guide": guide_json(answer),
+        "short_answer": answer.short.to_json() if answer.short else None,
         "hits": [
             {
                 "rank": p.hit.rank,
@@ -74,6 +75,7 @@ def card_json(answer: Answer) -> dict:
         "missing": list(answer.missing),
         "reason": reason_json(answer),
         "guide": guide_json(answer),
+        "short_answer": answer.short.to_json() if answer.short else None,
         "answer": [
             {
                 "label": q.label,
@@ -137,6 +139,8 @@ def format_text(answer: Answer) -> str:
         missing = "、".join(answer.missing)
         lines.append(f"資料はこの話題を扱っていますが、次の点は書かれていません: {missing}")
         lines.append(f"(partly covered; not mentioned: {', '.join(answer.missing)})")
+    if answer.short is not None:
+        lines.append(short_line(answer))
     for p in answer.passages:
         c = p.chunk
         page = f" p. {c.page}" if c.page is not None else ""
@@ -147,3 +151,11 @@ def format_text(answer: Answer) -> str:
             lines.append(p.citation.text(_lang(answer)))
         lines.append(splice(p, lambda s: f"【{s}】").strip())
     return "\n".join(lines)
+
+
+def short_line(answer: Answer) -> str:
+    """「答え: 約181億円 (about ¥18.1 billion)  [gaikoryoku.txt 3950-3957]」: the answer line and where it is."""
+    short = answer.short
+    label = "答え" if _lang(answer) == "ja" else "Answer"
+    english = f" ({short.english})" if short.english and _lang(answer) == "en" else ""
+    return f"{label}: {short.text}{english}  [{short.source} {short.start}-{short.end}]"

@@ -94,10 +94,25 @@ _EN_ASKS = (
     ),
     ("place", re.compile(r"\bwhere\b|\b(what|which) (country|countries|city|cities|region|place|venue)\b", re.I)),
 )
+# "What is/was the (OSA) budget ...": a question that asks for the value of a noun of money, number or date.
+_EN_NOUN_KINDS = {
+    "budget": "amount",
+    "cost": "amount",
+    "price": "amount",
+    "amount": "amount",
+    "number": "count",
+    "population": "count",
+    "date": "date",
+}
+_EN_WHAT_IS = re.compile(
+    r"\s*what(?:'s| is| was| are| were| will be)\s+(?:the\s+|its\s+|their\s+|[A-Za-z]+'s\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(budgets?|costs?|prices?|amounts?|numbers?|population|dates?)\b",
+    re.I,
+)
 _EN_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)", re.I)
 _JA_PERSON = frozenset(("誰", "だれ", "どなた", "どちら様"))
 _JA_PLACE = frozenset(("どこ", "何処"))
-_JA_WHICH = frozenset(("どの", "どんな", "何の"))
+_JA_WHICH = frozenset(("どの", "何の"))  # which one; not どんな, "what kind of" (どんな国: a description)
 
 
 @dataclass(frozen=True)
@@ -159,6 +174,9 @@ def asked_kinds(question: str) -> list[str]:
         kinds = [kind for kind, pattern in _EN_ASKS if pattern.search(text)]
         if re.search(r"\bhow much\b", text, re.I) and _EN_MONEY.search(text):
             kinds.insert(0, "amount")
+        asked = _EN_WHAT_IS.match(text)
+        if not kinds and asked:  # "What is the OSA budget for FY2026?": the noun asked about says it
+            kinds.append(_EN_NOUN_KINDS[asked.group(1).lower().rstrip("s")])
         return kinds
     ms = [m for m in morphemes(text, mode="C") if m.pos[0] not in ("補助記号", "空白")]
     kinds: list[str] = []

@@ -87,4 +87,6 @@ def gold_candidates(path: str | Path) -> list[dict]:
                 "todo": "add short answer substrings from the briefing, or set unanswerable",
             }
         )
+        if entry.get("reason"):  # the reader's why: wrong answer, wrong quote, missing, other
+            rows[-1]["reason"] = entry["reason"]
     return rows

@@ -69,6 +69,8 @@ def card_text(card: Answer, lang: str) -> str:
     """Plain text: the question as read, the status, the quotes with [n], then the citations."""
     t = words(lang)
     lines = [card.reading.shown, status_line(card, lang)]
+    if card.short is not None:
+        lines.append(f"{t['short_answer']}: {card.short.text}")
     lines += [f"「{clean(q.text)}」[{q.label}]" for q in card.quotes]
     if card.status == "not_a_question":
         return "\n".join(lines + [f"- {q}" for q in (card.guide.examples if card.guide else ())])
@@ -83,6 +85,8 @@ def card_text(card: Answer, lang: str) -> str:
 def card_markdown(card: Answer, lang: str, *, heading: str = "##") -> str:
     t = words(lang)
     lines = [f"{heading} {md_escape(card.reading.shown)}", "", f"**{status_line(card, lang)}**", ""]
+    if card.short is not None:
+        lines += [f"{t['short_answer']}: **{md_escape(card.short.text)}**", ""]
     for q in card.quotes:
         lines += [f"> {md_escape(clean(q.text))} [{q.label}]", ""]
     if card.status == "not_a_question":

@@ -102,6 +102,8 @@ def announcement(turn: Turn, lang: str) -> str:
     if turn.card is None:
         return f"{words(lang)['error']}: {turn.error or ''}"
     first = f" 「{clean(turn.card.quotes[0].text)}」" if turn.card.quotes else ""
+    if turn.card.short is not None:  # the answer itself first, then the sentence it is quoted from
+        first = f" {words(lang)['short_answer']}: {turn.card.short.text}." + first
     return f"{words(lang)['new_answer']}: {status_line(turn.card, lang)}{first}"
 
 
@@ -159,6 +161,7 @@ def render_card(card: Answer, lang: str, glossary: list[Gloss] | None = None) ->
         items = "".join(render_source(s, lang, "") for s in card.passages)
         parts.append(f'<details class="nearest"><summary>{summary}</summary><ol class="sources">{items}</ol></details>')
     else:
+        parts.append(render_short(card, lang))
         if card.quotes:
             parts.append('<div class="quotes">' + "".join(render_quote(q, card, lang) for q in card.quotes) + "</div>")
         else:
@@ -199,6 +202,20 @@ def _marks(card: Answer, chunk_id: str) -> str:
 
 def _open_attrs(source: str, chunk_id: str, marks: str) -> str:
     return f'href="#c-{attr(chunk_id)}" data-source="{attr(source)}" data-chunk="{attr(chunk_id)}" data-marks="{marks}"'
+
+
+def render_short(card: Answer, lang: str) -> str:
+    """The answer line above the quote: the figure, date, name or count asked for, as the document says it
+    (its offsets carried for the document pane), with the figure in English for English readers."""
+    short = card.short
+    if short is None:
+        return ""
+    english = f' <span class="short-en">({escape(short.english)})</span>' if lang == "en" and short.english else ""
+    return (
+        f'<p class="short-answer" data-source="{attr(short.source)}" data-start="{short.start}" '
+        f'data-end="{short.end}" data-kind="{attr(short.kind)}"><span class="short-label">'
+        f'{escape(words(lang)["short_answer"])}</span> <strong lang="ja">{escape(short.text)}</strong>{english}</p>'
+    )
 
 
 def render_quote(quote: Quote, card: Answer, lang: str = "ja") -> str:

@@ -1,0 +1,222 @@
+"""The short answer line above a quote: the figure, date, name or count the question asks for, as an exact
+span of the quoted sentence (so it can be cited and highlighted), never words the document does not have.
+
+    line("OSAの令和8年度の予算はいくらですか", "- 令和8(2026)年度(予算約181億円)の案件形成の方針…")
+        -> Span(13, 20, "amount")   # 「約181億円」
+
+What kind of answer is asked comes from `specifics.asked_kinds` (its interrogative or the noun asked
+about); a why/how/what-is question asks no kind and gets no line, nor does a quote with no instance of it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rag.answer.figures import figures
+from rag.answer.records import Quote, ShortAnswer
+from rag.answer.specifics import asked_kinds, specifics, years_in
+from rag.language.terms import Morpheme, morphemes, proper_nouns
+from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units
+
+# a figure marked as a starting point (「4千人から約3万人に」) is where it was, not the answer
+_FROM = ("から", "より")
+_CLAUSE_BREAK = re.compile(r"[、。，,;；\n]")
+_AFTER_FIGURE = frozenset(("以上", "以下", "超", "余り", "余", "強", "弱", "程度", "前後"))
+Synonyms = Callable[[str], Iterable[str]]
+_NAMES = frozenset(("person", "place", "organization", "partner"))
+_ROLE = re.compile(r"(大臣|長官|総理|首相|大統領|大使|長)$")  # 茂木外務大臣: a name with its office
+
+
+@dataclass(frozen=True)
+class Span:
+    """An instance of a kind of answer: offsets into the text it was found in, and its kind
+    ("amount", "count:人", "date", "person", "place", "organization")."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def short_answer(question: str, quote: Quote, *, synonyms: Synonyms = lambda name: ()) -> ShortAnswer | None:
+    """The answer line for `question` from its first quote, with offsets into the quote's document (a
+    quote's text is the document's text at its offsets, so the line's is too)."""
+    span = line(question, quote.text, synonyms=synonyms)
+    if span is None:
+        return None
+    text = quote.text[span.start : span.end]
+    english = next((en for written, en in figures(text) if written == _said(text).strip()), "")
+    kind = span.kind.split(":", 1)[0]
+    return ShortAnswer(text, quote.source, quote.start + span.start, quote.start + span.end, kind, english)
+
+
+def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> Span | None:
+    """The instance, in `quote`, of the kind of answer `question` asks for; None when it asks none or the
+    quote holds none. With a named year or name (令和8年度, OSA), one in the same clause comes first.
+    `synonyms(name)`: other spellings of a name the question says (アメリカ -> 米国), not an answer either."""
+    kinds = asked_kinds(question)
+    if not kinds:
+        return None
+    asked_text = unicodedata.normalize("NFKC", question)
+    names = proper_nouns(asked_text)
+    also = {_said(alt) for name in names for alt in synonyms(name)}
+    found = [s for s in spans(quote) if _said(quote[s.start : s.end]) not in asked_text]  # not the question's own
+    found = [s for s in found if not (s.kind in _NAMES and _said(quote[s.start : s.end]) in also)]
+    named = specifics(question, names)
+    named_years = {s.year for s in named if s.year is not None}
+    clauses = _clauses(quote)
+    anchored = {
+        clauses[i] for i in range(len(quote)) if _starts_named(quote, i, [s.label for s in named if s.year is None])
+    }
+    anchored |= {
+        clauses[s.start] for s in spans(quote) if s.kind == "date" and years_in(quote[s.start : s.end]) & named_years
+    }
+    for kind in _in_order(kinds):
+        fits = [s for s in found if _fits(kind, s.kind)]
+        if kind == "date":  # asked when, not the year the question names
+            fits = [s for s in fits if not (years_in(quote[s.start : s.end]) & named_years)]
+        if kind in _NAMES and len({_said(quote[s.start : s.end]) for s in fits}) > 1:
+            return None  # 「どの国と」 over a list of countries: one of them is not the answer
+        if fits:
+            return max(fits, key=lambda s: (clauses[s.start] in anchored, not _is_origin(quote, s), -s.start))
+    return None
+
+
+def _in_order(kinds: list[str]) -> list[str]:
+    """いくら (quantity) asks a price first, then any other number: 「案件はトータルでいくら」 -> 計約150億円."""
+    out: list[str] = []
+    for kind in kinds:
+        out += ["amount", "count"] if kind == "quantity" else [kind]
+    return list(dict.fromkeys(out))
+
+
+def spans(text: str) -> list[Span]:
+    """Every figure, date, count and proper name in `text`, in text order, with offsets into `text`.
+
+    「PCGの人員は4千人から約3万人に増加。」 -> [Span(7, 10, "count:人"), Span(12, 16, "count:人")]
+    """
+    norm, origin = _normalised(text)
+    ms = _placed(norm)
+    found: list[Span] = []
+    i = 0
+    while i < len(ms):
+        m, at = ms[i]
+        if m.pos[1] == "数詞":
+            span, i = _figure(ms, i)
+            if span is not None:
+                found.append(span)
+            continue
+        if m.pos[1] == "固有名詞" and m.surface not in ERA_START and not _inside_compound(ms, i):
+            kind = {"人名": "person", "地名": "place", "組織名": "organization"}.get(m.pos[2])
+            end = at + len(m.surface)
+            if kind == "person" or (kind == "place" and i + 1 < len(ms) and _ROLE.search(ms[i + 1][0].surface)):
+                if i + 1 < len(ms) and _ROLE.search(ms[i + 1][0].surface):
+                    kind, end, i = "person", ms[i + 1][1] + len(ms[i + 1][0].surface), i + 1  # 茂木外務大臣
+            if kind is not None:
+                found.append(Span(at, end, kind))
+        i += 1
+    return [Span(origin[s.start], origin[s.end], s.kind) for s in found]
+
+
+def _figure(ms: list[tuple[Morpheme, int]], i: int) -> tuple[Span | None, int]:
+    """The figure whose number is ms[i], with a prefix (約, 計) and what follows (its unit, and a date's
+    later parts: 2025年10月21日, 令和8(2026)年度); and the index after it."""
+    start = ms[i][1]
+    if i > 0 and ms[i - 1][0].pos[0] == "接頭辞":
+        start = ms[i - 1][1]  # 約181億円, 計16案件
+    if i > 0 and ms[i - 1][0].surface in ERA_START:
+        start = ms[i - 1][1]  # 令和8
+    j = i + 1
+    if j + 2 < len(ms) and ms[j][0].surface == "(" and ms[j + 1][0].pos[1] == "数詞" and ms[j + 2][0].surface == ")":
+        j += 3  # 令和8(2026)年度: the western year in parentheses
+    if j >= len(ms) or ms[j][1] != ms[j - 1][1] + len(ms[j - 1][0].surface):
+        return None, j  # a unit is written against its number: 「25 令和7年度」 is a slide number, then a year
+    unit = ms[j][0]
+    if unit.surface in DATE_UNITS or unit.surface == "元年":
+        kind = "date"
+        while j + 2 < len(ms) and ms[j + 1][0].pos[1] == "数詞" and ms[j + 2][0].surface in DATE_UNITS:
+            j += 2  # 2025年10月21日
+    elif unit.surface.lower() in currency_units():
+        kind = "amount"
+    elif unit.surface in SYMBOL_COUNTERS:
+        kind = f"count:{SYMBOL_COUNTERS[unit.surface]}"
+    elif unit.pos[0] in ("名詞", "接尾辞") and unit.pos[1] not in ("数詞", "固有名詞") and unit.surface[0].isalpha():
+        kind = f"count:{unit.surface}"
+    else:
+        return None, j
+    if j + 1 < len(ms) and ms[j + 1][0].surface in _AFTER_FIGURE:
+        j += 1  # 4年以上
+    return Span(start, ms[j][1] + len(ms[j][0].surface), kind), j + 1
+
+
+def _inside_compound(ms: list[tuple[Morpheme, int]], i: int) -> bool:
+    """A name written against the noun before it is part of a longer one (中部太平洋, インド太平洋), and so is
+    one joined by ・ to the next word (ジャパン・ハウス; a list of names, 米国・イスラエル, is lost with it)."""
+    here, end = ms[i][1], ms[i][1] + len(ms[i][0].surface)
+    if i > 0:
+        before, at = ms[i - 1]
+        if at + len(before.surface) == here and before.pos[0] == "名詞" and before.pos[1] != "数詞":
+            return True
+    return i + 2 < len(ms) and ms[i + 1][0].surface == "・" and ms[i + 1][1] == end
+
+
+def _fits(asked: str, found: str) -> bool:
+    """「何件」 is answered by 16案件; いくら (quantity) by an amount or a count; 誰と by a person or a body."""
+    if asked == "quantity":
+        return found == "amount" or found.startswith("count")
+    if asked == "count":
+        return found.startswith("count")
+    if asked.startswith("count:"):
+        return found.startswith("count:") and found.split(":", 1)[1].endswith(asked.split(":", 1)[1])
+    if asked == "partner":
+        return found in ("person", "organization", "place")
+    if asked == "place":
+        return found in ("place", "organization")  # どこ: a country, or an institution (どこの大学)
+    return asked == found
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """NFKC, one character at a time, with where each normalised character came from (and the end)."""
+    out: list[str] = []
+    origin: list[int] = []
+    for n, ch in enumerate(text):
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded)
+        origin += [n] * len(folded)
+    origin.append(len(text))
+    return "".join(out), origin
+
+
+def _placed(norm: str) -> list[tuple[Morpheme, int]]:
+    """Each morpheme with its offset in `norm` (Sudachi drops nothing, but it is found, not assumed)."""
+    placed, pos = [], 0
+    for m in morphemes(norm, mode="C"):
+        at = norm.find(m.surface, pos)
+        if at < 0:
+            continue  # a surface Sudachi changed: leave it out rather than misplace it
+        placed.append((m, at))
+        pos = at + len(m.surface)
+    return [(m, at) for m, at in placed if m.pos[0] != "空白"]
+
+
+def _clauses(text: str) -> list[int]:
+    """The clause number of each character, and of the end."""
+    numbers, n = [], 0
+    for ch in text:
+        numbers.append(n)
+        n += bool(_CLAUSE_BREAK.match(ch))
+    return numbers + [n]
+
+
+def _starts_named(text: str, i: int, names: list[str]) -> bool:
+    return any(text.startswith(name, i) for name in names if name)
+
+
+def _is_origin(text: str, span: Span) -> bool:
+    return text.startswith(_FROM, span.end)
+
+
+def _said(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)

@@ -1,0 +1,61 @@
+"""Screenshots of the answer line (issue 20) against a running server: 1280×900 and 390×844, light and
+dark, Japanese and English, plus a what-is question that has none.
+
+    .venv/bin/rag serve --port 7911 &
+    python scripts/screenshots_answer_line.py --url http://127.0.0.1:7911/
+
+Files: docs/screenshots/answer-line-<lang>-<view>-<theme>.png and answer-line-none-desktop-light.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rag import paths  # noqa: E402
+from scripts.screenshots import CHROMIUM, THEMES, VIEWS, ask, settle  # noqa: E402
+
+QUESTION = "OSAの令和8年度の予算はいくらですか"
+NONE = "OSAとは何ですか"
+
+
+def shoot(browser, url: str, path: Path, view: str, theme: str, locale: str, question: str) -> None:
+    width, height = VIEWS[view]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale, color_scheme=theme)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#conversation .rag-conv")
+    page.wait_for_function("lang => document.documentElement.lang === lang", arg=locale.split("-")[0])
+    ask(page, question)
+    page.locator("#conversation .turn").first.scroll_into_view_if_needed()
+    settle(page)
+    page.screenshot(path=str(path))
+    print(path)
+    context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--out", default=str(paths.PROJECT_ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for locale in ("ja-JP", "en-US"):
+            for view in VIEWS:
+                for theme in THEMES:
+                    name = f"answer-line-{locale[:2]}-{view}-{theme}.png"
+                    shoot(browser, args.url, out / name, view, theme, locale, QUESTION)
+        shoot(browser, args.url, out / "answer-line-none-desktop-light.png", "desktop", "light", "ja-JP", NONE)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""The short answer line: the span of quote [1] that is the figure, date, name or count asked for (issue 20).
+
+Fast tests read spans with Sudachi only; the slow ones check, on the real corpus and model, that the
+line is the document's own text at its offsets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.answer.answer_line import line, spans
+
+from .conftest import ROOT, answer_with_status
+
+OSA_FY2026 = "- 令和8(2026)年度(予算約181億円)の案件形成の方針は以下のとおり。"
+OSA_SO_FAR = "- 令和5(2023)年のOSA創設後、これまでに11か国に対し16案件(計約150億円)を決定。"
+PCG = "PCGの人員は4千人から約3万人に増加。"
+
+
+@pytest.mark.parametrize(
+    "question, quote, expected",
+    [
+        ("OSAの令和8年度の予算はいくらですか", OSA_FY2026, "約181億円"),  # not the year the question names
+        ("PCGの人員は何人ですか", PCG, "約3万人"),  # 4千人 is where it started (から), not the answer
+        ("OSAは何件決定しましたか", OSA_SO_FAR, "16案件"),  # 何件: a count of 件, not 11か国
+        ("OSAはいつ創設されましたか", OSA_SO_FAR, "令和5(2023)年"),
+        ("外務大臣は誰ですか", "茂木外務大臣が2025年10月21日に就任。", "茂木外務大臣"),
+        ("When did he take office?", "茂木外務大臣が2025年10月21日に就任。", "2025年10月21日"),
+        ("OSAとは何ですか", OSA_SO_FAR, None),  # asks what, not a figure
+        ("なぜOSAが必要なのですか", OSA_SO_FAR, None),  # asks why
+        ("OSAは何人ですか", OSA_FY2026, None),  # asks a count; the quote holds an amount and a year only
+        ("OSAの令和8年度はいつですか", OSA_FY2026, None),  # the only year is the one the question names
+    ],
+)
+def test_the_line_is_the_asked_kind_in_the_quote(question, quote, expected):
+    span = line(question, quote)
+    assert (quote[span.start : span.end] if span else None) == expected
+
+
+def test_a_named_year_picks_the_figure_in_its_own_clause():
+    quote = "令和7年度は予算約100億円、令和8(2026)年度は予算約181億円。"
+    for year, amount in (("令和7年度", "約100億円"), ("令和8年度", "約181億円")):
+        span = line(f"OSAの{year}の予算はいくらですか", quote)
+        assert quote[span.start : span.end] == amount
+
+
+def test_a_name_the_question_says_is_no_answer_nor_a_piece_of_a_longer_name():
+    quote = "- 米国は、世界最大の総合的な国力を有する、唯一の同盟国。"
+    assert line("アメリカはどの国と同盟していますか", quote) is not None  # 米国: another country than asked
+    same = {"アメリカ": ["米国"]}
+    assert line("アメリカはどの国と同盟していますか", quote, synonyms=lambda n: same.get(n, [])) is None
+    assert line("拠点はどこですか", "在外公館、国際交流基金、ジャパン・ハウスを拠点とする。") is None  # not ジャパン
+    assert line("パラオの空港はどこですか", "中部太平洋に位置するパラオの国際空港。") is None  # not 太平洋
+
+
+def test_spans_are_offsets_into_the_text_as_written():
+    text = "会談は２０２５年１０月２１日、予算は約１８１億円。"  # full-width digits: NFKC folds them, offsets hold
+    found = [(text[s.start : s.end], s.kind) for s in spans(text)]
+    assert found == [("２０２５年１０月２１日", "date"), ("約１８１億円", "amount")]
+
+
+def test_the_card_carries_the_line_only_when_answered(hash_engine):
+    question = "OSAの令和8年度の予算はいくらですか"
+    answered = answer_with_status(hash_engine, question, "answered", k=5)
+    partial = answer_with_status(hash_engine, question, "partial", missing=("対象国",), k=5)
+    assert partial.card_json()["short_answer"] is None and partial.short is None
+    short = answered.short
+    if short is None:  # the hash embedder's quote may hold no amount: then nothing is claimed
+        assert answered.card_json()["short_answer"] is None
+        return
+    assert short.kind == "amount"
+    assert hash_engine.document_text(short.source)[short.start : short.end] == short.text
+    first = answered.quotes[0]
+    assert first.start <= short.start < short.end <= first.end
+    assert answered.card_json()["short_answer"] == answered.to_json()["short_answer"] == short.to_json()
+    assert f"答え: {short.text}" in answered.to_text().split("\n[1]")[0]  # above the passages
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question, expected, english",
+    [
+        ("OSAの令和8年度の予算はいくらですか", "約181億円", "about ¥18.1 billion"),
+        ("PCGの人員は何人ですか", "約3万人", None),
+    ],
+)
+def test_real_corpus_lines(engine, question, expected, english):
+    answer = engine.ask(question)
+    assert answer.status == "answered" and answer.short is not None
+    data = answer.card_json()["short_answer"]
+    assert data["text"] == expected and data["english"] == english
+    assert engine.document_text(data["source"])[data["start"] : data["end"]] == expected
+    assert answer.to_text().lstrip().startswith(f"答え: {expected}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["OSAとは何ですか", "なぜ経済安全保障が重要なのですか"])
+def test_real_corpus_no_line_for_what_or_why(engine, question):
+    answer = engine.ask(question)
+    assert answer.short is None and answer.card_json()["short_answer"] is None
+
+
+@pytest.mark.slow
+def test_every_dev_line_is_the_documents_text_at_its_offsets(engine):
+    """Over the dev set: each line is an exact span of its document, inside quote [1], only when answered."""
+    lines = 0
+    for row in (ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        answer = engine.ask(json.loads(row)["question"])
+        short = answer.short
+        if short is None:
+            continue
+        lines += 1
+        assert answer.status == "answered"
+        assert engine.document_text(short.source)[short.start : short.end] == short.text
+        first = answer.quotes[0]
+        assert short.source == first.source and first.start <= short.start < short.end <= first.end
+    assert lines >= 10  # the set has dozens of figure questions; a handful would mean the line broke
