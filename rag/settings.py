@@ -19,11 +19,9 @@ CONFIG_VERSION = 1
 class RetrievalConfig:
     # chosen on the dev split
     sentence_weight: float = 0.5  # dense = mix of the passage's cosine and its best sentence's
-    # the three lexical weights were learned (scripts/fit_fusion.py: pairwise, non-negative, on JSQuAD's
-    # training half and the dev set) and kept because JSQuAD's held-out half did not drop (docs/decisions.md)
-    bm25_weight: float = 1.2  # one typical matched term, in units of the dense spread
-    translated_weight: float = 0.45  # the same for a term reached through an English word
-    english_weight: float = 0.96  # a typical English-field term (glosses of the passage's words), English questions
+    bm25_weight: float = 1.0  # one typical matched term, in units of the dense spread
+    translated_weight: float = 1.0  # the same for a term reached through an English word
+    english_weight: float = 1.5  # a typical English-field term (glosses of the passage's words), English questions
     # of the calibration questions' best scores: below it, not covered. Not higher: some generic questions
     # are on-topic for a broad corpus (Wikipedia), and the top of their tail then decides (docs/decisions.md)
     abstain_quantile: float = 0.9

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from rag.answer.answerability import FEATURES, MODEL_FILE, AnswerabilityModel, vector  # noqa: E402
 
 L2 = 1.0
-VERSION = "2026-12-05 jsquad-train-half + briefing-dev + generic + messages; english_held; learned fusion weights"
+VERSION = "2026-12-05 jsquad-train-half + briefing-dev + generic + messages; english_held"
 
 
 # Near-topic questions on the documents' own subjects are the partial rules' job (what they ask for is
