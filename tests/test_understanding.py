@@ -237,6 +237,10 @@ def test_years_are_compared_as_years():
         ("What is the OSA budget for FY2026?", ["amount"]),  # the noun asked about says it, in English too
         ("What was the number of projects?", ["count"]),
         ("What does the briefing say about the budget?", []),  # about the budget, not asking its value
+        ("港の拡張を請け負った企業はどこですか", ["organization"]),  # the company's name, not a place
+        ("無人機はどこのメーカー製ですか", ["organization"]),
+        ("会議が開かれた国はどこですか", ["place"]),
+        ("アメリカはどんな国ですか", []),  # what kind of country: a description
     ],
 )
 def test_what_a_question_asks_for_comes_from_its_interrogative_or_its_focus(question, kinds):

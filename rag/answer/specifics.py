@@ -184,7 +184,16 @@ def asked_kinds(question: str) -> list[str]:
         after = ms[i + 1] if i + 1 < len(ms) else None
         if _indefinite(ms[i + 1 : i + 3]):
             continue  # どこでも, 誰も, いつか: anywhere, no one, some day; nothing is asked
-        kind = _interrogative_kind(m, after)
+        kind = _interrogative_kind(m, after, ms[i + 2] if i + 2 < len(ms) else None)
+        predicate = after is None or after.pos[0] == "助動詞" or after.pos[1] == "終助詞"  # どこですか, どこか
+        if (
+            kind == "place"
+            and predicate
+            and i >= 2
+            and ms[i - 1].surface in ("は", "が")
+            and _names_a_company(ms[i - 2].surface)
+        ):
+            kind = "organization"  # 「請け負った企業はどこですか」: the company's name, not a place
         if kind and kind not in kinds:
             kinds.append(kind)
     # 何 as a numeral before a unit (Sudachi's own reading, short units): 何人, 何回, 何か国, 何年, 何円;
@@ -256,7 +265,11 @@ def _unit_kind(unit: str) -> str:
     return "amount" if unit in currency_units() else "count"
 
 
-def _interrogative_kind(m: Morpheme, after: Morpheme | None) -> str | None:
+def _names_a_company(noun: str) -> bool:
+    return bool(_ORGANISATION_NOUN.search(" ".join(glosses_of(noun)[:1]).lower()))
+
+
+def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morpheme | None = None) -> str | None:
     s = m.surface
     if s in ("いくら", "幾ら"):
         return "quantity"  # money or any other number: いくらか, 感染者はいくら
@@ -271,9 +284,10 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None) -> str | None:
     if s == "何時" and m.pos[0] == "代名詞":
         return "date"
     if (s in _JA_WHICH or s in _JA_PLACE) and after is not None and (after.pos[0] == "名詞" or after.surface == "の"):
-        noun = after if after.pos[0] == "名詞" else None
+        noun = after if after.pos[0] == "名詞" else next_after  # どの企業, どこの企業
+        noun = noun if noun is not None and noun.pos[0] == "名詞" else None
         first = " ".join(glosses_of(noun.surface)[:1]).lower() if noun else ""
-        if _ORGANISATION_NOUN.search(first):
+        if noun and _names_a_company(noun.surface):
             return "organization"  # どこの企業, どのメーカー: a company's name, not a place's
         if s in _JA_PLACE:
             return "place"
@@ -337,8 +351,8 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
             found.add("partner")  # with whom: a person, or a country or body acting as one (誰と協力 -> 米国)
         if m.pos[2:3] == ("人名",):
             found.add("person")
-        if m.pos[2:3] == ("組織名",):
-            found.add("organization")
+        if m.pos[2:3] == ("組織名",) or m.pos[2:3] == ("一般",):
+            found.add("organization")  # a name Sudachi knows as no person and no place: a body or a brand
         if m.pos[2:3] != ("人名",):
             found.add("place")  # where: a place, or an institution (どこの大学 -> 楽友協会音楽院)
         if after is not None and after.pos[0] in ("名詞", "接尾辞"):
