@@ -62,7 +62,8 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> 
     asked_text = unicodedata.normalize("NFKC", question)
     names = proper_nouns(asked_text)
     also = {_said(alt) for name in names for alt in synonyms(name)}
-    found = [s for s in spans(quote) if _said(quote[s.start : s.end]) not in asked_text]  # not the question's own
+    every = spans(quote)
+    found = [s for s in every if _said(quote[s.start : s.end]) not in asked_text]  # not the question's own
     found = [s for s in found if not (s.kind in _NAMES and _said(quote[s.start : s.end]) in also)]
     named = specifics(question, names)
     named_years = {s.year for s in named if s.year is not None}
@@ -70,9 +71,7 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> 
     anchored = {
         clauses[i] for i in range(len(quote)) if _starts_named(quote, i, [s.label for s in named if s.year is None])
     }
-    anchored |= {
-        clauses[s.start] for s in spans(quote) if s.kind == "date" and years_in(quote[s.start : s.end]) & named_years
-    }
+    anchored |= {clauses[s.start] for s in every if s.kind == "date" and years_in(quote[s.start : s.end]) & named_years}
     for kind in _in_order(kinds):
         fits = [s for s in found if _fits(kind, s.kind)]
         if kind == "date":  # asked when, not the year the question names

@@ -165,31 +165,28 @@ def _covers(run: tuple[Morpheme, ...]) -> list[tuple[int, int, Sense]]:
     return spans
 
 
-def _compose(run: tuple[Morpheme, ...]) -> tuple[list[tuple[int, int, Sense]], str] | None:
-    """The fewest dictionary words that cover a noun run, adjacent or sharing one part where their
-    English shares the word at the seam; None when some part is in no dictionary word."""
+def _compose(run: tuple[Morpheme, ...]) -> str | None:
+    """English for a noun run from the fewest dictionary words that cover it, adjacent or sharing one part
+    where their English shares the word at the seam; None when some part is in no dictionary word."""
     spans = _covers(run)
-    best: dict[int, tuple[tuple, list, str]] = {0: ((0, 0), [], "")}  # end -> (cost, path, english)
+    best: dict[int, tuple[tuple[int, int], str]] = {0: ((0, 0), "")}  # end -> (cost, English so far)
     for end in range(1, len(run) + 1):
         options = []
         for a, b, sense in spans:
             if b != end:
                 continue
-            head = _NOTE.sub("", sense.glosses[0]).strip()
             if a in best:  # adjacent
-                cost, path, english = best[a]
-                options.append(((cost[0] + 1, cost[1] - (b - a)), [*path, (a, b, sense)], f"{english} {head}".strip()))
-            if a + 1 in best and best[a + 1][1] and best[a + 1][1][-1][1] == a + 1:
-                cost, path, english = best[a + 1]
+                (words, covered), english = best[a]
+                head = _NOTE.sub("", sense.glosses[0]).strip()
+                options.append(((words + 1, covered - (b - a)), f"{english} {head}".strip()))
+            if a + 1 in best:  # sharing part a with the word that ends at a + 1
+                (words, covered), english = best[a + 1]
                 merged = _merge(english, [_NOTE.sub("", g).strip() for g in sense.glosses])
                 if merged:
-                    options.append(((cost[0] + 1, cost[1] - (b - a)), [*path, (a, b, sense)], merged))
+                    options.append(((words + 1, covered - (b - a)), merged))
         if options:
             best[end] = min(options, key=lambda o: o[0])
-    if len(run) not in best:
-        return None
-    _, path, english = best[len(run)]
-    return path, english
+    return best[len(run)][1] if len(run) in best else None
 
 
 def _merge(english: str, glosses: list[str]) -> str | None:
@@ -245,9 +242,8 @@ def _compound(run: tuple[Morpheme, ...]) -> list[Gloss]:
     sense = sense_for(term, usage)
     if sense is not None:
         return [Gloss(term, sense.reading, _english(sense))]
-    composed = _compose(run)
-    if composed:
-        path, english = composed
+    english = _compose(run)
+    if english:
         return [Gloss(term, _hiragana("".join(m.reading for m in run)), english)]
     names = glosses_of(term)  # JMnedict: people and places JMdict lacks
     if names:
@@ -262,14 +258,14 @@ def _compound(run: tuple[Morpheme, ...]) -> list[Gloss]:
 
 def known_words(term: str) -> list[str]:
     """The term if JMdict has it, else the longest runs of its Sudachi parts that it has, left to right."""
-    if senses(term) or glosses_of(term):
+    if glosses_of(term):  # JMdict's words and JMnedict's names
         return [term]
     parts = [m.surface for m in morphemes(term)]
     words, i = [], 0
     while i < len(parts):
         for j in range(len(parts), i, -1):
             word = "".join(parts[i:j])
-            if len(word) > 1 and (senses(word) or glosses_of(word)):
+            if len(word) > 1 and glosses_of(word):
                 words.append(word)
                 i = j
                 break

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.language.jmdict import ARTICLES, english_words, gloss_phrases, glosses_of
+from rag.language.script import is_hiragana
 from rag.language.sudachi import tokenize
 from rag.search.readings import ReadingIndex
 
@@ -24,7 +25,6 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 # Islands", "Japan's"; not "Which" alone.
 _CAPITALISED = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]+(?:['’]s)?)(?:\s+(?:of\s+)?[A-Z][a-z]+(?:['’]s)?)*")
 _LATIN_ONLY = re.compile(r"^[A-Za-z0-9 .'’-]+$")
-_HIRAGANA = re.compile(r"^[\u3041-\u309fー]+$")
 # Function words of English questions. Content words ("japan", "country") stay: the corpus may need them.
 STOPWORDS = frozenset(
     "what which who whom whose when where why how is are was were be been being do does did done the a an of "
@@ -63,7 +63,7 @@ def gloss_index(glosses: dict[str, list[str]]) -> dict[tuple[str, ...], list[str
     their glosses are too general (こと: "affair", "matter", "fact")."""
     index: dict[tuple[str, ...], list[str]] = {}
     for term, senses in glosses.items():
-        if _HIRAGANA.match(term):
+        if is_hiragana(term):
             continue
         for gloss in senses:
             phrase = gloss_phrases(gloss)
