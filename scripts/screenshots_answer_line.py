@@ -16,25 +16,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag import paths  # noqa: E402
-from scripts.screenshots import CHROMIUM, THEMES, VIEWS, ask, settle  # noqa: E402
+from scripts.screenshots import CHROMIUM, THEMES, VIEWS, ask, shoot  # noqa: E402
 
 QUESTION = "OSAの令和8年度の予算はいくらですか"
 NONE = "OSAとは何ですか"
 
 
-def shoot(browser, url: str, path: Path, view: str, theme: str, locale: str, question: str) -> None:
-    width, height = VIEWS[view]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale, color_scheme=theme)
-    page = context.new_page()
-    page.goto(url)
-    page.wait_for_selector("#conversation .rag-conv")
-    page.wait_for_function("lang => document.documentElement.lang === lang", arg=locale.split("-")[0])
-    ask(page, question)
-    page.locator("#conversation .turn").first.scroll_into_view_if_needed()
-    settle(page)
-    page.screenshot(path=str(path))
-    print(path)
-    context.close()
+def answered(question: str):
+    """The steps of one state: ask, then bring the newest answer into view."""
+
+    def steps(page) -> None:
+        ask(page, question)
+        page.locator("#conversation .turn").first.scroll_into_view_if_needed()
+
+    return steps
 
 
 def main() -> None:
@@ -48,13 +43,16 @@ def main() -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        saved = []
         for locale in ("ja-JP", "en-US"):
             for view in VIEWS:
                 for theme in THEMES:
-                    name = f"answer-line-{locale[:2]}-{view}-{theme}.png"
-                    shoot(browser, args.url, out / name, view, theme, locale, QUESTION)
-        shoot(browser, args.url, out / "answer-line-none-desktop-light.png", "desktop", "light", "ja-JP", NONE)
+                    states = {f"answer-line-{locale[:2]}": answered(QUESTION)}
+                    saved += shoot(browser, args.url, out, view, theme, states, locale=locale)
+        saved += shoot(browser, args.url, out, "desktop", "light", {"answer-line-none": answered(NONE)})
         browser.close()
+    for path in saved:
+        print(path)
 
 
 if __name__ == "__main__":

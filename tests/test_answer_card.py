@@ -67,20 +67,24 @@ def test_a_partial_answer_keeps_what_is_missing(hash_engine):
     assert partial["missing"] == ["対象国"] and partial["answer"]  # partial still quotes what it has
 
 
+# The keys of the answer card (`card_json`, `/ask`, MCP `ask`): one schema wherever it is served.
+CARD_KEYS = {
+    "question",
+    "read_as",
+    "searched",
+    "status",
+    "missing",
+    "reason",
+    "guide",
+    "short_answer",
+    "answer",
+    "sources",
+}
+
+
 def test_card_json_schema(hash_engine):
     data = hash_engine.ask("OSAの予算はいくらですか", k=2).card_json()
-    assert set(data) == {
-        "question",
-        "read_as",
-        "searched",
-        "status",
-        "missing",
-        "reason",
-        "guide",
-        "short_answer",
-        "answer",
-        "sources",
-    }
+    assert set(data) == CARD_KEYS
     assert set(data["sources"][0]) == {
         "label",
         "chunk_id",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .test_answer_card import CARD_KEYS
+
 pytestmark = pytest.mark.slow
 
 
@@ -32,18 +34,7 @@ def test_search_returns_cited_hits(client, question, phrase):
 
 def test_ask_returns_the_answer_card(client):
     result = client.predict("フィリピン沿岸警備隊への支援で人員はどう変わりましたか", 3, "", api_name="/ask")
-    assert set(result) == {
-        "question",
-        "read_as",
-        "searched",
-        "status",
-        "missing",
-        "reason",
-        "guide",
-        "short_answer",
-        "answer",
-        "sources",
-    }
+    assert set(result) == CARD_KEYS
     assert result["status"] == "answered" and result["missing"] == []
     # the personnel sentence is quoted from [1] (beside the bullet above it: see test_answer_card)
     (first,) = [q for q in result["answer"] if q["text"] == "PCGの人員は4千人から約3万人に増加。"]
