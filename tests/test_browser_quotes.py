@@ -101,6 +101,32 @@ def test_an_empty_enter_does_nothing(open_page):
     assert latest(page) == before + 1
 
 
+def test_a_question_asked_while_an_empty_enter_is_pending_is_answered(open_page):
+    page = open_page()
+    held = []
+
+    def hold_the_first(route):  # the empty Enter's request waits until we let it go; later ones pass
+        held.append(route) if not held else route.continue_()
+
+    page.route("**/queue/join*", hold_the_first)
+    page.press("#question textarea", "Enter")
+    for _ in range(1000):  # the route handler runs when Playwright next hears from the browser
+        if held:
+            break
+        page.evaluate("0")
+    assert held, "the empty Enter sent no request"
+    page.fill("#question textarea", "OSAとは")
+    before = latest(page)
+    page.press("#question textarea", "Enter")  # pressed while the empty one is still pending
+    held[0].continue_()
+    page.wait_for_function(
+        "n => { const t = document.querySelector('#conversation .turn');"
+        " return t && Number(t.dataset.turn) > n && t.querySelector('.card'); }",
+        arg=before,
+    )
+    assert newest(page).locator(".question").inner_text().endswith("OSAとは")
+
+
 @pytest.mark.parametrize("locale", ["ja-JP", "en-US"])
 def test_the_answer_is_announced_and_an_example_hands_focus_to_it(open_page, locale):
     page = open_page(locale=locale)

@@ -203,8 +203,12 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         quiet = {"api_visibility": "private", "show_progress": "hidden"}
         asked = [question, conv_state, k, mode, scope, language]
         answered = [question, conversation, conv_state]
-        question.submit(answer, asked, answered, show_progress="minimal", **private)
-        ask_button.click(answer, asked, answered, show_progress="minimal", **private)
+        # "always_last": an Enter pressed while an earlier one is pending (even an empty one) runs after
+        # it, reading the box then; Gradio's default ("once") dropped it, so a question asked right after
+        # an empty Enter went unanswered.
+        asking = {"show_progress": "minimal", "trigger_mode": "always_last", **private}
+        question.submit(answer, asked, answered, **asking)
+        ask_button.click(answer, asked, answered, **asking)
         conversation.example(
             answer_example, [conv_state, k, mode, scope, language], answered, show_progress="minimal", **private
         )
