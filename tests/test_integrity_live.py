@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from rag.index import store
+from rag.serve import proof
 from tests.tooling.faults import damage
 from tests.tooling.launch import start_app
 
@@ -189,6 +190,50 @@ def test_an_index_folder_without_write_permission_fails_the_build_cleanly(hash_w
     assert search.returncode == 0 and json.loads(search.stdout)["hits"]
     after = {p.relative_to(index).as_posix() for p in index.rglob("*") if p.parent.name != "cache"}
     assert after == before  # no new build, no partial one, no temporary link
+
+
+def test_a_server_on_an_index_folder_it_cannot_write_serves_and_rag_ask_answers_locally(hash_workspace, tmp_path):
+    """No .server-key can be made: the server says so in one line and serves; `rag ask` answers here, as
+    no server can prove it is ours, and still asks a server named with --server."""
+    _root_with("setpriv")
+    corpus, index = hash_workspace
+    proof.key_path(index).unlink(missing_ok=True)
+    index.chmod(0o555)
+    try:
+        with start_app(
+            corpus_dir=corpus,
+            index_dir=index,
+            feedback=tmp_path / "fb.jsonl",
+            env=HASH,
+            prefix=without_permission_override(),
+        ) as app:
+            note = f"note: cannot write {proof.key_path(index)} (Permission denied); rag ask will not use this server"
+            assert note in app.output().splitlines()
+            event, data = api_call(app.url, f'{{"data": [{json.dumps(QUESTION)}, 3]}}')
+            assert event == "complete" and data[0]["hits"]
+            where = ("--corpus-dir", str(corpus), "--index-dir", str(index))
+            here = subprocess.run(
+                [sys.executable, "-m", "rag.cli", "ask", QUESTION, *where],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                timeout=300,
+                env={**os.environ, **HASH, "GRADIO_SERVER_PORT": str(app.port)},
+            )
+            there = subprocess.run(
+                [sys.executable, "-m", "rag.cli", "ask", QUESTION, "--server", app.url, *where],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                timeout=300,
+                env={**os.environ, **HASH},
+            )
+            assert "Traceback" not in app.output()
+    finally:
+        index.chmod(0o755)
+    assert here.returncode == 0 and here.stderr == "" and "[1]" in here.stdout, here.stderr
+    assert there.returncode == 0 and there.stdout == here.stdout, there.stderr
+    assert not proof.key_path(index).exists()
 
 
 def test_an_unreadable_corpus_file_is_one_line_for_build_and_search(hash_workspace):

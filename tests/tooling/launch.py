@@ -96,15 +96,18 @@ def start_app(
     extra_args: tuple[str, ...] = (),
     env: dict | None = None,
     ready_timeout: float = 180,
+    prefix: tuple[str, ...] = (),
 ) -> RunningApp:
-    """`rag serve` on a free loopback port; returns once it prints "serving on" (it may build first)."""
+    """`rag serve` on a free loopback port; returns once it prints "serving on" (it may build first).
+
+    `prefix` runs it under another command (setpriv, to drop root's permission override)."""
     port = free_port()
     child_env = {**os.environ, **(env or {}), "GRADIO_SERVER_PORT": str(port), "PYTHONUNBUFFERED": "1"}
     if corpus_dir is not None:
         child_env["RAG_CORPUS_DIR"] = str(corpus_dir)
     if index_dir is not None:
         child_env["RAG_INDEX_DIR"] = str(index_dir)
-    args = [sys.executable, "-m", "rag.cli", "serve", "--port", str(port), *extra_args]
+    args = [*prefix, sys.executable, "-m", "rag.cli", "serve", "--port", str(port), *extra_args]
     if feedback is not None:
         args += ["--feedback", str(feedback)]
     proc = subprocess.Popen(
