@@ -1,10 +1,11 @@
 """Screenshots of the answer line (issue 20) against a running server: 1280×900 and 390×844, light and
-dark, Japanese and English, plus a what-is question that has none.
+dark, Japanese and English, plus a what-is question that has none and an English count question.
 
     .venv/bin/rag serve --port 7911 &
     python scripts/screenshots_answer_line.py --url http://127.0.0.1:7911/
 
-Files: docs/screenshots/answer-line-<lang>-<view>-<theme>.png and answer-line-none-desktop-light.png.
+Files: docs/screenshots/answer-line-<lang>-<view>-<theme>.png, answer-line-none-desktop-light.png and
+answer-line-count-en-<view>-<theme>.png (desktop light, mobile dark).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scripts.screenshots import CHROMIUM, THEMES, VIEWS, ask, shoot  # noqa: E40
 
 QUESTION = "OSAの令和8年度の予算はいくらですか"
 NONE = "OSAとは何ですか"
+COUNT = "How many people does the PCG have now?"  # 約3万人, with "about 30,000 people" beside it
 
 
 def answered(question: str):
@@ -50,6 +52,9 @@ def main() -> None:
                     states = {f"answer-line-{locale[:2]}": answered(QUESTION)}
                     saved += shoot(browser, args.url, out, view, theme, states, locale=locale)
         saved += shoot(browser, args.url, out, "desktop", "light", {"answer-line-none": answered(NONE)})
+        for view, theme in (("desktop", "light"), ("mobile", "dark")):
+            count = {"answer-line-count-en": answered(COUNT)}
+            saved += shoot(browser, args.url, out, view, theme, count, locale="en-US")
         browser.close()
     for path in saved:
         print(path)

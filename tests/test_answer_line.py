@@ -10,6 +10,7 @@ import json
 import pytest
 
 from rag.answer.answer_line import line, spans
+from rag.answer.figures import count_in_english
 
 from .conftest import ROOT, answer_with_status
 
@@ -36,6 +37,21 @@ PCG = "PCGの人員は4千人から約3万人に増加。"
 def test_the_line_is_the_asked_kind_in_the_quote(question, quote, expected):
     span = line(question, quote)
     assert (quote[span.start : span.end] if span else None) == expected
+
+
+@pytest.mark.parametrize(
+    "written, counter, english",
+    [
+        ("約1.5万人", "人", "about 15,000 people"),  # 万 read, 約 said
+        ("1か国", "か国", "1 country"),  # one, in the singular
+        ("40隻以上", "隻", "40 ships or more"),  # the main counter sense, not its parenthesis
+        ("2,500件", "件", ""),  # 件's first counter sense names no one noun: no English for a plain number
+        ("約1.2億人", "人", "about 120 million people"),
+        ("3回目", "回", ""),  # an ordinal: not read, so not said wrongly
+    ],
+)
+def test_a_count_is_said_in_english_with_what_it_counts(written, counter, english):
+    assert count_in_english(written, counter) == english
 
 
 def test_a_named_year_picks_the_figure_in_its_own_clause():
@@ -82,7 +98,7 @@ def test_the_card_carries_the_line_only_when_answered(hash_engine):
     "question, expected, english",
     [
         ("OSAの令和8年度の予算はいくらですか", "約181億円", "about ¥18.1 billion"),
-        ("PCGの人員は何人ですか", "約3万人", None),
+        ("PCGの人員は何人ですか", "約3万人", "about 30,000 people"),
     ],
 )
 def test_real_corpus_lines(engine, question, expected, english):

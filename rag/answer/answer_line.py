@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rag.answer.figures import figures
+from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
 from rag.answer.specifics import asked_kinds, specifics, years_in
 from rag.language.terms import Morpheme, morphemes, proper_nouns
@@ -48,7 +48,9 @@ def short_answer(question: str, quote: Quote, *, synonyms: Synonyms = lambda nam
         return None
     text = quote.text[span.start : span.end]
     english = next((en for written, en in figures(text) if written == _said(text).strip()), "")
-    kind = span.kind.split(":", 1)[0]
+    kind, _, counter = span.kind.partition(":")
+    if kind == "count" and not english:
+        english = count_in_english(text, counter)
     return ShortAnswer(text, quote.source, quote.start + span.start, quote.start + span.end, kind, english)
 
 

@@ -1,7 +1,8 @@
-"""Figures in a quote, said for English readers: Japanese era years as fiscal or calendar years, and yen
-amounts in 億/兆/万 as millions, billions or trillions.
+"""Figures in a quote, said for English readers: Japanese era years as fiscal or calendar years, yen
+amounts in 億/兆/万 as millions, billions or trillions, and counts with what they count.
 
 figures("令和8(2026)年度(予算約181億円)") -> [("令和8(2026)年度", "FY2026"), ("約181億円", "about ¥18.1 billion")]
+count_in_english("約3万人", "人") -> "about 30,000 people"
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _YEN = re.compile(rf"(約)?(?:({_NUM})\s*兆)?\s*(?:({_NUM})\s*(億|万)?)?\s*円")
 _UNITS = {"億": 10**8, "万": 10**4, None: 1}
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+# a count: 「約3万人」「2,500件以上」「4千人」; what is left after the number is the counter and its qualifiers
+_COUNT = re.compile(rf"^(約|およそ)?\s*({_NUM})\s*(億|万|千)?(.*)$")
+_COUNT_UNITS = {"億": 10**8, "万": 10**4, "千": 10**3, None: 1}
+_MORE = ("以上", "超", "余り", "余", "強")  # 「2,500件以上」: 2,500 or more
+_LESS = ("以下", "未満", "弱")
+# JMdict's "counter for people", "counter for ships (large boats)": the counted noun, when it is one word
+_COUNTER_GLOSS = re.compile(r"^counter for ([a-z]+)$")
 
 
 def figures(text: str) -> list[tuple[str, str]]:
@@ -51,3 +59,59 @@ def yen(amount: float) -> str:
 
 def _decimals(value: float) -> int:
     return 0 if value == int(value) else 1 if value * 10 == int(value * 10) else 2
+
+
+def count_in_english(text: str, counter: str) -> str:
+    """A count as written (the answer line's span) in English, with the noun JMdict says the counter
+    counts: ("約3万人", "人") -> "about 30,000 people", ("1隻", "隻") -> "1 ship", ("2,500件以上", "件") ->
+    "2,500 or more" (件's glosses name no one noun: the number alone). "" when it is not a plain count."""
+    m = _COUNT.match(unicodedata.normalize("NFKC", text).strip())
+    if m is None:
+        return ""
+    value = float(m.group(2).replace(",", "")) * _COUNT_UNITS[m.group(3)]
+    rest = m.group(4).removeprefix(counter).strip()
+    number = _plain_number(value)
+    noun = counted_noun(counter, singular=value == 1)
+    if not (noun or m.group(1) or m.group(3) or rest):
+        return ""  # 「55000席」 in English would be the digits again
+    said = f"{number} {noun}" if noun else number
+    if m.group(1):
+        said = f"about {said}"
+    if rest in _MORE:
+        said = f"{said} or more" if rest == "以上" else f"over {said}"
+    elif rest in _LESS:
+        said = f"up to {said}" if rest == "以下" else f"under {said}"
+    elif rest:
+        return ""  # something this does not read (「3回目」): no English rather than a wrong one
+    return said
+
+
+def counted_noun(counter: str, *, singular: bool = False) -> str:
+    """What a counter counts, from its first JMdict "counter for X" sense when X is one word: 人 -> people,
+    か国 -> countries; "" when that sense names no single noun (台: "machines, incl. vehicles")."""
+    from rag.language.jmdict import glosses_of
+
+    first = next((g for g in glosses_of(counter) if g.startswith("counter for ")), "")
+    m = _COUNTER_GLOSS.match(re.sub(r"\s*\([^)]*\)", "", first).strip())  # its main counter sense only:
+    if m is None:  # 件's later "counter for accounts (on a website)" is not what a briefing counts
+        return ""
+    return _singular(m.group(1)) if singular else m.group(1)
+
+
+def _plain_number(value: float) -> str:
+    """30000 -> "30,000"; 120000000 -> "120 million"."""
+    for scale, word in _SCALES:
+        if value >= scale:
+            return f"{value / scale:,.{_decimals(value / scale)}f} {word}".replace(".0 ", " ")
+    return f"{value:,.{_decimals(value)}f}"
+
+
+def _singular(noun: str) -> str:
+    """people -> person, countries -> country, ships -> ship, aircraft -> aircraft."""
+    if noun == "people":
+        return "person"
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return noun[:-1]
+    return noun
