@@ -39,6 +39,24 @@ def test_the_line_is_the_asked_kind_in_the_quote(question, quote, expected):
     assert (quote[span.start : span.end] if span else None) == expected
 
 
+ENTRANTS = "大会には男子は12人、女子は15人が出場した。"
+
+
+@pytest.mark.parametrize(
+    "question, quote, expected",
+    [
+        ("選手は何人出場しましたか", ENTRANTS, "男子は12人、女子は15人"),  # a count in parts: all of them
+        ("女子は何人出場しましたか", ENTRANTS, "15人"),  # the part the question names
+        ("部員は2004年に何人", "部員は2004年に14人、2005年17人と増えた。", "14人"),  # a year names a part too
+        ("候補は何人か", "37人の候補を擁立、4人が当選した。", "37人"),  # not a list: more follows the figure
+        ("人口は何人か", "人口は10億人ほどであったが、中国13億人が加わる。", "10億人"),  # a verb: clauses
+    ],
+)
+def test_a_count_given_in_parts_is_quoted_whole_unless_one_part_is_asked(question, quote, expected):
+    span = line(question, quote)
+    assert quote[span.start : span.end] == expected
+
+
 @pytest.mark.parametrize(
     "written, counter, english",
     [
@@ -48,6 +66,7 @@ def test_the_line_is_the_asked_kind_in_the_quote(question, quote, expected):
         ("2,500件", "件", ""),  # 件's first counter sense names no one noun: no English for a plain number
         ("約1.2億人", "人", "about 120 million people"),
         ("3回目", "回", ""),  # an ordinal: not read, so not said wrongly
+        ("25", "度", ""),  # 25℃ answers 何度 by its symbol: 度 here is no "occurrences"
     ],
 )
 def test_a_count_is_said_in_english_with_what_it_counts(written, counter, english):

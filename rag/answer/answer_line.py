@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
 from rag.answer.specifics import asked_kinds, specifics, years_in
-from rag.language.terms import Morpheme, morphemes, proper_nouns
+from rag.language.terms import Morpheme, content_terms, morphemes, proper_nouns
 from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units
 
 # a figure marked as a starting point (「4千人から約3万人に」) is where it was, not the answer
 _FROM = ("から", "より")
 _CLAUSE_BREAK = re.compile(r"[、。，,;；\n]")
+_NUMBER = re.compile(r"\d+")
+_PART_OPENERS = ("、", "。", "\n", "(", "（", "「", ":", "：")  # where the first part's clause begins
 _AFTER_FIGURE = frozenset(("以上", "以下", "超", "余り", "余", "強", "弱", "程度", "前後"))
 Synonyms = Callable[[str], Iterable[str]]
 _NAMES = frozenset(("person", "place", "organization", "partner"))
@@ -81,8 +83,52 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> 
         if kind in _NAMES and len({_said(quote[s.start : s.end]) for s in fits}) > 1:
             return None  # 「どの国と」 over a list of countries: one of them is not the answer
         if fits:
-            return max(fits, key=lambda s: (clauses[s.start] in anchored, not _is_origin(quote, s), -s.start))
+            best = max(fits, key=lambda s: (clauses[s.start] in anchored, not _is_origin(quote, s), -s.start))
+            if kind.startswith("count"):
+                return _parallel(question, quote, best, fits) or best
+            return best
     return None
+
+
+def _parallel(question: str, quote: str, best: Span, fits: list[Span]) -> Span | None:
+    """A count given in parts, each a clause of a qualifier and its figure, side by side in one sentence:
+    the whole list. 「(首脳レベルで3回、外相レベルで6回の電話会談)」 asked 「何回」 -> 「首脳レベルで3回、
+    外相レベルで6回」; asked 「外相レベルでは何回」, the figure of the part it names, 「6回」. None when the
+    counts are not such a list: a verb anywhere in it makes clauses of their own (「…10億人ほどであったが、
+    中国13億人…」, 「…におけるその回数は米国が68回」)."""
+    same = sorted((s for s in fits if s.kind == best.kind and not _is_origin(quote, s)), key=lambda s: s.start)
+    if len(same) < 2 or best not in same:
+        return None
+    starts = []
+    for a, b in zip(same, same[1:], strict=False):
+        between = quote[a.end : b.start]
+        if not between.startswith("、") or _CLAUSE_BREAK.search(between, 1):
+            return None  # a figure and then more (「37人の公認候補を擁立、4人」), or not one clause apart
+        starts.append(a.end + 1)
+    head = quote[: same[0].start]
+    starts.insert(0, max(map(head.rfind, _PART_OPENERS)) + 1)  # the first part's clause
+    if any(m.pos[0] in ("動詞", "助動詞") for m in morphemes(quote[starts[0] : same[-1].end])):
+        return None
+    # what tells each part apart: 「外相レベルで」 of 6回; of the first, what follows its topic (「技術者数は
+    # 2004年に14.9万人」: 2004年に), as the topic is said of every part
+    qualifiers = [quote[p : s.start] for p, s in zip(starts, same, strict=True)]
+    topic_end = next((i + 1 for i in _positions(qualifiers[0], "は")[::-1] if qualifiers[0][i + 1 :].strip()), 0)
+    qualifiers[0] = qualifiers[0][topic_end:]  # 「大会には男子は12人」: 男子は
+    starts[0] += topic_end
+    telling = [t for t in content_terms(question) if 0 < sum(t in q for q in qualifiers) < len(qualifiers)]
+    numbers_asked = set(_NUMBER.findall(_said(question)))
+    named = [
+        s
+        for s, qualifier in zip(same, qualifiers, strict=True)
+        if any(t in qualifier for t in telling) or numbers_asked & set(_NUMBER.findall(_said(qualifier)))
+    ]
+    if named:
+        return named[0] if len(named) == 1 else None
+    return Span(starts[0], same[-1].end, best.kind)
+
+
+def _positions(text: str, ch: str) -> list[int]:
+    return [i for i, c in enumerate(text) if c == ch]
 
 
 def _in_order(kinds: list[str]) -> list[str]:

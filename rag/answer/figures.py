@@ -69,9 +69,10 @@ def count_in_english(text: str, counter: str) -> str:
     if m is None:
         return ""
     value = float(m.group(2).replace(",", "")) * _COUNT_UNITS[m.group(3)]
+    written_counter = m.group(4).startswith(counter)  # 「8」 of 8℃ answers 何度 by its symbol: no noun
     rest = m.group(4).removeprefix(counter).strip()
     number = _plain_number(value)
-    noun = counted_noun(counter, singular=value == 1)
+    noun = counted_noun(counter, singular=value == 1) if written_counter and counter else ""
     if not (noun or m.group(1) or m.group(3) or rest):
         return ""  # 「55000席」 in English would be the digits again
     said = f"{number} {noun}" if noun else number
