@@ -1,4 +1,4 @@
-"""What a question becomes before it is searched: respelled kana, BM25 tokens, translated English.
+"""What a question becomes before it is searched: respelled kana and katakana, BM25 tokens, translated English.
 
 QueryAnalyzer(...).analyze("おーえすえーのよさんは？")
 -> QueryForms(search_text="OSAの予算は？", tokens=("osa", "予算"), translated=(), ...)
@@ -15,6 +15,7 @@ from rag.language.script import is_japanese
 from rag.language.sudachi import tokenize
 from rag.search.english import question_english
 from rag.search.lexicon import _LATIN_WORD, Lexicon, latin_words
+from rag.search.spelling import NearSpellings
 from rag.settings import RetrievalConfig
 
 
@@ -48,6 +49,7 @@ class QueryAnalyzer:
     def __init__(self, lexicon: Lexicon, vocab, *, bm25_mode: str, embedder, config: RetrievalConfig):
         self.lexicon, self.vocab, self.bm25_mode, self.embedder = lexicon, vocab, bm25_mode, embedder
         self.config = config
+        self.spellings = NearSpellings(vocab)  # the corpus's katakana words, for 「ホルムス」 -> ホルムズ
 
     def analyze(self, question: str, *, embed: bool = False) -> QueryForms:
         """Latin-script words count natively only as spelled in the corpus ("OSA"); otherwise they are
@@ -56,7 +58,8 @@ class QueryAnalyzer:
         With `embed`, the forms carry the vector of `search_text`, computed in one model call with the
         words the translation looks up (one call per question, not two)."""
         rewrite = self.lexicon.readings.rewrite(question)
-        text = rewrite.text
+        respelled = self.spellings.rewrite(rewrite.text)
+        text = respelled.text
         latin = latin_words(text)
         japanese = tokenize(_LATIN_WORD.sub(" ", unicodedata.normalize("NFKC", text)), mode=self.bm25_mode)
         known = tuple(t for t in japanese if t in self.vocab) + tuple(
@@ -78,4 +81,5 @@ class QueryAnalyzer:
         if embed:
             vector = embedder.vector if embedder.vector is not None else self.embedder.encode_queries([text])[0]
         english = () if is_japanese(text) else question_english(text)
-        return QueryForms(question, text, rewrite.replaced, known, coverage, translated, english, vector)
+        replaced = rewrite.replaced + respelled.replaced
+        return QueryForms(question, text, replaced, known, coverage, translated, english, vector)
