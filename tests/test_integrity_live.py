@@ -212,22 +212,8 @@ def test_a_server_on_an_index_folder_it_cannot_write_serves_and_rag_ask_answers_
             event, data = api_call(app.url, f'{{"data": [{json.dumps(QUESTION)}, 3]}}')
             assert event == "complete" and data[0]["hits"]
             where = ("--corpus-dir", str(corpus), "--index-dir", str(index))
-            here = subprocess.run(
-                [sys.executable, "-m", "rag.cli", "ask", QUESTION, *where],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                timeout=300,
-                env={**os.environ, **HASH, "GRADIO_SERVER_PORT": str(app.port)},
-            )
-            there = subprocess.run(
-                [sys.executable, "-m", "rag.cli", "ask", QUESTION, "--server", app.url, *where],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                timeout=300,
-                env={**os.environ, **HASH},
-            )
+            here = run_script(f"GRADIO_SERVER_PORT={app.port} " + rag("ask", QUESTION, *where))
+            there = run_script(rag("ask", QUESTION, "--server", app.url, *where))
             assert "Traceback" not in app.output()
     finally:
         index.chmod(0o755)

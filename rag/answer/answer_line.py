@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
 from rag.answer.specifics import asked_kinds, specifics, years_in
-from rag.language.terms import Morpheme, content_terms, morphemes, proper_nouns
+from rag.language.terms import Morpheme, content_terms, morphemes, numbers, proper_nouns
 from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units
 
 # a figure marked as a starting point (「4千人から約3万人に」) is where it was, not the answer
 _FROM = ("から", "より")
 _CLAUSE_BREAK = re.compile(r"[、。，,;；\n]")
-_NUMBER = re.compile(r"\d+")
 _PART_OPENERS = ("、", "。", "\n", "(", "（", "「", ":", "：")  # where the first part's clause begins
 _AFTER_FIGURE = frozenset(("以上", "以下", "超", "余り", "余", "強", "弱", "程度", "前後"))
 Synonyms = Callable[[str], Iterable[str]]
@@ -112,23 +111,20 @@ def _parallel(question: str, quote: str, best: Span, fits: list[Span]) -> Span |
     # what tells each part apart: 「外相レベルで」 of 6回; of the first, what follows its topic (「技術者数は
     # 2004年に14.9万人」: 2004年に), as the topic is said of every part
     qualifiers = [quote[p : s.start] for p, s in zip(starts, same, strict=True)]
-    topic_end = next((i + 1 for i in _positions(qualifiers[0], "は")[::-1] if qualifiers[0][i + 1 :].strip()), 0)
-    qualifiers[0] = qualifiers[0][topic_end:]  # 「大会には男子は12人」: 男子は
+    first = qualifiers[0]
+    topic_end = max((i + 1 for i, ch in enumerate(first) if ch == "は" and first[i + 1 :].strip()), default=0)
+    qualifiers[0] = first[topic_end:]  # 「大会には男子は12人」: 男子は
     starts[0] += topic_end
     telling = [t for t in content_terms(question) if 0 < sum(t in q for q in qualifiers) < len(qualifiers)]
-    numbers_asked = set(_NUMBER.findall(_said(question)))
+    numbers_asked = numbers(question)
     named = [
         s
         for s, qualifier in zip(same, qualifiers, strict=True)
-        if any(t in qualifier for t in telling) or numbers_asked & set(_NUMBER.findall(_said(qualifier)))
+        if any(t in qualifier for t in telling) or numbers_asked & numbers(qualifier)
     ]
     if named:
         return named[0] if len(named) == 1 else None
     return Span(starts[0], same[-1].end, best.kind)
-
-
-def _positions(text: str, ch: str) -> list[int]:
-    return [i for i, c in enumerate(text) if c == ch]
 
 
 def _in_order(kinds: list[str]) -> list[str]:

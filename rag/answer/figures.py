@@ -51,10 +51,7 @@ def figures(text: str) -> list[tuple[str, str]]:
 
 def yen(amount: float) -> str:
     """18_100_000_000 -> "¥18.1 billion"; 2_000_000_000 -> "¥2 billion"; 5000 -> "¥5,000"."""
-    for scale, word in _SCALES:
-        if amount >= scale:
-            return f"¥{amount / scale:,.{_decimals(amount / scale)}f} {word}".replace(".0 ", " ")
-    return f"¥{amount:,.0f}"
+    return "¥" + _plain_number(amount, whole_below_a_million=True)
 
 
 def _decimals(value: float) -> int:
@@ -99,12 +96,12 @@ def counted_noun(counter: str, *, singular: bool = False) -> str:
     return _singular(m.group(1)) if singular else m.group(1)
 
 
-def _plain_number(value: float) -> str:
-    """30000 -> "30,000"; 120000000 -> "120 million"."""
+def _plain_number(value: float, *, whole_below_a_million: bool = False) -> str:
+    """30000 -> "30,000"; 120000000 -> "120 million"; 2.5 -> "2.5" (a yen amount: "2")."""
     for scale, word in _SCALES:
         if value >= scale:
             return f"{value / scale:,.{_decimals(value / scale)}f} {word}".replace(".0 ", " ")
-    return f"{value:,.{_decimals(value)}f}"
+    return f"{value:,.{0 if whole_below_a_million else _decimals(value)}f}"
 
 
 def _singular(noun: str) -> str:
