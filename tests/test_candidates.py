@@ -56,6 +56,7 @@ def assert_same(retriever: Retriever, questions, *, modes=MODES, ks=(1, 10), sou
 def test_the_gold_questions_get_the_exhaustive_results(hash_engine, pools, every):
     r = hash_engine.retriever()
     retriever = Retriever(r.index, r.embedder, bm25_mode=r.bm25_mode, config=r.config, pools=pools)
+    assert retriever.reranker is not None  # the hybrid hits are the reranked ones, on both sides
     questions = GOLD[::every]
     assert assert_same(retriever, questions) == len(questions) * len(MODES) * 2
 

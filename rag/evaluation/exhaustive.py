@@ -41,9 +41,16 @@ def exhaustive_search(
         scores = fuse(dense, bm25, translated, forms.coverage, config, english)
     if sources is not None:
         scores = np.where(np.array([c.source in sources for c in index.chunks]), scores, -np.inf)
-    order = np.argsort(-scores, kind="stable")[: max(1, min(k, int(np.isfinite(scores).sum())))]
-    hits = tuple(Hit(index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
+    want = max(1, min(k, int(np.isfinite(scores).sum())))
+    reranker = retriever.reranker if mode == "hybrid" else None
+    ranked = max(want, min(reranker.model.depth, int(np.isfinite(scores).sum()))) if reranker else want
+    order = np.argsort(-scores, kind="stable")[:ranked]
     signals = Features(passage[order], sentence[order], bm25[order], translated[order], english[order])
+    if reranker:  # the second look, on the same best passages the candidate search hands it
+        again = reranker.order(order, scores[order], signals, retriever.prepare(forms, qv), config)
+        order, signals = order[again], signals.take(again)
+    order, signals = order[:want], signals.take(np.arange(want))
+    hits = tuple(Hit(index.chunks[i], r + 1, float(scores[i])) for r, i in enumerate(order))
     if mode != "hybrid":  # as the candidate search gives them: a signal the mode does not use is zeros
         zeros = np.zeros(len(order), np.float32)
         used = ("passage", "sentence") if mode == "dense" else ("bm25", "translated", "english")

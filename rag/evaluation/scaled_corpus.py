@@ -32,6 +32,7 @@ from rag.index.store import LoadedIndex
 from rag.index.stores import StoreSpec
 from rag.language.sudachi import tokenize
 from rag.search.english import passage_english
+from rag.search.passage_terms import PassageTerms
 
 TOKEN_DROP = 0.1  # share of BM25 tokens a derived copy leaves out
 _SHIFTS = {
@@ -137,7 +138,9 @@ def derive_build(
     first = np.searchsorted(owners, np.arange(n_base + 1))
     base_passages, base_sentences = stored_vectors(base.dense), base.sentence_vectors
     move_passage, move_sentence = Perturbation(base_passages, noise=noise), Perturbation(base_sentences, noise=noise)
+    base_words = _words(base) if base.terms is not None else None  # the reranker's, as token strings
     chunks, tokens, english, spans, passage_parts, sentence_parts, documents = [], [], [], [], [], [], []
+    sentence_words, heading_words = [], []
     copies = math.ceil(passages / n_base)
     for copy in range(copies):
         rows = min(n_base, passages - copy * n_base)
@@ -152,6 +155,9 @@ def derive_build(
             kept = rng.random(len(base_tokens[r])) >= (TOKEN_DROP if copy else 0.0)
             tokens.append([t for t, keep in zip(base_tokens[r], kept, strict=True) if keep] or base_tokens[r][:1])
             english.append(base_english[r])
+            if base_words is not None:
+                sentence_words.extend(base_words[0][first[r] : first[r + 1]])
+                heading_words.append(base_words[1][r])
         block = base.sentence_spans[: first[rows]].copy()
         block[:, 0] += copy * n_base
         spans.append(block)
@@ -167,8 +173,12 @@ def derive_build(
     judge = dict(base.judge)  # the message classifier as it is; each copy keeps its passage's hubness
     if "hub" in judge:
         judge["hub"] = np.concatenate([judge["hub"][: min(n_base, passages - c * n_base)] for c in range(copies)])
+    terms = None
+    if base_words is not None:  # a copy's sentences and heading as the base's; its passage as BM25 has it
+        terms = PassageTerms.from_tokens(tokens, sentence_words, heading_words, bm25.vocab_dict)
     manifest = {
         **base.manifest,
+        "reranker": base.manifest.get("reranker") if terms is not None else None,
         "corpus": {},
         "chunks": len(chunks),
         "vector_index": vector_index_plans(len(chunks), len(spans_all), exact_below=exact_below),
@@ -207,6 +217,16 @@ def derive_build(
             documents=documents,
             judge=judge,
             bm25_en=bm25_en,
+            terms=terms,
         )
         switch.switch()
         return store.publish(index_dir, folder)
+
+
+def _words(base: LoadedIndex) -> tuple[list[list[str]], list[list[str]]]:
+    """The base's sentence and heading tokens as strings, to be indexed again in a copy's vocabulary."""
+    spelled = {i: t for t, i in base.bm25.vocab_dict.items()}
+    terms = base.terms
+    sentences = [[spelled[i] for i in ids if i >= 0] for ids in terms.sentences(0, len(base.sentence_spans))]
+    headings = [[spelled[i] for i in terms.heading(r) if i >= 0] for r in range(len(base.chunks))]
+    return sentences, headings

@@ -26,7 +26,9 @@ from rag.language.jmdict import glosses
 from rag.language.sudachi import DEFAULT_MODE, tokenize
 from rag.search.english import SENSES_PER_WORD, passage_english
 from rag.search.lexicon import Lexicon, corpus_terms, gloss_index
+from rag.search.passage_terms import PassageTerms
 from rag.search.readings import corpus_readings
+from rag.search.rerank import RerankModel
 from rag.settings import RetrievalConfig
 from rag.terminal import shown
 
@@ -102,6 +104,7 @@ def build_index(
         bm25.index([tokenize(c.indexed_text, mode=bm25_mode) for c in chunks], show_progress=False)
         bm25_en = bm25s.BM25()
         bm25_en.index(passage_english([c.indexed_text for c in chunks], bm25_mode=bm25_mode), show_progress=False)
+        passage_terms = PassageTerms.tokenize(chunks, bm25.vocab_dict, mode=bm25_mode)
         texts = [c.indexed_text for c in chunks]
         lexicon = Lexicon(terms, term_vectors, glosses=gloss_index(glosses(terms)), readings=corpus_readings(texts))
 
@@ -115,10 +118,20 @@ def build_index(
             "chunks": len(chunks),
             "vector_index": vector_index_plans(len(chunks), len(sentence_texts), exact_below=exact_below),
             "store": {"kind": "faiss"},
+            "reranker": reranker.to_manifest() if (reranker := RerankModel.shipped()) else None,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         in_memory = store.in_memory_index(
-            manifest, chunks, passage_vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents, bm25_en
+            manifest,
+            chunks,
+            passage_vectors,
+            bm25,
+            sentence_spans,
+            sentence_vectors,
+            lexicon,
+            documents,
+            bm25_en,
+            passage_terms,
         )
         config = calibrate(in_memory, embedder, config or RetrievalConfig(), cache)
         manifest["retrieval"] = config.to_manifest()
@@ -147,6 +160,7 @@ def build_index(
                 documents=documents,
                 judge=judge,
                 bm25_en=bm25_en,
+                terms=passage_terms,
             )
             reached("written")
             cache.save()  # keeps what this build used, calibration questions included

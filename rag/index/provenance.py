@@ -34,6 +34,7 @@ def provenance() -> dict:
                 RAG / "index" / "data" / "calibration_questions.txt",
                 messages.EXEMPLARS_FILE,
                 RAG / "answer" / "data" / "answerability.json",
+                RAG / "search" / "data" / "reranker.json",
             )
             if path.exists()
         },

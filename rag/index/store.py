@@ -41,6 +41,7 @@ from rag.index import checksums, vector_index
 from rag.index.stages import reached
 from rag.index.vector_index import IndexPlan
 from rag.search.lexicon import Lexicon
+from rag.search.passage_terms import PassageTerms
 from rag.terminal import shown
 
 MANIFEST, CHUNKS, DENSE, SENTENCE_DENSE, SENTENCES, LEXICON, BM25_DIR = (
@@ -55,6 +56,7 @@ MANIFEST, CHUNKS, DENSE, SENTENCE_DENSE, SENTENCES, LEXICON, BM25_DIR = (
 DOCUMENTS = "documents.jsonl"
 KEY_FILE = ".server-key"  # rag.serve.proof.KEY_FILE: only the server and its user may read it
 BM25_EN_DIR = "bm25_en"  # the English field: the passages' words glossed through JMdict (rag.search.english)
+TERMS = "terms.npz"  # each passage's tokens in order, with its sentences' and heading's (rag.search.passage_terms)
 JUDGE = "judge.npz"  # arrays the answer status is judged with, measured at build (rag.answer.judge_calibration)
 KEEP_BUILDS = 2  # the live build and the one before, for readers still holding it
 
@@ -73,6 +75,7 @@ class LoadedIndex:
     sentence_dense: object = None  # faiss.Index over the sentence vectors
     judge: dict[str, np.ndarray] = field(default_factory=dict)  # "hub" per passage, the message classifier
     bm25_en: object = None  # bm25s.BM25 over the English field
+    terms: PassageTerms | None = None  # what the reranker reads (rag.search.rerank)
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -266,7 +269,7 @@ def build_lock(index_dir: Path, *, wait: bool = False, log=print):
 
 
 def in_memory_index(
-    manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents, bm25_en=None
+    manifest, chunks, vectors, bm25, sentence_spans, sentence_vectors, lexicon, documents, bm25_en=None, terms=None
 ) -> LoadedIndex:
     """A build not yet written, searchable, for calibrating it before it is saved."""
     plans = vector_plans(manifest)
@@ -285,6 +288,7 @@ def in_memory_index(
         by_source,
         sentence_dense,
         bm25_en=bm25_en,
+        terms=terms,
     )
 
 
@@ -301,6 +305,7 @@ def write_build(
     documents: Sequence[Document] = (),
     judge: dict[str, np.ndarray] | None = None,
     bm25_en=None,
+    terms: PassageTerms | None = None,
 ) -> None:
     with open(folder / DOCUMENTS, "w", encoding="utf-8") as f:
         for d in documents:
@@ -334,6 +339,8 @@ def write_build(
     np.savez(folder / SENTENCES, spans=sentence_spans)
     lexicon.save(folder / LEXICON)
     np.savez(folder / JUDGE, **(judge or {}))
+    if terms is not None:
+        terms.save(folder / TERMS)
     write_manifest(folder, manifest)
 
 
@@ -474,6 +481,7 @@ def load_build(folder: Path) -> LoadedIndex:
         bm25_en = None
         if manifest.get("english_field"):
             bm25_en = bm25s.BM25.load(str(folder / BM25_EN_DIR), show_progress=False)
+        terms = PassageTerms.load(folder / TERMS) if TERMS in manifest.get("files", {}) else None
     except FileNotFoundError:
         raise IndexStaleError(f"{folder} was built by an older version (no {JUDGE}); {REBUILD}") from None
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
@@ -484,6 +492,10 @@ def load_build(folder: Path) -> LoadedIndex:
     sentence_vectors = vector_index.stored_vectors(sentence_dense)
     if "hub" in judge and len(judge["hub"]) != len(chunks):
         raise IndexCorruptError(f"{folder / JUDGE} does not match {CHUNKS}; {REBUILD}")
+    if manifest.get("reranker") and terms is None:
+        raise IndexCorruptError(f"{folder} has a reranker but no {TERMS}; {REBUILD}")
+    if terms is not None and not terms.matches(len(chunks), len(spans)):
+        raise IndexCorruptError(f"{folder / TERMS} does not match {CHUNKS}; {REBUILD}")
     return LoadedIndex(
         folder,
         manifest,
@@ -497,6 +509,7 @@ def load_build(folder: Path) -> LoadedIndex:
         sentence_dense,
         judge,
         bm25_en,
+        terms,
     )
 
 

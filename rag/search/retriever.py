@@ -21,6 +21,7 @@ from rag.index.store import LoadedIndex
 from rag.search.candidates import DEFAULT_POOLS, CandidateFinder, Candidates, Pools
 from rag.search.features import Features, FeatureScorer, Query
 from rag.search.forms import QueryAnalyzer, QueryForms
+from rag.search.rerank import Reranker, RerankModel
 from rag.settings import RetrievalConfig
 
 MODES = ("hybrid", "dense", "bm25")
@@ -124,6 +125,7 @@ class Retriever:
         self.analyzer = QueryAnalyzer(index.lexicon, self._vocab, bm25_mode=bm25_mode, embedder=embedder, config=config)
         self._features = FeatureScorer(index)
         self._candidates = CandidateFinder(index)
+        self.reranker = _reranker(index, self._features)
         self._rows_of: dict[str, list[int]] = {}
         for row, chunk in enumerate(index.chunks):
             self._rows_of.setdefault(chunk.source, []).append(row)
@@ -152,16 +154,21 @@ class Retriever:
         allowed = None if sources is None else self._allowed(sources)
         population = len(self.index.chunks) if allowed is None else len(allowed.rows)
         want = max(1, min(k, population))
+        rerank = self.reranker if mode == "hybrid" else None
+        ranked = max(want, min(rerank.model.depth, population)) if rerank else want
         dense, lexical = mode != "bm25", mode != "dense"
         pools = self.pools.grown(self.pools.approximate) if dense and not self._candidates.dense_exact else self.pools
         while True:
             found = self._candidates.gather(prepared, pools, dense=dense, lexical=lexical, allowed=allowed)
             features = self._features.features(found.rows, prepared, dense=dense, lexical=lexical)
             scores = score(features, mode, prepared.coverage, self.config)
-            best = top_k(scores, found.rows, want)
-            if self._settled(found, scores[best], want, mode, prepared.coverage):
+            best = top_k(scores, found.rows, ranked)
+            if self._settled(found, scores[best], ranked, mode, prepared.coverage):
                 break
             pools = pools.grown()
+        if rerank:
+            best = best[rerank.order(found.rows[best], scores[best], features.take(best), prepared, self.config)]
+        best = best[:want]
         hits = tuple(Hit(self.index.chunks[found.rows[i]], r + 1, float(scores[i])) for r, i in enumerate(best))
         return SearchResult(query, hits, qv, forms, features.take(best), mode)
 
@@ -192,6 +199,16 @@ class Retriever:
         bound = float(score(found.bound, mode, coverage, self.config)[0])
         return found.approximate or best[-1] > bound + BOUND_MARGIN / self.config.dense_scale
 
+    def first_stage(self, forms: QueryForms, qv: np.ndarray, depth: int):
+        """What the reranker reorders: the hybrid ranking's best `depth` rows, their scores and signals,
+        and the prepared question (scripts/train_reranker.py learns from exactly these)."""
+        prepared = self.prepare(forms, qv)
+        rows = np.arange(len(self.index.chunks))
+        features = self._features.features(rows, prepared)
+        scores = score(features, "hybrid", prepared.coverage, self.config)
+        best = top_k(scores, rows, depth)
+        return rows[best], scores[best], features.take(best), prepared
+
     def _allowed(self, sources: frozenset[str]):
         with self._allowed_lock:
             allowed = self._allowed_cache.get(sources)
@@ -201,3 +218,11 @@ class Retriever:
                     self._allowed_cache.clear()
                 allowed = self._allowed_cache[sources] = self._candidates.allowed(rows, sources)
             return allowed
+
+
+def _reranker(index: LoadedIndex, features: FeatureScorer) -> Reranker | None:
+    """The build's reranker, or None for a build without one (the hybrid order then stands)."""
+    model = RerankModel.from_manifest(index.manifest.get("reranker"))
+    if model is None or index.terms is None:
+        return None
+    return Reranker(index.terms, features.first, index.bm25, model)
