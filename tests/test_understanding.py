@@ -205,6 +205,13 @@ def absent(question: str, evidence: str, **kw) -> tuple[tuple[str, ...], tuple[s
         ("Which Japanese company built the port?", "港の拡張を支援した。", (), ("organization",)),
         ("市長の名前は", "市は新しい条例を定めた。", (), ("person",)),  # the name of someone: a person
         ("市長の名前は", "山田太郎市長は条例を定めた。", (), ()),
+        # a counter however it is spelled (か所, ヶ所), an ordinal 目, and 何人 read as "which people"
+        ("灯台は全国に何か所ありますか", "灯台は全国に約3,000ヶ所ある。", (), ()),
+        ("灯台は全国に何か所ありますか", "灯台は全国に設置されている。", (), ("count:か所",)),
+        ("この店の主人は何代目ですか", "現在の主人は五代目にあたる。", (), ()),
+        ("最初に島に来たのは何人ですか", "最初に島に来たのはスペイン人だった。", (), ()),
+        ("工場の職員は何人ですか", "工場ではベトナム人職員が働いている。", (), ("count:人",)),  # which staff
+        ("在留ブラジル人は何人ですか", "在留ブラジル人が多い町だ。", (), ("count:人",)),  # the question's own
     ],
 )
 def test_what_the_evidence_does_not_hold_is_named(question, evidence, terms, kinds):

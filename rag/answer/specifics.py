@@ -358,20 +358,47 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
         if after is not None and after.pos[0] in ("名詞", "接尾辞"):
             if _PERSON_ROLE.search(" ".join(glosses_of(after.surface)[:2]).lower()):
                 found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
+    if _names_a_people(text, beyond):
+        found.add("people")
     return found
 
 
+def _names_a_people(text: str, beyond: str) -> bool:
+    """A place or a name with 人 after it (ポルトガル人, イベリア人, ムーア人), standing alone (not 中国人職員)
+    and not said by the question: 何人 reads both なんにん (how many) and なにじん (which people), and this
+    answers the second."""
+    short = _evidence_morphemes(text, "A")
+    for i, (m, after) in enumerate(zip(short, short[1:], strict=False)):
+        if m.pos[1] == "固有名詞" and after.surface == "人" and after.pos[0] == "接尾辞":
+            modifies = i + 2 < len(short) and short[i + 2].pos[0] in ("名詞", "接尾辞")  # 中国人職員: staff
+            if not modifies and m.surface + "人" not in beyond:
+                return True
+    return False
+
+
 @lru_cache(maxsize=2048)
-def _evidence_morphemes(text: str) -> tuple[Morpheme, ...]:
-    return tuple(m for m in morphemes(text, mode="C") if m.pos[0] not in ("空白",))
+def _evidence_morphemes(text: str, mode: str = "C") -> tuple[Morpheme, ...]:
+    return tuple(m for m in morphemes(text, mode=mode) if m.pos[0] not in ("空白",))
 
 
 def _held(kind: str, held: set[str]) -> bool:
-    """何件 is answered by 16案件: a count whose unit ends like the one asked for."""
+    """何件 is answered by 16案件: a count whose unit ends like the one asked for, as Sudachi normalises
+    units (か所, ヶ所 and カ所 are all 箇所) and without an ordinal 目 (何代 is answered by 七代目).
+    何人 is also answered by a people's name (ポルトガル人): see _names_a_people."""
     if not kind.startswith("count:"):
         return kind in held
     unit = kind.split(":", 1)[1]
-    return any(h.startswith("count:") and h.split(":", 1)[1].endswith(unit) for h in held)
+    if unit == "人" and "people" in held:
+        return True
+    asked = _unit_form(unit)
+    return any(h.startswith("count:") and _unit_form(h.split(":", 1)[1]).endswith(asked) for h in held)
+
+
+@lru_cache(maxsize=1024)
+def _unit_form(unit: str) -> str:
+    """ヶ所 -> 箇所, 代目 -> 代: the unit in Sudachi's normalised form, an ordinal 目 left off."""
+    form = "".join(m.form for m in morphemes(unit, mode="A")) or unit
+    return form[:-1] if len(form) > 1 and form.endswith("目") else form
 
 
 def missing(
