@@ -212,6 +212,8 @@ def absent(question: str, evidence: str, **kw) -> tuple[tuple[str, ...], tuple[s
         ("最初に島に来たのは何人ですか", "最初に島に来たのはスペイン人だった。", (), ()),
         ("工場の職員は何人ですか", "工場ではベトナム人職員が働いている。", (), ("count:人",)),  # which staff
         ("在留ブラジル人は何人ですか", "在留ブラジル人が多い町だ。", (), ("count:人",)),  # the question's own
+        # 何川 is a surname to Sudachi; here it asks which river, so it is no name the text lacks
+        ("2010年に保護区になったのは何川流域か", "2010年、ニジェール川流域が保護区に指定された。", (), ()),
     ],
 )
 def test_what_the_evidence_does_not_hold_is_named(question, evidence, terms, kinds):

@@ -127,7 +127,9 @@ def proper_nouns(text: str) -> list[str]:
     for m in morphemes(text, mode="C"):
         surface = m.surface.strip()
         acronym = ACRONYM.fullmatch(surface)
-        japanese_name = m.pos[:2] == ("名詞", "固有名詞") and not surface.isascii()
+        # 何川 (a surname to Sudachi) in 「何川流域か」 asks "which river"; names that begin with 何 are rare
+        asks = surface.startswith("何") and len(surface) <= 2
+        japanese_name = m.pos[:2] == ("名詞", "固有名詞") and not surface.isascii() and not asks
         if (japanese_name or acronym) and surface not in names:  # an English name cannot be checked in Japanese
             names.append(surface)
     return names
