@@ -151,8 +151,7 @@ def main() -> int:
         model, briefing, "briefing" + (" (left out of the fit)" if args.leave_out == "briefing" else " (in the fit)")
     )
     if args.write:
-        MODEL_FILE.write_text(json.dumps(model.to_manifest(), indent=1) + "\n", encoding="utf-8")
-        print(f"\nwrote {MODEL_FILE}")
+        print(f"\nwrote {model.write()}")
     return 0
 
 

@@ -14,7 +14,6 @@ manifest at build.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -109,9 +108,7 @@ def main() -> int:
     for name, w in zip(model.features, model.weights, strict=True):
         print(f"  {name:16s} {w:+.3f}")
     if args.write:
-        MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
-        MODEL_FILE.write_text(json.dumps(model.to_manifest(), indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {MODEL_FILE}; rebuild the indexes (rag build) to use it")
+        print(f"wrote {model.write()}; rebuild the indexes (rag build) to use it")
     return 0
 
 

@@ -11,10 +11,10 @@ reads the same on a third. The model is a logistic regression: its weights ship 
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from rag.language.script import is_japanese
 from rag.language.terms import content_nouns, proper_nouns
 from rag.search.retriever import SearchResult, dense_score, standard_dense
 from rag.settings import RetrievalConfig
+from rag.shipped_model import ShippedModel
 
 MODEL_FILE = Path(__file__).parent / "data" / "answerability.json"
 # Each is a number any search result has; the model weighs them. English questions reach the
@@ -91,8 +92,11 @@ def _row(facts: CorpusFacts, chunk_id: str) -> int:
 
 
 @dataclass(frozen=True)
-class AnswerabilityModel:
+class AnswerabilityModel(ShippedModel):
     """Standardise, weigh, squash: P(the top passage answers) = sigmoid(w . (x - mean) / scale + b)."""
+
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    MODEL_FILE: ClassVar[Path] = MODEL_FILE
 
     features: tuple[str, ...]
     mean: tuple[float, ...]
@@ -107,19 +111,3 @@ class AnswerabilityModel:
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
         logit = float(np.clip(z @ np.asarray(self.weights) + self.intercept, -500, 500))
         return 1 / (1 + math.exp(-logit))
-
-    def to_manifest(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_manifest(cls, stored: dict | None) -> AnswerabilityModel | None:
-        if not stored:
-            return None
-        model = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
-        return model if model.features == FEATURES else None  # a model of other signals cannot read these
-
-    @classmethod
-    def shipped(cls) -> AnswerabilityModel | None:
-        if not MODEL_FILE.exists():
-            return None
-        return cls.from_manifest(json.loads(MODEL_FILE.read_text(encoding="utf-8")))

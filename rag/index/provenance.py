@@ -21,10 +21,10 @@ RAG = Path(__file__).resolve().parent.parent
 
 @cache
 def provenance() -> dict:
-    from rag.answer import judge_calibration, messages, sentences
+    from rag.answer import answerability, judge_calibration, messages, sentences
     from rag.answer.followup import MIN_STANDALONE_TERMS
     from rag.language.sudachi import DEFAULT_MODE
-    from rag.search import english, readings
+    from rag.search import english, readings, rerank
 
     return {
         "versions": {name: _version(name) for name in PACKAGES},
@@ -33,8 +33,8 @@ def provenance() -> dict:
             for path in (
                 RAG / "index" / "data" / "calibration_questions.txt",
                 messages.EXEMPLARS_FILE,
-                RAG / "answer" / "data" / "answerability.json",
-                RAG / "search" / "data" / "reranker.json",
+                answerability.MODEL_FILE,
+                rerank.MODEL_FILE,
             )
             if path.exists()
         },

@@ -14,15 +14,16 @@ the question's idf mass), so one model reads every corpus alike.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
 from rag.search.features import Features, Query
 from rag.search.passage_terms import PassageTerms
 from rag.settings import RetrievalConfig
+from rag.shipped_model import ShippedModel
 
 MODEL_FILE = Path(__file__).parent / "data" / "reranker.json"
 FEATURES = (
@@ -44,8 +45,11 @@ FEATURES = (
 
 
 @dataclass(frozen=True)
-class RerankModel:
+class RerankModel(ShippedModel):
     """score = w . (x - mean) / scale over FEATURES; only the order of one question's passages matters."""
+
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    MODEL_FILE: ClassVar[Path] = MODEL_FILE
 
     features: tuple[str, ...]
     mean: tuple[float, ...]
@@ -57,22 +61,6 @@ class RerankModel:
     def scores(self, x: np.ndarray) -> np.ndarray:
         z = (np.nan_to_num(x) - np.asarray(self.mean)) / np.asarray(self.scale)
         return z @ np.asarray(self.weights)
-
-    def to_manifest(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_manifest(cls, stored: dict | None) -> RerankModel | None:
-        if not stored:
-            return None
-        model = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
-        return model if model.features == FEATURES else None  # a model of other signals cannot read these
-
-    @classmethod
-    def shipped(cls) -> RerankModel | None:
-        if not MODEL_FILE.exists():
-            return None
-        return cls.from_manifest(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
 
 
 class Reranker:
