@@ -101,10 +101,11 @@ def build_index(
         import bm25s
 
         bm25 = bm25s.BM25()
-        bm25.index([tokenize(c.indexed_text, mode=bm25_mode) for c in chunks], show_progress=False)
+        passage_tokens = [tokenize(c.indexed_text, mode=bm25_mode) for c in chunks]
+        bm25.index(passage_tokens, show_progress=False)
         bm25_en = bm25s.BM25()
         bm25_en.index(passage_english([c.indexed_text for c in chunks], bm25_mode=bm25_mode), show_progress=False)
-        passage_terms = PassageTerms.tokenize(chunks, bm25.vocab_dict, mode=bm25_mode)
+        passage_terms = PassageTerms.tokenize(chunks, passage_tokens, bm25.vocab_dict, mode=bm25_mode)
         texts = [c.indexed_text for c in chunks]
         lexicon = Lexicon(terms, term_vectors, glosses=gloss_index(glosses(terms)), readings=corpus_readings(texts))
 

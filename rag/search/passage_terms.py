@@ -3,7 +3,7 @@
 Tokenised once, at build (the same Sudachi forms BM25 indexes), and stored as token ids of the BM25
 vocabulary in flat arrays with offsets, so a question's candidates are read by slicing, never tokenised:
 
-    terms = PassageTerms.tokenize(chunks, vocab, mode="A")
+    terms = PassageTerms.tokenize(chunks, passage_tokens, vocab, mode="A")
     terms.passage(3) -> array([17, 4, 17, 250, ...])      # in reading order, repeats kept
     terms.sentences(3) -> [array([17, 4]), array([250, ...])]
     terms.heading(3) -> array([17])
@@ -36,8 +36,8 @@ class PassageTerms:
     heading_starts: np.ndarray  # int64 [passages + 1]
 
     @classmethod
-    def tokenize(cls, chunks: list[Chunk], vocab: dict[str, int], *, mode: str) -> PassageTerms:
-        passages = [tokenize(c.indexed_text, mode=mode) for c in chunks]
+    def tokenize(cls, chunks: list[Chunk], passages, vocab: dict[str, int], *, mode: str) -> PassageTerms:
+        """`passages`: each chunk's tokens as BM25 indexed them (tokenised once, for both)."""
         sentences = [tokenize(s, mode=mode) for c in chunks for s in c.sentence_texts()]
         headings = [tokenize(search_form(" ".join(c.section[1:] or c.section)), mode=mode) for c in chunks]
         return cls.from_tokens(passages, sentences, headings, vocab)
