@@ -41,9 +41,10 @@ def exhaustive_search(
         scores = fuse(dense, bm25, translated, forms.coverage, config, english)
     if sources is not None:
         scores = np.where(np.array([c.source in sources for c in index.chunks]), scores, -np.inf)
-    want = max(1, min(k, int(np.isfinite(scores).sum())))
+    population = int(np.isfinite(scores).sum())
+    want = max(1, min(k, population))
     reranker = retriever.reranker if mode == "hybrid" else None
-    ranked = max(want, min(reranker.model.depth, int(np.isfinite(scores).sum()))) if reranker else want
+    ranked = reranker.depth(want, population) if reranker else want
     order = np.argsort(-scores, kind="stable")[:ranked]
     signals = Features(passage[order], sentence[order], bm25[order], translated[order], english[order])
     if reranker:  # the second look, on the same best passages the candidate search hands it

@@ -53,14 +53,7 @@ def fit(groups: list[Candidates], weights, *, depth: int, version: str, l2: floa
 
 def hits_at_1(groups: list[Candidates], model: RerankModel | None) -> np.ndarray:
     """Per question, whether its first passage answers it: reranked, or in hybrid order without a model."""
-    firsts = []
-    for g in groups:
-        if model is None:
-            firsts.append(bool(g.relevant[0]))
-            continue
-        scores = model.scores(g.features)
-        firsts.append(bool(g.relevant[np.lexsort((np.arange(len(scores)), -scores))[0]]))
-    return np.array(firsts)
+    return np.array([bool(g.relevant[0 if model is None else model.ranking(g.features)[0]]) for g in groups])
 
 
 def folds(keys: list[str], k: int = 5, *, seed: int = 0) -> np.ndarray:

@@ -62,6 +62,12 @@ class RerankModel(ShippedModel):
         z = (np.nan_to_num(x) - np.asarray(self.mean)) / np.asarray(self.scale)
         return z @ np.asarray(self.weights)
 
+    def ranking(self, x: np.ndarray) -> np.ndarray:
+        """Positions of x's rows (in hybrid order), best first; ties keep the hybrid order, so a model
+        that cannot tell two passages apart changes nothing."""
+        scores = self.scores(x)
+        return np.lexsort((np.arange(len(scores)), -scores))
+
 
 class Reranker:
     """Reads one loaded index's passage terms; safe to share between threads."""
@@ -75,14 +81,16 @@ class Reranker:
         counts = np.diff(np.asarray(bm25.scores["indptr"])).astype(np.float64)
         self.idf = np.log((n - counts + 0.5) / (counts + 0.5) + 1.0)
 
+    def depth(self, want: int, population: int) -> int:
+        """How many of the hybrid ranking's best the search must settle first: the model's depth, or the
+        k asked for when that is more, never more passages than there are."""
+        return max(want, min(self.model.depth, population))
+
     def order(
         self, rows: np.ndarray, fused: np.ndarray, features: Features, query: Query, config: RetrievalConfig
     ) -> np.ndarray:
-        """Positions into `rows` (given best first, as the hybrid ranking has them), best first again.
-
-        Ties keep the hybrid order, so a model that cannot tell two passages apart changes nothing."""
-        scores = self.model.scores(self.features(rows, fused, features, query, config))
-        return np.lexsort((np.arange(len(rows)), -scores))
+        """Positions into `rows` (given best first, as the hybrid ranking has them), best first again."""
+        return self.model.ranking(self.features(rows, fused, features, query, config))
 
     def features(
         self, rows: np.ndarray, fused: np.ndarray, features: Features, query: Query, config: RetrievalConfig

@@ -155,7 +155,7 @@ class Retriever:
         population = len(self.index.chunks) if allowed is None else len(allowed.rows)
         want = max(1, min(k, population))
         rerank = self.reranker if mode == "hybrid" else None
-        ranked = max(want, min(rerank.model.depth, population)) if rerank else want
+        ranked = rerank.depth(want, population) if rerank else want
         dense, lexical = mode != "bm25", mode != "dense"
         pools = self.pools.grown(self.pools.approximate) if dense and not self._candidates.dense_exact else self.pools
         while True:
