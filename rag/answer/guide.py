@@ -16,8 +16,9 @@ _ASK = {"ja": "{}について教えてください", "en": "What do the document
 
 def example_questions(index, lang: str) -> list[str]:
     """Questions made from section headings, best covered sections first (at build the judge keeps
-    only those the documents answer: rag.answer.judge_calibration)."""
-    return [_ASK[lang].format(heading) for heading in _headings_by_size(index)]
+    only those the documents answer: rag.answer.judge_calibration). A document without sections (a
+    Wikipedia article under its one title, a plain note) is asked about by its title."""
+    return [_ASK[lang].format(topic) for topic in _topics_by_size(index)]
 
 
 def guide(index, lang: str) -> Guide:
@@ -38,9 +39,19 @@ def guide(index, lang: str) -> Guide:
     return Guide(tuple(documents), examples)
 
 
-def _headings_by_size(index) -> list[str]:
+def _topics_by_size(index) -> list[str]:
+    """Each document's main sections, or its title when it has none, by how much text they hold."""
+    sectioned = {c.source for c in index.chunks if len(c.section) > 1}
     sizes: dict[str, int] = {}
     for c in index.chunks:
-        if len(c.section) > 1 and len(c.section[1]) <= 30:  # a heading, not a caption run long
-            sizes[c.section[1]] = sizes.get(c.section[1], 0) + len(c.text)
+        if c.source in sectioned:
+            topic = c.section[1] if len(c.section) > 1 else ""  # a sectioned document's preface: no topic
+        else:
+            topic = _title(index, c.source) or c.section[0]
+        if topic and len(topic) <= 30:  # a heading, not a caption run long
+            sizes[topic] = sizes.get(topic, 0) + len(c.text)
     return sorted(sizes, key=lambda s: -sizes[s])
+
+
+def _title(index, source: str) -> str:
+    return index.documents[source].title if source in index.documents else ""
