@@ -12,7 +12,7 @@ from rag.runtime import use_process_defaults
 use_process_defaults()  # before anything heavy loads: offline, no analytics, one BLAS thread
 
 from rag import paths  # noqa: E402 - light modules only, after the defaults
-from rag.errors import RagError  # noqa: E402
+from rag.errors import RagError, unknown_documents  # noqa: E402
 from rag.inputs import printable, validate_k, validate_question  # noqa: E402
 from rag.terminal import safe_json, safe_text, shown  # noqa: E402
 
@@ -159,8 +159,9 @@ def _search_batch(args, k: int, sources: list[str] | None) -> int:
     server = _server(args)
     if server is None:
         engine = _answering_engine(args)
-        if sources and (unknown := sorted(set(sources) - {d.source for d in engine.documents()})):
-            raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
+        known = {d.source for d in engine.documents()}
+        if sources and (unknown := set(sources) - known):
+            raise unknown_documents(unknown, known)
 
         def ask(item) -> dict:
             return engine.ask(item.question, k=k, mode=args.mode, sources=sources).to_json(query_id=item.id)

@@ -18,7 +18,7 @@ from rag.answer.status import StatusJudge
 from rag.documents.chunking import CHUNKER_VERSION
 from rag.documents.corpus import corpus_hashes
 from rag.documents.metadata import read_meta
-from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, disk_error
+from rag.errors import REBUILD, IndexCorruptError, IndexStaleError, RagError, disk_error, unknown_documents
 from rag.index import store
 from rag.index.stores import StoreSpec
 from rag.inputs import validate_k, validate_question
@@ -214,7 +214,7 @@ class Engine:
         if sources is not None:
             sources = frozenset([sources] if isinstance(sources, str) else sources)
             if unknown := sorted(sources - live.retriever.sources):
-                raise RagError(f"no document {', '.join(map(repr, unknown))} in the index; see the list of documents")
+                raise unknown_documents(unknown, live.retriever.sources)
         return live.retriever.search(question, k=k, mode=mode, sources=sources)
 
 

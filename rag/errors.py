@@ -24,6 +24,13 @@ class IndexCorruptError(RagError):
     """An index file is unreadable or inconsistent with the others."""
 
 
+def unknown_documents(unknown, known, *, shown: int = 8) -> RagError:
+    """--source or sources= named documents the index does not hold: say which it does hold."""
+    names = sorted(known)
+    listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+    return RagError(f"no document {', '.join(map(repr, sorted(unknown)))} in the index; it holds: {listed}")
+
+
 def disk_error(exc: OSError, *, writing: bool) -> RagError:
     """One line for an OSError: the path, what the system said, and what to do.
 

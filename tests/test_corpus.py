@@ -139,7 +139,8 @@ def test_source_option_limits_the_search(mixed, capsys, tmp_path):
     code, out, _ = rag("search", "--queries", str(tmp_path / "q.jsonl"), "--source", "tourism.md", "--json")
     assert code == 0 and {h["source"] for h in json.loads(out)["hits"]} == {"tourism.md"}
     code, _, err = rag("search", "港湾", "--source", "nothing.pdf")
-    assert code == 1 and err.strip() == "error: no document 'nothing.pdf' in the index; see the list of documents"
+    held = "harbour.txt, report.pdf, tourism.md"  # what it holds, so the user can pick one
+    assert code == 1 and err.strip() == f"error: no document 'nothing.pdf' in the index; it holds: {held}"
 
 
 # --- the corpus boundary -------------------------------------------------------------------------------------
@@ -239,3 +240,14 @@ def test_a_damaged_pdf_stops_the_build_and_keeps_the_index(hash_workspace, tmp_p
     assert len(err) == 1 and err[0].startswith("error: ") and expected in err[0], err
     assert err[0].endswith(("replace it with a good copy or remove it", "split it or remove it from corpus/"))
     assert store.build_id(index) == live
+
+
+def test_an_unknown_document_name_is_answered_with_the_names_the_index_holds_a_long_list_cut_short():
+    from rag.errors import unknown_documents
+
+    known = [f"a{i:02d}.md" for i in range(12)]
+    message = str(unknown_documents({"a99.md", "x.pdf"}, known))
+    assert message == (
+        "no document 'a99.md', 'x.pdf' in the index; it holds: "
+        "a00.md, a01.md, a02.md, a03.md, a04.md, a05.md, a06.md, a07.md and 4 more"
+    )
