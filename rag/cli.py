@@ -131,7 +131,7 @@ def _sources(args) -> list[str] | None:
         return None
     names = [name.strip() for value in args.source for name in value.split(",")]
     if not all(names):
-        raise RagError("--source needs document names, e.g. --source briefing.pdf (see the list in the UI)")
+        raise RagError("--source needs document names, e.g. --source report.pdf (paths inside the corpus folder)")
     return names
 
 
@@ -176,7 +176,7 @@ def _search_batch(args, k: int, sources: list[str] | None) -> int:
             "id": item.id,
             "query": printable(item.question),
             "abstained": True,
-            "status": "not_covered",
+            "status": "error",  # not searched: no status of the documents, not even "not covered"
             "missing": [],
             "hits": [],
             "error": item.error,

@@ -34,9 +34,9 @@ def validate_question(question) -> str:
         raise RagError(f"the question is {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}")
     cleaned = clean_question(question)
     if not cleaned:
-        raise RagError("the question is empty; type a question about the briefing")
+        raise RagError("the question is empty; type a question about the documents")
     if not any(ch.isalnum() for ch in cleaned):
-        raise RagError("the question has no words, only symbols or emoji; type a question about the briefing")
+        raise RagError("the question has no words, only symbols or emoji; type a question about the documents")
     return cleaned
 
 

@@ -84,6 +84,7 @@ def test_a_batch_answers_every_good_line_and_reports_each_bad_one(hash_built, tm
     rows = [json.loads(line) for line in captured.out.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "3", "4", "d", "e"]
     assert [bool(r["hits"]) for r in rows] == [True, False, False, False, False, True]
+    assert [r["status"] == "error" for r in rows] == [False, True, True, True, True, False]
     assert rows[1]["error"].startswith("the question is empty")
     assert rows[2]["error"].startswith("line 3 is not JSON")
     assert rows[3]["error"].startswith("line 4 is not valid UTF-8")
