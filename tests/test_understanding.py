@@ -128,6 +128,15 @@ def test_words_without_a_gloss_need_a_close_embedding_match():
     assert lexicon.translate("budget sashimi", embedder, {}, match_at_least=0.4) == ["予算"]  # found once
 
 
+def test_a_japanese_name_an_english_document_writes_in_english_is_known():
+    """東京 is "Tokyo" in JMdict; a corpus whose documents write tokyo mentions it. A gloss of several
+    words is not matched word by word (気団 "air mass" is not held by a stray "air" and "mass")."""
+    lexicon = Lexicon(["地下鉄"], np.ones((1, 2), np.float32), glosses={})
+    english_corpus = {"tokyo": 0, "subway": 1, "air": 2, "mass": 3}
+    assert lexicon.unknown_names(["東京", "南極", "気団"], english_corpus) == ["南極", "気団"]
+    assert lexicon.unknown_names(["東京"], {"osa": 0}) == ["東京"]
+
+
 def test_english_names_are_read_as_the_corpus_writes_them():
     lexicon = Lexicon(
         ["尖閣", "パラオ", "国際", "日本", "ジャパン"],
@@ -345,3 +354,25 @@ def test_unit_symbols_answer_the_counter_that_names_them():
     held = coverage.instances("平均気温は25℃で、住民の48%が農業に従事する。")
     assert {"count:度", "count:パーセント"} <= held
     assert not coverage.missing("ブラザヴィルの平均気温は何度ですか", ["平均気温は25℃。"]).kinds
+
+
+@pytest.mark.parametrize(
+    ("query", "held", "english", "topic"),
+    [
+        ("四十二行聖書の値段は", "四十二行聖書は1455年に完成した。", {}, "聖書"),
+        ("行の値段は", "一行の値段", {}, ""),  # a lone 行 is no topic, nor what is asked (値段: an amount)
+        ("How much did a Bible cost?", "a Bible は…", {}, ""),  # English words are no nouns to name
+        ("When did the Ginza Line open?", "銀座線は1927年に開業した。", {"銀座線": "Ginza Line"}, "Ginza Line"),
+    ],
+)
+def test_the_topic_a_partial_answer_names_is_one_the_evidence_holds_as_the_question_said_it(
+    query, held, english, topic
+):
+    from types import SimpleNamespace
+
+    from rag.answer.status import StatusJudge
+
+    result = SimpleNamespace(query=query, forms=SimpleNamespace(search_text=query))
+    from rag.answer.specifics import Missing
+
+    assert StatusJudge._topic(result, held, Missing((), ("amount",)), english) == topic

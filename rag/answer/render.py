@@ -132,13 +132,24 @@ def format_text(answer: Answer) -> str:
             lines.append("質問の例:" if japanese else "For example:")
             lines += [f"- {q}" for q in answer.guide.examples]
         return "\n".join(lines)
+    lang = _lang(answer)
+    ja = lang == "ja"
     if answer.status == "not_covered":
-        lines.append("この資料には、この質問に答える記述が見当たりません。(not covered by the briefing)")
-        lines.append("参考までに、最も近い箇所 / nearest passages:")
+        lines.append(
+            "この資料には、この質問に答える記述が見当たりません。"
+            if ja
+            else "Not covered: nothing in the documents answers this question."
+        )
+        lines.append(answer.reason.text(lang))
+        lines.append(
+            "参考までに、最も近い箇所(答えではありません):"
+            if ja
+            else "For reference, the nearest passages (not answers):"
+        )
     elif answer.status == "partial":
-        missing = "、".join(answer.missing)
-        lines.append(f"資料はこの話題を扱っていますが、次の点は書かれていません: {missing}")
-        lines.append(f"(partly covered; not mentioned: {', '.join(answer.missing)})")
+        lines.append(("一部だけ資料にあります: " if ja else "Partly covered: ") + answer.reason.text(lang))
+    elif answer.status == "answered" and answer.short is None:
+        lines.append("資料に答えがあります。" if ja else "Answered by the documents.")  # the answer line says so too
     if answer.short is not None:
         lines.append(short_line(answer))
     for p in answer.passages:

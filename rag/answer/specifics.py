@@ -217,7 +217,7 @@ def asked_kinds(question: str) -> list[str]:
         focus = focus_terms(text)
         if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
             asked = max(focus, key=lambda term: text.rfind(term))
-            kind = _meaning(asked) or _name_of(asked, ms)
+            kind = noun_kind(asked) or _name_of(asked, ms)
             if kind in ("amount", "count", "date", "person"):
                 kinds.append(kind)
     return kinds
@@ -237,7 +237,7 @@ def _name_of(noun: str, ms: list[Morpheme]) -> str | None:
         return None
     owner = ms[at - 2].surface
     said = " ".join(glosses_of(owner)[:2]).lower()
-    return "person" if _meaning(owner) == "person" or _ONE_WHO.search(said) else None
+    return "person" if noun_kind(owner) == "person" or _ONE_WHO.search(said) else None
 
 
 def _indefinite(following: list[Morpheme]) -> bool:
@@ -296,7 +296,7 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morphem
 
 
 @lru_cache(maxsize=4096)
-def _meaning(noun: str) -> str | None:
+def noun_kind(noun: str) -> str | None:
     """The kind of answer a noun stands for, by its first JMdict glosses: 予算 -> amount, 国 -> place,
     もの ("thing; object") -> none."""
     senses = glosses_of(noun)[:2]

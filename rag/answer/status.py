@@ -122,6 +122,22 @@ class StatusJudge:
         regions = [n for n in region_names(result.forms.search_text) if n in names]
         return frozenset(background | {n for n in regions if not self.facts.unknown_names([n])})
 
+    @staticmethod
+    def _topic(result: SearchResult, held: str, absent: specifics.Missing, english: dict[str, str]) -> str:
+        """What the evidence does cover, as the question says it: a noun of two or more characters it
+        holds (a lone 行 or "a" is no topic) that is not what is asked (値段 when an amount is missing),
+        or for an English question one of its names."""
+        if not is_japanese(result.query):
+            return next((said for term, said in english.items() if term in held and term not in absent.terms), "")
+        return next(
+            (
+                n
+                for n in content_nouns(result.forms.search_text)
+                if len(n) > 1 and n in held and n not in absent.terms and specifics.noun_kind(n) not in absent.kinds
+            ),
+            "",
+        )
+
     def _partial_or_answered(
         self, result: SearchResult, names: list[str], background: frozenset[str], english: dict[str, str]
     ) -> Verdict:
@@ -139,7 +155,7 @@ class StatusJudge:
         if not absent:
             return Verdict("answered", Reason("answers"))
         held = "\n".join(evidence)
-        topic = next((n for n in content_nouns(forms.search_text) if n in held and n not in absent.terms), "")
+        topic = self._topic(result, held, absent, english)
         terms = tuple(english.get(t, t) for t in absent.terms)  # said as the question said it
         reason = Reason("missing", terms, topic, absent.kinds)
         return Verdict("partial", reason, terms + tuple(kind_label(k, result.query) for k in absent.kinds))
