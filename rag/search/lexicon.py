@@ -23,6 +23,8 @@ from rag.search.readings import ReadingIndex
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 # Capitalised words in a row, the first word of a sentence only when another follows: "the Senkaku
 # Islands", "Japan's"; not "Which" alone.
+GLOSSES_READ = 3  # a name's first senses; later ones drift (東京: "Tokyo", then "Luoyang, China")
+_PARENTHESIS = re.compile(r"\([^)]*\)")
 _CAPITALISED = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]+(?:['’]s)?)(?:\s+(?:of\s+)?[A-Z][a-z]+(?:['’]s)?)*")
 _LATIN_ONLY = re.compile(r"^[A-Za-z0-9 .'’-]+$")
 # Function words of English questions. Content words ("japan", "country") stay: the corpus may need them.
@@ -150,7 +152,8 @@ class Lexicon:
                 for n in unseen
                 if not any(gloss_phrases(g) in self.glosses for g in glosses_of(n) if gloss_phrases(g))
             ]
-        return unseen
+        # an English document names it in English: 東京 is "Tokyo", and the corpus writes tokyo
+        return [n for n in unseen if not any(_written(g, known) for g in glosses_of(n)[:GLOSSES_READ])]
 
     def english_names(self, question: str) -> list[tuple[str, list[str]]]:
         """Each proper name an English question writes in capitals, with the corpus's Japanese names for it
@@ -233,3 +236,10 @@ class Lexicon:
 def _stem_of(word: str) -> str:
     stems = english_words(word)
     return stems[0] if stems else word.lower()
+
+
+def _written(gloss: str, known) -> bool:
+    """Whether the corpus holds a one-word English gloss ("Tokyo", "subway"). Not a phrase: its words may
+    stand apart in the text ("air mass" is not 気団 because "air" and "mass" occur somewhere)."""
+    words = tokenize(_PARENTHESIS.sub(" ", gloss).strip())
+    return len(words) == 1 and words[0] in known
