@@ -213,7 +213,7 @@ class Engine:
             raise RagError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
         if sources is not None:
             sources = frozenset([sources] if isinstance(sources, str) else sources)
-            if unknown := sorted(sources - live.retriever.sources):
+            if unknown := sources - live.retriever.sources:
                 raise unknown_documents(unknown, live.retriever.sources)
         return live.retriever.search(question, k=k, mode=mode, sources=sources)
 

@@ -32,8 +32,7 @@ def guide(index, lang: str) -> Guide:
             if len(c.section) > 1:
                 sizes[c.section[1]] = sizes.get(c.section[1], 0) + 1
         biggest = set(sorted(sizes, key=lambda s: -sizes[s])[:MAIN_SECTIONS])
-        title = index.documents[source].title if source in index.documents else source
-        documents.append((title or source, tuple(s for s in sizes if s in biggest)))
+        documents.append((_title(index, source) or source, tuple(s for s in sizes if s in biggest)))
     recorded = index.manifest.get("examples", {}).get(lang)
     examples = tuple(recorded[:EXAMPLES]) if recorded else tuple(example_questions(index, lang)[:EXAMPLES])
     return Guide(tuple(documents), examples)

@@ -123,17 +123,16 @@ def splice(passage: CitedPassage, mark: Callable[[str], str], plain: Callable[[s
 
 def format_text(answer: Answer) -> str:
     lines = []
+    lang = _lang(answer)
+    ja = lang == "ja"
     if answer.status == "not_a_question":
-        japanese = is_japanese(answer.reading.question)
-        lines.append(answer.reason.text("ja" if japanese else "en"))
+        lines.append(answer.reason.text(lang))
         for title, sections in answer.guide.documents if answer.guide else ():
             lines.append(f"「{title}」: " + "、".join(sections) if sections else f"「{title}」")
         if answer.guide and answer.guide.examples:
-            lines.append("質問の例:" if japanese else "For example:")
+            lines.append("質問の例:" if ja else "For example:")
             lines += [f"- {q}" for q in answer.guide.examples]
         return "\n".join(lines)
-    lang = _lang(answer)
-    ja = lang == "ja"
     if answer.status == "not_covered":
         lines.append(
             "この資料には、この質問に答える記述が見当たりません。"

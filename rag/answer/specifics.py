@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.language.jmdict import glosses_of
+from rag.language.jmdict import bare_gloss, glosses_of
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units, western_year
 
@@ -72,7 +72,6 @@ _GLOSS_KINDS = (
     ),
 )
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
-_PARENTHESIS = re.compile(r"\([^)]*\)")
 
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
 _ORGANISATION_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|organization|business)\b")
@@ -303,7 +302,7 @@ def noun_kind(noun: str) -> str | None:
     for kind, pattern in _GLOSS_KINDS:
         # a parenthesis qualifies a sense, it is not its meaning: 活動 "activity (of a person, ...)", バントゥー
         # "Bantu (people)"; only money is read from one: 額 "amount (esp. of money)"
-        if any(pattern.search(g.lower() if kind == "amount" else _PARENTHESIS.sub(" ", g.lower())) for g in senses):
+        if any(pattern.search(g.lower() if kind == "amount" else bare_gloss(g.lower())) for g in senses):
             return kind
     return None
 

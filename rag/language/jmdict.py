@@ -64,9 +64,14 @@ def _stem(word: str) -> str:
     return word
 
 
+def bare_gloss(gloss: str) -> str:
+    """A gloss without its parenthesised qualifiers: "sarin (nerve agent)" -> "sarin  "."""
+    return _PAREN.sub(" ", gloss)
+
+
 def gloss_phrases(gloss: str) -> tuple[str, ...] | None:
     """A gloss as a phrase of stemmed words, or None if it is an explanation rather than a name for the word."""
-    words = tuple(w for w in english_words(_PAREN.sub(" ", gloss)) if w not in ARTICLES)
+    words = tuple(w for w in english_words(bare_gloss(gloss)) if w not in ARTICLES)
     return words if 0 < len(words) <= MAX_GLOSS_WORDS else None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.language.jmdict import ARTICLES, english_words, gloss_phrases, glosses_of
+from rag.language.jmdict import ARTICLES, bare_gloss, english_words, gloss_phrases, glosses_of
 from rag.language.script import is_hiragana
 from rag.language.sudachi import tokenize
 from rag.search.readings import ReadingIndex
@@ -24,7 +24,6 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 # Capitalised words in a row, the first word of a sentence only when another follows: "the Senkaku
 # Islands", "Japan's"; not "Which" alone.
 GLOSSES_READ = 3  # a name's first senses; later ones drift (東京: "Tokyo", then "Luoyang, China")
-_PARENTHESIS = re.compile(r"\([^)]*\)")
 _CAPITALISED = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]+(?:['’]s)?)(?:\s+(?:of\s+)?[A-Z][a-z]+(?:['’]s)?)*")
 _LATIN_ONLY = re.compile(r"^[A-Za-z0-9 .'’-]+$")
 # Function words of English questions. Content words ("japan", "country") stay: the corpus may need them.
@@ -241,5 +240,5 @@ def _stem_of(word: str) -> str:
 def _written(gloss: str, known) -> bool:
     """Whether the corpus holds a one-word English gloss ("Tokyo", "subway"). Not a phrase: its words may
     stand apart in the text ("air mass" is not 気団 because "air" and "mass" occur somewhere)."""
-    words = tokenize(_PARENTHESIS.sub(" ", gloss).strip())
+    words = tokenize(bare_gloss(gloss).strip())
     return len(words) == 1 and words[0] in known
