@@ -254,10 +254,10 @@ def test_the_outline_opens_a_section_in_the_document(open_page):
 def test_english_browser_gets_english_and_a_glossary_and_the_switch_rerenders(open_page):
     page = open_page(locale="en-US")
     page.wait_for_function("() => document.querySelector('#ask')?.innerText.includes('Ask')")
-    assert page.locator("h1").inner_text().startswith("Ask the MOFA briefing")
+    assert page.locator("h1").inner_text().startswith("Ask 「外交力の強化について」")
     ask(page, "How many people does the Philippine Coast Guard have now?")
     reply = newest(page)
-    assert "Answered by the briefing" in reply.inner_text()
+    assert "Answered by the documents" in reply.inner_text()
     glossary = reply.locator(".glossary")
     assert glossary.count() == 1 and "Glossary (JMdict)" in glossary.inner_text()
     assert glossary.locator("dd").count() >= 1

@@ -147,7 +147,7 @@ def test_html_lang_and_title_follow_the_switch(open_page):
     assert page.evaluate("document.documentElement.lang") == "ja"
     page.get_by_label("English", exact=True).check()
     page.wait_for_function("() => document.documentElement.lang === 'en'")
-    assert page.title() == "Ask the MOFA briefing · Q&A"
+    assert page.title() == "外交力の強化について · Q&A"
     page.get_by_label("日本語", exact=True).check()
     page.wait_for_function("() => document.documentElement.lang === 'ja'")
     assert page.title() == "外交力の強化について · 質問応答"

@@ -11,16 +11,20 @@ import threading
 import pytest
 
 from rag.answer.glossary import glossary, glosses, key_terms, known_words
+from rag.documents.metadata import read_meta
+from rag.serve.ui.about import Titled, about
 from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.document import outline, render_document
 from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape, status_line
 from rag.serve.ui.palette import AA_TEXT, CONTRAST_PAIRS, PALETTE, contrast
 from rag.serve.ui.render import render_card, render_conversation
-from rag.serve.ui.text import EXAMPLES, TEXT, language_of
+from rag.serve.ui.text import TEXT, language_of
 
-from .conftest import answer_with_status
+from .conftest import BRIEFING, CORPUS, answer_with_status
 
 PCG = "フィリピン沿岸警備隊への支援で人員はどう変わりましたか"
+SIDECAR = read_meta(CORPUS, BRIEFING.name)
+ABOUT = {lang: about([Titled(SIDECAR.title, SIDECAR)], {}, lang) for lang in ("ja", "en")}
 
 
 def card_for(engine, question, status="answered", *, previous=None, missing=()):
@@ -38,17 +42,17 @@ def visible_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
-def test_first_screen_offers_the_examples_as_buttons():
-    page = render_conversation(Conversation(), "ja")
-    assert page.count('class="example"') == len(EXAMPLES)
-    assert all(html.escape(q, quote=True) in page for q in EXAMPLES)
+def test_first_screen_offers_the_sidecars_examples_as_buttons():
+    page = render_conversation(Conversation(), "ja", ABOUT["ja"])
+    assert page.count('class="example"') == len(SIDECAR.examples) >= 3
+    assert all(html.escape(q, quote=True) in page for q in SIDECAR.examples)
     assert "<article" not in page
 
 
 def test_newest_reply_comes_first_with_its_card(hash_engine):
     older = card_for(hash_engine, "OSAの予算は")
     newer = card_for(hash_engine, PCG)
-    page = render_conversation(conversation_of(older, newer), "ja")
+    page = render_conversation(conversation_of(older, newer), "ja", ABOUT["ja"])
     shown = page[page.index("<article") :]  # the kept history (data-questions) lists them oldest first
     assert shown.index(PCG) < shown.index("OSAの予算は")
     assert 'data-latest="2"' in page and page.count("<article") == 2
@@ -60,7 +64,7 @@ def test_newest_reply_comes_first_with_its_card(hash_engine):
 
 def test_not_covered_folds_the_nearest_passages_and_marks_nothing(hash_engine):
     card = card_for(hash_engine, "日本の人口は何人ですか", "not_covered")
-    page = render_conversation(conversation_of(card), "ja")
+    page = render_conversation(conversation_of(card), "ja", ABOUT["ja"])
     assert "<mark" not in page and 'class="s hl"' not in page
     assert '<details class="nearest"><summary>参考: 近い箇所 3 件(回答ではありません)</summary>' in page
     assert "この資料には、この質問に答える記述が見当たりません" in page
@@ -68,31 +72,31 @@ def test_not_covered_folds_the_nearest_passages_and_marks_nothing(hash_engine):
 
 def test_partial_says_what_is_missing(hash_engine):
     card = card_for(hash_engine, "OSAの令和9年度の予算はいくらですか", "partial", missing=("令和9年度",))
-    ja = render_conversation(conversation_of(card), "ja")
+    ja = render_conversation(conversation_of(card), "ja", ABOUT["ja"])
     assert "一部だけ資料にあります — 資料に書かれていない点: 令和9年度" in visible_text(ja)
-    en = render_conversation(conversation_of(card), "en", glossary=lambda c: [])
-    assert "Partly covered by the briefing — Not in the briefing: 令和9年度" in visible_text(en)
+    en = render_conversation(conversation_of(card), "en", ABOUT["en"], glossary=lambda c: [])
+    assert "Partly covered by the documents — Not in the documents: 令和9年度" in visible_text(en)
 
 
 def test_markup_in_a_question_is_text(hash_engine):
     evil = "<img src=x onerror=alert(1)>OSAとは"
     conv = Conversation().add(evil, card=None, error="the question is empty", mode="hybrid")
     conv = conv.add(evil, card=card_for(hash_engine, evil), error=None, mode="hybrid")
-    page = render_conversation(conv, "ja")
+    page = render_conversation(conv, "ja", ABOUT["ja"])
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;OSAとは" in page
 
 
 def test_a_follow_up_is_shown_as_read(hash_engine):
     first = card_for(hash_engine, "フィリピン沿岸警備隊への支援について教えて")
     second = card_for(hash_engine, "それは何年から続いていますか", previous=first.reading)
-    page = render_conversation(conversation_of(first, second), "ja")
+    page = render_conversation(conversation_of(first, second), "ja", ABOUT["ja"])
     assert "(フィリピン沿岸警備隊への支援について) それは何年から続いていますか" in page
     assert "支援" in second.passages[0].shared_terms  # the topic it was searched with matched too
 
 
 def test_citations_point_at_the_passage_and_its_sentences(hash_engine):
     card = card_for(hash_engine, PCG)
-    page = render_conversation(conversation_of(card), "ja")
+    page = render_conversation(conversation_of(card), "ja", ABOUT["ja"])
     top = card.passages[0]
     marks = ",".join(f"{q.start}-{q.end}" for q in card.quotes)
     assert f'data-chunk="{top.chunk_id}" data-marks="{marks}"' in page
@@ -101,14 +105,18 @@ def test_citations_point_at_the_passage_and_its_sentences(hash_engine):
 
 def test_english_readers_get_a_glossary_and_english_words(hash_engine):
     card = card_for(hash_engine, PCG)
-    en = render_conversation(conversation_of(card), "en", glossary=lambda c: glossary([q.text for q in c.quotes]))
-    assert "Answered by the briefing" in en and "Glossary (JMdict)" in en and "Sources" in en
-    ja = render_conversation(conversation_of(card), "ja", glossary=lambda c: pytest.fail("ja needs no glossary"))
+    en = render_conversation(
+        conversation_of(card), "en", ABOUT["en"], glossary=lambda c: glossary([q.text for q in c.quotes])
+    )
+    assert "Answered by the documents" in en and "Glossary (JMdict)" in en and "Sources" in en
+    ja = render_conversation(
+        conversation_of(card), "ja", ABOUT["ja"], glossary=lambda c: pytest.fail("ja needs no glossary")
+    )
     assert "Glossary" not in ja
 
 
 def test_a_stale_index_is_noted():
-    page = render_conversation(Conversation(), "en", notice="manifest is damaged")
+    page = render_conversation(Conversation(), "en", ABOUT["en"], notice="manifest is damaged")
     assert "answering from the previous one: manifest is damaged" in page
 
 
@@ -129,8 +137,8 @@ def test_markdown_and_text_carry_the_citations(hash_engine):
 def test_conversation_markdown_is_oldest_first(hash_engine):
     conv = conversation_of(card_for(hash_engine, "OSAの予算は"), card_for(hash_engine, PCG))
     conv = conv.add("", card=None, error="the question is empty", mode="hybrid")
-    md = conversation_markdown(conv, "en")
-    assert md.startswith("# Ask the MOFA briefing")
+    md = conversation_markdown(conv, "en", ABOUT["en"].title)
+    assert md.startswith("# Ask 「外交力の強化について」\n")
     assert md.index("OSAの予算は") < md.index(PCG) < md.index("the question is empty")
 
 
@@ -233,7 +241,7 @@ def test_a_greeting_gets_the_guide_not_a_crash(hash_engine):
     reading = read("こんにちは", None)
     verdict = Verdict("not_a_question", Reason("not_a_question"))
     card = compose(hash_engine.search("こんにちは"), verdict, live.picker, live.rows, reading, live.guides["ja"])
-    page = render_conversation(conversation_of(card), "ja")
+    page = render_conversation(conversation_of(card), "ja", ABOUT["ja"])
     assert "資料についての質問ではないようです" in page and "資料の内容" in page
     assert page.count('class="example"') == len(live.guides["ja"].examples) >= 1
     assert "出典" not in page[page.index("<article") :]
@@ -267,8 +275,8 @@ def test_status_words_follow_the_ui_not_the_question(hash_engine):
 
 def test_announcement_and_the_kept_history(hash_engine):
     conv = conversation_of(card_for(hash_engine, "OSAの予算は"), card_for(hash_engine, PCG))
-    page = render_conversation(conv, "ja")
+    page = render_conversation(conv, "ja", ABOUT["ja"])
     assert 'data-announce="新しい回答: 資料に答えがあります' in page
     assert "&quot;q&quot;: &quot;OSAの予算は&quot;" in page  # oldest first, for localStorage
     assert 'data-title="外交力の強化について · 質問応答"' in page
-    assert 'data-title="Ask the MOFA briefing · Q&amp;A"' in render_conversation(conv, "en")
+    assert 'data-title="外交力の強化について · Q&amp;A"' in render_conversation(conv, "en", ABOUT["en"])

@@ -68,6 +68,9 @@ class Citer:
         self._metas = metas
         self._markers = {source: slide_markers(doc.text) for source, doc in documents.items()}
 
+    def meta(self, source: str) -> DocumentMeta:
+        return self._metas.get(source) or DocumentMeta()
+
     def cite(self, chunk, start: int, end: int) -> Citation:
         doc = self._docs.get(chunk.source)
         meta = self._metas.get(chunk.source) or DocumentMeta()

@@ -107,7 +107,7 @@ def read_corpus(
         documents.append(doc)
     if not documents:
         raise RagError(
-            f"corpus folder {folder} has no readable .txt, .md or .pdf files; add the briefing and run: rag build"
+            f"corpus folder {folder} has no readable .txt, .md or .pdf files; add documents and run: rag build"
         )
     return sorted(documents, key=lambda d: d.source)
 

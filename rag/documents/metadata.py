@@ -6,6 +6,8 @@ address, from a sidecar file beside it: `corpus/NAME.meta.toml` for `corpus/NAME
     issuer_en = "Ministry of Foreign Affairs of Japan"   # for English readers; optional
     date = "2026-03"                                    # as precise as known; optional
     url = "https://www.mofa.go.jp/..."                  # the original; optional
+    examples = ["OSAの令和8年度の予算はいくらですか"]     # questions it answers, shown on the web UI's
+                                                        # first screen; optional
 
 Every key is optional; a sidecar that cannot be read is skipped with a note, never fatal (a citation then
 falls back to the document's own title). The sidecar is not indexed text: it is read when a build loads.
@@ -28,6 +30,7 @@ class DocumentMeta:
     issuer_en: str | None = None
     date: str | None = None
     url: str | None = None
+    examples: tuple[str, ...] = ()
 
 
 def sidecar_path(corpus_dir: Path, source: str) -> Path:
@@ -50,4 +53,7 @@ def read_meta(corpus_dir: Path, source: str, *, log=print) -> DocumentMeta:
         log(f"note: {path.name} could not be read ({type(exc).__name__}); citing {source} without it")
         return DocumentMeta()
     fields = {k: str(v).strip() for k, v in data.items() if k in FIELDS and isinstance(v, str | int) and str(v).strip()}
+    examples = data.get("examples", ())
+    if isinstance(examples, list):  # anything else is ignored, as a field of the wrong type is
+        fields["examples"] = tuple(q.strip() for q in examples if isinstance(q, str) and q.strip())
     return DocumentMeta(**fields)

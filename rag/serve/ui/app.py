@@ -34,7 +34,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     t = words("ja")
 
     def conversation_html(conv: Conversation, lang: str) -> str:
-        return render_conversation(conv, lang, glossary=pages.glossary, notice=engine.reload_error)
+        return render_conversation(conv, lang, pages.about(lang), glossary=pages.glossary, notice=engine.reload_error)
 
     def with_session(conv: Conversation, request) -> Conversation:
         if conv.session or request is None:
@@ -116,10 +116,10 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
 
     def relabel(lang, conv, source):
         """Every label and everything shown, in the chosen language."""
-        t = words(lang)
+        t, about = words(lang), pages.about(lang)
         return (
-            header_html(lang),
-            gr.update(label=t["question"], placeholder=t["placeholder"]),
+            header_html(about),
+            gr.update(label=t["question"], placeholder=about.placeholder),
             gr.update(value=t["ask"]),
             gr.update(value=t["clear"]),
             gr.update(label=t["advanced"]),
@@ -150,10 +150,11 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
 
     conversation_js = (ASSETS / "conversation.js").read_text(encoding="utf-8")
     document_js = "watch('value', () => window.ragDocumentShown && window.ragDocumentShown());"
-    with gr.Blocks(title=t["page_title"]) as demo:
+    about = pages.about("ja")
+    with gr.Blocks(title=about.page_title) as demo:
         conv_state = gr.State(Conversation())
         with gr.Row(elem_id="header"):
-            title = gr.HTML(header_html("ja"), elem_id="title", apply_default_css=False, scale=1)
+            title = gr.HTML(header_html(about), elem_id="title", apply_default_css=False, scale=1)
             language = gr.Radio(
                 [("日本語", "ja"), ("English", "en")],
                 value="ja",
@@ -167,7 +168,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             with gr.Column(scale=3, min_width=340):
                 with gr.Row(elem_id="ask-row"):
                     question = gr.Textbox(
-                        label=t["question"], placeholder=t["placeholder"], lines=1, elem_id="question", scale=5
+                        label=t["question"], placeholder=about.placeholder, lines=1, elem_id="question", scale=5
                     )
                     ask_button = gr.Button(t["ask"], variant="primary", elem_id="ask", scale=1, min_width=96)
                 conversation = gr.HTML(
@@ -240,7 +241,7 @@ def warm_up(engine: Engine) -> None:
     card = engine.ask("外交力とは何ですか", k=DEFAULT_K)
     conv = Conversation().add(card.reading.question, card=card, error=None, mode="hybrid")
     pages = Pages(engine)
-    render_conversation(conv, "en", glossary=pages.glossary)
+    render_conversation(conv, "en", pages.about("en"), glossary=pages.glossary)
 
 
 def serve(

@@ -107,9 +107,8 @@ def turn_markdown(turn: Turn, lang: str) -> str:
     return f"## {md_escape(turn.question)}\n\n*{words(lang)['error']}: {md_escape(turn.error or '')}*\n"
 
 
-def conversation_markdown(conversation: Conversation, lang: str) -> str:
-    """Every turn, oldest first, under the page title."""
-    title = words(lang)["title"]
+def conversation_markdown(conversation: Conversation, lang: str, title: str) -> str:
+    """Every turn, oldest first, under the page's heading."""
     return f"# {title}\n\n" + "\n".join(turn_markdown(t, lang) for t in conversation.turns)
 
 

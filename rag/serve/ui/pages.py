@@ -1,20 +1,21 @@
-"""What the page shows besides the conversation, rendered from the live build: the header, the
-document pane (cached per build and language) and the glossary of an answer."""
+"""What the page shows besides the conversation, rendered from the live build: the header and example
+questions, the document pane (each cached per build and language) and the glossary of an answer."""
 
 from __future__ import annotations
 
 import threading
+from html import escape
 
 from rag.answer.glossary import glossary
 from rag.answer.records import Answer
+from rag.documents.metadata import DocumentMeta
 from rag.engine import Engine
+from rag.serve.ui.about import About, Titled, about
 from rag.serve.ui.document import render_document
-from rag.serve.ui.text import words
 
 
-def header_html(lang: str) -> str:
-    t = words(lang)
-    return f'<h1>{t["title"]}</h1><p class="tagline">{t["intro"]}</p>'
+def header_html(about: About) -> str:
+    return f'<h1>{escape(about.title)}</h1><p class="tagline">{escape(about.intro)}</p>'
 
 
 class Pages:
@@ -23,11 +24,27 @@ class Pages:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._docs: dict[tuple, str] = {}
+        self._about: dict[tuple, About] = {}
         self._rarity: tuple[object, dict[str, int]] = (None, {})
         self._lock = threading.Lock()
 
     def documents(self):
         return self.engine.documents()
+
+    def about(self, lang: str) -> About:
+        """The heading, hints and example questions for the live build's documents."""
+        live = self.engine.live()
+        key = (live.build, lang)
+        with self._lock:
+            if key in self._about:
+                return self._about[key]
+        metas = live.citer.meta if live.citer is not None else (lambda source: DocumentMeta())
+        titled = [Titled(metas(d.source).title or d.title, metas(d.source)) for d in self.documents()]
+        found = about(titled, live.retriever.index.manifest.get("examples", {}), lang)
+        with self._lock:
+            self._about = {k: v for k, v in self._about.items() if k[0] == live.build}  # older builds' go
+            self._about[key] = found
+        return found
 
     def document(self, source: str, lang: str) -> str:
         live = self.engine.live()

@@ -13,6 +13,7 @@ from rag.answer.figures import figures
 from rag.answer.glossary import Gloss
 from rag.answer.records import Answer, CitedPassage, Quote
 from rag.documents.chunking import PATH_SEPARATOR
+from rag.serve.ui.about import About
 from rag.serve.ui.conversation import REASONS, Conversation, Turn
 from rag.serve.ui.export import (
     card_markdown,
@@ -23,7 +24,7 @@ from rag.serve.ui.export import (
     quote_with_citation,
     status_line,
 )
-from rag.serve.ui.text import EXAMPLES, words
+from rag.serve.ui.text import words
 
 STATUS_ICON = {"answered": "✓", "partial": "◐", "not_covered": "✕", "not_a_question": "?"}
 _SVG = (
@@ -49,6 +50,7 @@ def attr(value) -> str:
 def render_conversation(
     conversation: Conversation,
     lang: str,
+    about: About,
     *,
     glossary: Callable[[Answer], list[Gloss]] | None = None,
     notice: str | None = None,
@@ -59,7 +61,7 @@ def render_conversation(
     latest = conversation.next_id - 1
     parts = [
         f'<div class="rag-conv" lang="{lang}" data-latest="{latest}" data-announce="{attr(announce)}" '
-        f'data-title="{attr(t["page_title"])}" data-counter="{attr(t["counter"])}" '
+        f'data-title="{attr(about.page_title)}" data-counter="{attr(t["counter"])}" '
         f'data-questions="{attr(json.dumps(asked_questions(conversation), ensure_ascii=False))}">'
     ]
     if notice:
@@ -70,7 +72,7 @@ def render_conversation(
                 f'<p class="undo" role="status"><span>{escape(t["cleared"])}</span> '
                 f'<button type="button" data-restore>{escape(t["undo"])}</button></p>'
             )
-        parts.append(render_empty(lang))
+        parts.append(render_empty(about.examples, lang))
     else:
         newest_first = list(reversed(conversation.turns))
         gloss = glossary if lang == "en" else None
@@ -78,7 +80,7 @@ def render_conversation(
         if len(newest_first) > 1:
             parts.append(f'<h2 class="earlier">{escape(t["earlier"])}</h2>')
             parts += [render_turn(turn, lang, gloss) for turn in newest_first[1:]]
-        markdown = conversation_markdown(conversation, lang)
+        markdown = conversation_markdown(conversation, lang, about.title)
         parts.append(
             f'<div class="conv-actions"><button type="button" class="download" data-download="{attr(markdown)}">'
             f"{escape(t['download'])}</button></div>"
@@ -107,13 +109,15 @@ def announcement(turn: Turn, lang: str) -> str:
     return f"{words(lang)['new_answer']}: {status_line(turn.card, lang)}{first}"
 
 
-def render_empty(lang: str) -> str:
+def render_empty(examples: tuple[str, ...], lang: str) -> str:
     """The first screen: example questions that ask when clicked (the header says what the app does,
-    the document pane's outline what the briefing covers)."""
+    the document pane's outline what each document covers)."""
     t = words(lang)
+    if not examples:
+        return ""
     buttons = "".join(
         f'<li><button type="button" class="example" data-example="{attr(q)}">{escape(q)}</button></li>'
-        for q in EXAMPLES
+        for q in examples
     )
     return (
         f'<section class="empty" aria-labelledby="examples-h">'

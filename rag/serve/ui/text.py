@@ -6,11 +6,7 @@ LANGUAGES = ("ja", "en")
 
 TEXT = {
     "ja": {
-        "title": "「外交力の強化について」に質問する",
-        "intro": "外務省提出資料「外交力の強化について」の本文だけを根拠に、該当箇所を引用して答えます。"
-        "日本語・英語のどちらでも質問できます。",
         "question": "質問",
-        "placeholder": "例: OSAの令和8年度の予算はいくらですか",
         "ask": "質問する",
         "advanced": "詳細設定",
         "k": "引用する箇所の数",
@@ -65,7 +61,6 @@ TEXT = {
         "reply": "回答",
         "all_documents": "すべての資料",
         "not_a_question": "資料についての質問ではないようです。資料の内容と、質問の例を示します。",
-        "page_title": "外交力の強化について · 質問応答",
         "link": "この回答へのリンクをコピー",
         "copied_link": "リンクをコピーしました",
         "covers": "資料の内容",
@@ -81,11 +76,7 @@ TEXT = {
         "counter": "{n} / {limit}字",
     },
     "en": {
-        "title": "Ask the MOFA briefing 「外交力の強化について」",
-        "intro": "Answers come only from the text of the briefing, quoted with its passages cited. "
-        "Ask in English or Japanese; passages are shown in the original Japanese.",
         "question": "Question",
-        "placeholder": "e.g. What is the OSA budget for fiscal 2026?",
         "ask": "Ask",
         "advanced": "Advanced settings",
         "k": "Passages to cite",
@@ -100,10 +91,10 @@ TEXT = {
         "download": "Download chat as Markdown",
         "language": "表示言語 / Language",
         "examples": "Example questions (click to ask)",
-        "answered": "Answered by the briefing",
-        "partial": "Partly covered by the briefing",
-        "partial_missing": "Not in the briefing: {missing}",
-        "not_covered": "Not covered: the briefing has nothing that answers this question.",
+        "answered": "Answered by the documents",
+        "partial": "Partly covered by the documents",
+        "partial_missing": "Not in the documents: {missing}",
+        "not_covered": "Not covered: the documents have nothing that answers this question.",
         "nearest": "For reference: the {n} nearest passages (not answers)",
         "no_quote": "No single sentence answers it; see the cited passages.",
         "short_answer": "Answer",
@@ -117,7 +108,7 @@ TEXT = {
         "reason_none": "Choose one",
         "reason_wrong": "Wrong answer",
         "reason_quote": "Wrong passage quoted",
-        "reason_missing": "The briefing has it, but it was not found",
+        "reason_missing": "The documents have it, but it was not found",
         "reason_other": "Other",
         "feedback": "Rate this answer",
         "copy_text": "Copy text",
@@ -133,7 +124,7 @@ TEXT = {
         "thanks": "Feedback recorded",
         "cleared_vote": "Feedback withdrawn",
         "document": "Document",
-        "outline": "What this briefing covers",
+        "outline": "What this document covers",
         "document_text": "Full text",
         "earlier": "Earlier questions",
         "your_question": "Question",
@@ -144,7 +135,6 @@ TEXT = {
             "they answer."
         ),
         "covers": "What the documents cover",
-        "page_title": "Ask the MOFA briefing · Q&A",
         "link": "Copy a link to this answer",
         "copied_link": "Link copied",
         "try_asking": "Questions they answer (click to ask)",
@@ -152,21 +142,13 @@ TEXT = {
         "drop_context": "Ask again without it",
         "too_long": "The question is too long ({n:,} characters); the limit is {limit:,}.",
         "empty": "Type a question.",
-        "no_words": "The question has no words; type a question about the briefing.",
+        "no_words": "The question has no words; type a question about the documents.",
         "refused": "The question was not accepted.",
         "new_answer": "New answer",
         "back": "Back to the answer",
         "counter": "{n} / {limit} characters",
     },
 }
-
-EXAMPLES = (
-    "OSAの令和8年度の予算はいくらですか",
-    "フィリピン沿岸警備隊への支援で人員はどう変わりましたか",
-    "中国とはどのような関係を築く方針ですか",
-    "What does Japan do to counter disinformation?",
-    "How many phone calls did Japan hold with Iran?",
-)
 
 
 def words(lang: str) -> dict[str, str]:
@@ -184,7 +166,7 @@ def mode_choices(lang: str) -> list[tuple[str, str]]:
 def language_of(accept_language: str | None) -> str:
     """The UI language for a browser's Accept-Language header: Japanese if it ranks ja above en, else English.
 
-    "ja,en-US;q=0.9" -> "ja"; "en-US,en;q=0.9,ja;q=0.8" -> "en"; None -> "ja" (the briefing's own language)
+    "ja,en-US;q=0.9" -> "ja"; "en-US,en;q=0.9,ja;q=0.8" -> "en"; None -> "ja" (the default)
     """
     if not accept_language:
         return "ja"
