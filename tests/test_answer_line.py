@@ -80,6 +80,21 @@ def test_a_named_year_picks_the_figure_in_its_own_clause():
         assert quote[span.start : span.end] == amount
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"), [("新庁舎が完成したのはいつ？", "2021年9月"), ("新庁舎はいつ着工しましたか", "2019年4月")]
+)
+def test_of_two_dates_the_one_in_the_clause_of_the_questions_verb(question, expected):
+    quote = "新庁舎は2019年4月に着工し、2021年9月に完成した。"
+    span = line(question, quote)
+    assert span is not None and quote[span.start : span.end] == expected
+
+
+def test_a_date_is_said_of_the_clauses_up_to_the_next_date():
+    quote = "1903年には、兄弟の複葉機が初めて飛び、1927年には、大西洋を単独で無着陸横断する飛行が成し遂げられた。"
+    span = line("大西洋の単独無着陸横断が成し遂げられたのは何年？", quote)
+    assert span is not None and quote[span.start : span.end] == "1927年"
+
+
 def test_a_name_the_question_says_is_no_answer_nor_a_piece_of_a_longer_name():
     quote = "- 米国は、世界最大の総合的な国力を有する、唯一の同盟国。"
     assert line("アメリカはどの国と同盟していますか", quote) is not None  # 米国: another country than asked

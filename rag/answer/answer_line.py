@@ -75,6 +75,8 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> 
         clauses[i] for i in range(len(quote)) if _starts_named(quote, i, [s.label for s in named if s.year is None])
     }
     anchored |= {clauses[s.start] for s in every if s.kind == "date" and years_in(quote[s.start : s.end]) & named_years}
+    said_of = _clause_terms(quote)
+    asked_terms = set(content_terms(question))
     for kind in _in_order(kinds):
         fits = [s for s in found if _fits(kind, s.kind)]
         if kind == "date":  # asked when, not the year the question names
@@ -82,7 +84,16 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> 
         if kind in _NAMES and len({_said(quote[s.start : s.end]) for s in fits}) > 1:
             return None  # 「どの国と」 over a list of countries: one of them is not the answer
         if fits:
-            best = max(fits, key=lambda s: (clauses[s.start] in anchored, not _is_origin(quote, s), -s.start))
+            said = _said_of(fits, clauses, said_of)
+            best = max(
+                fits,
+                key=lambda s: (
+                    clauses[s.start] in anchored,
+                    not _is_origin(quote, s),
+                    len(asked_terms & said[s]),
+                    -s.start,
+                ),
+            )
             if kind.startswith("count"):
                 return _parallel(question, quote, best, fits) or best
             return best
@@ -232,16 +243,46 @@ def _normalised(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-def _placed(norm: str) -> list[tuple[Morpheme, int]]:
+def _placed(norm: str, mode: str = "C") -> list[tuple[Morpheme, int]]:
     """Each morpheme with its offset in `norm` (Sudachi drops nothing, but it is found, not assumed)."""
     placed, pos = [], 0
-    for m in morphemes(norm, mode="C"):
+    for m in morphemes(norm, mode=mode):
         at = norm.find(m.surface, pos)
         if at < 0:
             continue  # a surface Sudachi changed: leave it out rather than misplace it
         placed.append((m, at))
         pos = at + len(m.surface)
     return [(m, at) for m, at in placed if m.pos[0] != "空白"]
+
+
+def _clause_terms(text: str) -> dict[int, set[str]]:
+    """The content terms (as `content_terms` reads them) of each clause of `text`, by clause number. The
+    sentence's topic (「新庁舎は」 of 「新庁舎は2019年4月に着工し、2021年9月に完成した」) is said of every
+    clause, so it tells none apart and is left out."""
+    norm, origin = _normalised(text)
+    clauses = _clauses(text)
+    found: dict[int, set[str]] = {}
+    for m, at in _placed(norm, mode="A"):
+        clause = clauses[origin[at]]
+        if clause == 0 and m.surface == "は" and m.pos[1] == "係助詞":
+            found[0] = set()  # the first clause's words so far were its topic
+        elif m.is_content:
+            found.setdefault(clause, set()).add(m.form)
+    return found
+
+
+def _said_of(fits: list[Span], clauses: list[int], terms: dict[int, set[str]]) -> dict[Span, set[str]]:
+    """What the text says of each instance: the terms of its clause and of the clauses after it, up to the
+    next instance's. 「1858年には、…エンジンが発明され、1876年に…を発明した」: 1858年 is said of the
+    engine's invention, three clauses on."""
+    ordered = sorted(fits, key=lambda s: s.start)
+    last = max(terms, default=0)
+    said = {}
+    for here, after in zip(ordered, [*ordered[1:], None], strict=True):
+        first = clauses[here.start]
+        end = max(first + 1, clauses[after.start]) if after is not None else last + 1
+        said[here] = set().union(*(terms.get(c, set()) for c in range(first, end)))
+    return said
 
 
 def _clauses(text: str) -> list[int]:
