@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from rag.answer.answerability import FEATURES, MODEL_FILE, AnswerabilityModel, vector  # noqa: E402
 
 L2 = 1.0
-VERSION = "2026-12-05 jsquad-train-half + briefing-dev + generic + messages; english_held"
+VERSION = "2026-12-06 jsquad-train-half + briefing-dev + generic + messages; english_held; clipped to the seen range"
 
 
 # Near-topic questions on the documents' own subjects are the partial rules' job (what they ask for is
@@ -62,6 +62,16 @@ def fit(rows: list[dict], weights: np.ndarray, l2: float = L2) -> tuple[np.ndarr
     return mean, scale, w[:-1], float(w[-1])
 
 
+def fitted(train: list[dict], args, version: str) -> AnswerabilityModel:
+    """The model fitted on `train`, with each feature's range there (it reads values past it as the edge)."""
+    mean, scale, weights, intercept = fit(train, balanced_weights(train), args.l2)
+    seen = np.stack([r["x"] for r in train])
+    low, high = (tuple(seen.min(axis=0).tolist()), tuple(seen.max(axis=0).tolist())) if not args.unbounded else ((), ())
+    return AnswerabilityModel(
+        FEATURES, tuple(mean), tuple(scale), tuple(weights), intercept, args.threshold, version, low, high
+    )
+
+
 def balanced_weights(rows: list[dict]) -> np.ndarray:
     """Answerable and not answerable weigh the same in all; within each, every (corpus, set) group weighs
     the same, however many questions it has (JSQuAD's 1,446 answerable ones would drown the briefing's)."""
@@ -78,8 +88,7 @@ def cross_validated(briefing: list[dict], others: list[dict], args, folds: int =
     out = []
     for fold in range(folds):
         train = others + [r for n, r in enumerate(briefing) if n % folds != fold and r["kind"] not in FOR_THE_RULES]
-        mean, scale, weights, intercept = fit(train, balanced_weights(train), args.l2)
-        model = AnswerabilityModel(FEATURES, tuple(mean), tuple(scale), tuple(weights), intercept, args.threshold, "")
+        model = fitted(train, args, "")
         for n, r in enumerate(briefing):
             if n % folds == fold:
                 out.append(dict(r, p=model.probability(r["x"])))
@@ -131,14 +140,15 @@ def main() -> int:
     parser.add_argument("--leave-out", choices=("briefing", "none"), default="none")
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--unbounded", action="store_true", help="no feature ranges (the model of before)")
     parser.add_argument("--write", action="store_true", help=f"write the fitted model to {MODEL_FILE}")
     args = parser.parse_args()
     briefing, jsquad = load(args.briefing, "briefing"), load(args.jsquad, "jsquad")
     train = [r for r in jsquad if r["split"] != "heldout"]
     if args.leave_out != "briefing":
         train += [r for r in briefing if r["kind"] not in FOR_THE_RULES]
-    mean, scale, weights, intercept = fit(train, balanced_weights(train), args.l2)
-    model = AnswerabilityModel(FEATURES, tuple(mean), tuple(scale), tuple(weights), intercept, args.threshold, VERSION)
+    model = fitted(train, args, VERSION)
+    weights = model.weights
     print("| feature | weight |\n|---|---|")
     for name, w in sorted(zip(FEATURES, weights, strict=True), key=lambda t: -abs(t[1])):
         print(f"| {name} | {w:+.3f} |")

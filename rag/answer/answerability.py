@@ -60,6 +60,9 @@ def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, h
     lexical = (forms.coverage * float(sig.bm25[0]) + float(sig.translated[0])) / config.bm25_scale
     lexical += config.english_weight * float(sig.english[0]) / config.english_scale
     script = "ja" if japanese else "other"
+    # an English question of Japanese text, the one pair across languages the model was fitted on; asked
+    # of English text, it is read as a Japanese question of Japanese text is
+    across = not japanese and is_japanese(hits[0].chunk.text)
     generic = config.abstain_below
     return {
         "fused": hits[0].score,
@@ -74,8 +77,8 @@ def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, h
         "unknown_names": len(facts.unknown_names(names)) / len(names) if names else 0.0,
         "unknown_nouns": len(facts.unknown_names(nouns)) / len(nouns) if nouns else 0.0,
         "length": math.log1p(len(forms.tokens) + len(forms.translated)),
-        "english": 0.0 if japanese else 1.0,
-        "english_held": 0.0 if japanese else facts.english_held(forms.english, top_row),
+        "english": float(across),
+        "english_held": facts.english_held(forms.english, top_row) if across else 0.0,
     }
 
 
@@ -105,9 +108,16 @@ class AnswerabilityModel(ShippedModel):
     intercept: float
     threshold: float  # below it, not covered
     version: str  # what it was trained on, so a build records which model it used
+    # each feature's range in the training data: a value past it is read as the nearest one seen, so a
+    # weight fitted inside the range is not carried past it (an English question of English text scored
+    # far above any the model saw, and its cross-language weights, fitted to cancel, then did not)
+    low: tuple[float, ...] = ()
+    high: tuple[float, ...] = ()
 
     def probability(self, x: np.ndarray) -> float:
         x = np.clip(np.nan_to_num(x, nan=0.0), -1e6, 1e6)  # a score past any bar (inf) is a very large one
+        if self.low and self.high:
+            x = np.clip(x, np.asarray(self.low), np.asarray(self.high))
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
         logit = float(np.clip(z @ np.asarray(self.weights) + self.intercept, -500, 500))
         return 1 / (1 + math.exp(-logit))

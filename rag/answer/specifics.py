@@ -93,6 +93,19 @@ _EN_ASKS = (
     ),
     ("place", re.compile(r"\bwhere\b|\b(what|which) (country|countries|city|cities|region|place|venue)\b", re.I)),
 )
+_EN_WH = re.compile(r"\b(what|which|how|why|who|whom|whose|when|where)\b", re.I)
+_EN_BARE = frozenset(("who", "whom", "whose", "when", "where"))
+
+
+def _asks(text: str, found: re.Match) -> bool:
+    """A bare when, where or who after the question's own interrogative joins a clause, it asks nothing:
+    "What happens when a PDF is encrypted?" asks no date; "Where and when was it signed?" asks both."""
+    first = _EN_WH.search(text)
+    if found.group(0).lower() not in _EN_BARE or first is None or first.start() >= found.start():
+        return True
+    return bool(re.search(r"(\band|\bor|,)\s*$", text[: found.start()], re.I))
+
+
 # "What is/was the (OSA) budget ...": a question that asks for the value of a noun of money, number or date.
 _EN_NOUN_KINDS = {
     "budget": "amount",
@@ -170,7 +183,7 @@ def asked_kinds(question: str) -> list[str]:
     from rag.language.script import is_japanese
 
     if not is_japanese(text):
-        kinds = [kind for kind, pattern in _EN_ASKS if pattern.search(text)]
+        kinds = [kind for kind, pattern in _EN_ASKS if (found := pattern.search(text)) and _asks(text, found)]
         if re.search(r"\bhow much\b", text, re.I) and _EN_MONEY.search(text):
             kinds.insert(0, "amount")
         asked = _EN_WHAT_IS.match(text)

@@ -23,7 +23,7 @@ RAG = Path(__file__).resolve().parent.parent
 def provenance() -> dict:
     from rag.answer import answerability, judge_calibration, messages, sentences
     from rag.answer.followup import MIN_STANDALONE_TERMS
-    from rag.language.sudachi import DEFAULT_MODE
+    from rag.language.sudachi import DEFAULT_MODE, TOKENIZER_VERSION
     from rag.search import english, readings, rerank
 
     return {
@@ -51,6 +51,7 @@ def provenance() -> dict:
             "message_likely": messages.LIKELY,
             "generic_answered_target": judge_calibration.ANSWERED_TARGET,
             "bm25_default_mode": DEFAULT_MODE,
+            "tokenizer_version": TOKENIZER_VERSION,
         },
     }
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 
+TOKENIZER_VERSION = 2  # 2: a word in Latin letters is its own spelling, lower-cased, not Sudachi's katakana
 DEFAULT_MODE = "A"  # short units match paraphrases best on the gold set (docs/decisions.md)
 CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "代名詞"}
 _local = threading.local()  # Sudachi tokenizers are not safe to share between threads
 _dictionary_lock = threading.Lock()
 _shared_dictionary = None
+_LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
 def _sudachi():
@@ -43,9 +46,11 @@ def split(text: str, mode: str = DEFAULT_MODE):
 
 
 def tokenize(text: str, *, mode: str = DEFAULT_MODE) -> list[str]:
-    """NFKC, then Sudachi's normalised forms of content words, lower-cased.
+    """NFKC, then Sudachi's normalised forms of content words, lower-cased; a word in Latin letters as
+    it is spelled, lower-cased. Sudachi's normal form of an English word it knows is katakana ("library" ->
+    ライブラリー, "used" -> ユーズド): English text would be indexed in words no English question uses.
 
-    「ＯＳＡの予算はいくら？」 -> ["osa", "予算", "幾ら"]
+    「ＯＳＡの予算はいくら？」 -> ["osa", "予算", "幾ら"]; "Which library" -> ["which", "library"]
     """
     text = unicodedata.normalize("NFKC", text).replace("*", " ")
     if not text.strip():
@@ -55,7 +60,8 @@ def tokenize(text: str, *, mode: str = DEFAULT_MODE) -> list[str]:
     for part in _pieces(text, 8000):
         for m in split(part, mode):
             if m.part_of_speech()[0] in CONTENT_POS:
-                form = m.normalized_form().lower().strip()
+                surface = m.surface()
+                form = (surface if _LATIN.fullmatch(surface) else m.normalized_form()).lower().strip()
                 if form and any(ch.isalnum() for ch in form):
                     tokens.append(form)
     return tokens

@@ -1,0 +1,99 @@
+"""Documents in English: indexed in the words an English question uses, and judged as text in the
+question's own language, not as the briefing's cross-language case."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.answer.answerability import AnswerabilityModel, signals
+from rag.answer.specifics import asked_kinds
+from rag.engine import Engine
+from rag.index.build import build_index
+from rag.language.sudachi import tokenize
+
+from .conftest import QUIET
+
+REPORT = """# Harbour Water Authority: annual report
+
+## Supply
+
+The authority supplies drinking water to 214,000 households from two reservoirs, Greywell and Amber
+Lake. Greywell holds 38 million cubic metres when full; Amber Lake holds 12 million.
+
+In the dry summer the authority asked households to stop using garden hoses for six weeks.
+
+## Treatment
+
+All water passes through sand filters and ultraviolet disinfection at the Northgate plant, which was
+rebuilt in 2019. Chlorine is added before the water enters the pipes.
+
+## Leaks and repairs
+
+Crews repaired 1,480 leaking pipes this year. Leaks are found with acoustic sensors fitted to the
+main pipes, which listen for the sound of escaping water at night.
+
+## Prices
+
+The average household bill rose by 4 percent to 412 pounds a year, to pay for replacing old lead pipes.
+"""
+
+
+def english_corpus(folder, embedder) -> Engine:
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "report.md").write_text(REPORT, encoding="utf-8")
+    build_index(corpus, folder / "index", embedder, **QUIET)
+    return Engine(index_dir=folder / "index", corpus_dir=corpus, embedder=embedder)
+
+
+def test_an_english_word_is_indexed_as_spelled_not_in_sudachis_katakana():
+    assert tokenize("Which library reads PDF files?") == ["which", "library", "reads", "pdf", "files"]
+    assert tokenize("ＯＳＡの予算はいくら？") == ["osa", "予算", "幾ら"]
+
+
+def test_an_english_question_of_english_text_is_not_read_as_across_languages(tmp_path, hash_embedder, hash_engine):
+    mine = english_corpus(tmp_path, hash_embedder)
+    live = mine.live()
+    result = live.retriever.search("How are leaks found in the pipes?", k=3)
+    assert {"leaks", "pipes"} <= set(result.forms.tokens)
+    assert signals(result, live.judge.facts, live.judge.config, live.judge.hub)["english"] == 0.0
+    briefing = hash_engine.live()
+    result = briefing.retriever.search("What is the OSA budget?", k=3)
+    assert signals(result, briefing.judge.facts, briefing.judge.config, briefing.judge.hub)["english"] == 1.0
+
+
+def test_a_feature_past_the_range_the_model_saw_reads_as_its_edge():
+    model = AnswerabilityModel(("a", "b"), (0.0, 0.0), (1.0, 1.0), (-2.0, 1.0), 0.0, 0.5, "t", (-1.0, -1.0), (1.0, 1.0))
+    assert model.probability(np.array([9.0, 0.5])) == model.probability(np.array([1.0, 0.5]))
+    unbounded = AnswerabilityModel(("a", "b"), (0.0, 0.0), (1.0, 1.0), (-2.0, 1.0), 0.0, 0.5, "t")
+    assert unbounded.probability(np.array([9.0, 0.5])) < model.probability(np.array([9.0, 0.5]))
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("What happens when a pipe leaks?", []),
+        ("When was the plant rebuilt?", ["date"]),
+        ("Where and when was it rebuilt?", ["date", "place"]),
+        ("How many pipes were repaired, and who repaired them?", ["count", "person"]),
+    ],
+)
+def test_a_when_or_who_inside_another_question_asks_nothing(question, kinds):
+    assert sorted(asked_kinds(question)) == sorted(kinds)
+
+
+@pytest.mark.slow
+def test_english_questions_of_an_english_document_are_answered_from_it(tmp_path, embedder):
+    engine = english_corpus(tmp_path, embedder)
+    for question, says in (
+        ("How are leaks found?", "acoustic sensors"),
+        ("When was the Northgate plant rebuilt?", "2019"),
+        ("How much is the average water bill?", "412 pounds"),
+        ("Which reservoirs does the authority use?", "Greywell"),
+    ):
+        answer = engine.ask(question, k=3)
+        assert answer.status == "answered", (question, answer.status, answer.reason)
+        assert says in answer.passages[0].chunk.text, question
+    for question in ("What is the capital of France?", "Who won the 2018 World Cup?"):
+        assert engine.ask(question, k=3).status == "not_covered", question
