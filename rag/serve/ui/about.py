@@ -42,20 +42,21 @@ def about(documents: list[Titled], recorded: dict[str, list[str]], lang: str) ->
     examples = examples or tuple(recorded.get(lang, ()))[:EXAMPLES]
     in_language = [q for q in examples if is_japanese(q) == (lang == "ja")]
     hint = (in_language or list(examples) or [""])[0]
+    one = len(documents) == 1
     if lang == "ja":
-        name = f"「{documents[0].title}」" if len(documents) == 1 else f"{len(documents)}件の資料"
+        plain = documents[0].title if one else f"{len(documents)}件の資料"
         return About(
-            title=f"{name}に質問する",
+            title=(f"「{plain}」" if one else plain) + "に質問する",
             intro=_intro_ja(documents),
-            page_title=f"{name.strip('「」')} · 質問応答",
+            page_title=f"{plain} · 質問応答",
             placeholder=f"例: {hint}" if hint else "資料について質問してください",
             examples=examples,
         )
-    name = f"「{documents[0].title}」" if len(documents) == 1 else f"{len(documents)} documents"
+    plain = documents[0].title if one else f"{len(documents)} documents"
     return About(
-        title=f"Ask {name}",
+        title="Ask " + (f"「{plain}」" if one else plain),
         intro=_intro_en(documents),
-        page_title=f"{name.strip('「」')} · Q&A",
+        page_title=f"{plain} · Q&A",
         placeholder=f"e.g. {hint}" if hint else "Ask about the documents",
         examples=examples,
     )
