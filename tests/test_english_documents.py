@@ -97,3 +97,42 @@ def test_english_questions_of_an_english_document_are_answered_from_it(tmp_path,
         assert says in answer.passages[0].chunk.text, question
     for question in ("What is the capital of France?", "Who won the 2018 World Cup?"):
         assert engine.ask(question, k=3).status == "not_covered", question
+
+
+def test_the_page_marks_english_text_as_english_and_japanese_as_japanese(tmp_path, hash_embedder, hash_engine):
+    from rag.documents.metadata import DocumentMeta
+    from rag.serve.ui.about import Titled, about
+    from rag.serve.ui.conversation import Conversation
+    from rag.serve.ui.pages import Pages
+    from rag.serve.ui.render import render_conversation
+
+    from .conftest import answer_with_status
+
+    for engine, question, lang in (
+        (english_corpus(tmp_path, hash_embedder), "How are leaks found in the pipes?", "en"),
+        (hash_engine, "OSAの予算はいくらですか", "ja"),
+    ):
+        card = answer_with_status(engine, question)
+        page = render_conversation(
+            Conversation().add(question, card=card, error=None, mode="hybrid"),
+            "en",
+            about([Titled("t", DocumentMeta())], {}, "en"),
+        )
+        assert f'<blockquote lang="{lang}">' in page and f'<span class="section" lang="{lang}">' in page
+        source = engine.documents()[0].source
+        assert f'<div class="doc-text" lang="{lang}"' in Pages(engine).document(source, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("OSAの予算は約181億円", "ja"),
+        ("The museum opens at 9:30 (開館)", "en"),
+        ("2019", "ja"),
+        ("進化版FOIPの特徴", "ja"),
+    ],
+)
+def test_a_text_is_japanese_when_kana_and_kanji_outnumber_latin_letters(text, lang):
+    from rag.language.script import language_of_text
+
+    assert language_of_text(text) == lang

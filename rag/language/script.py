@@ -13,6 +13,19 @@ def is_japanese(text: str) -> bool:
     return bool(_JAPANESE.search(unicodedata.normalize("NFKC", text)))
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def language_of_text(text: str) -> str:
+    """ "ja" when the text has more kana and kanji than Latin letters, else "en": what a page marks a
+    document's text as (its lang attribute), so English text is not read aloud as Japanese.
+
+    「OSAの予算は約181億円」 -> "ja"; "The museum opens at 9:30 (開館)" -> "en"
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return "ja" if len(_JAPANESE.findall(folded)) >= len(_LATIN_LETTER.findall(folded)) else "en"
+
+
 def script_of(text: str) -> str:
     """ "ja" or "other": cross-lingual questions score lower, so some settings are kept per script."""
     return "ja" if is_japanese(text) else "other"

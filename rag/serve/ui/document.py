@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from rag.language.script import language_of_text
 from rag.serve.ui.text import words
 
 
@@ -38,7 +39,8 @@ def shown(text: str) -> str:
 
 def render_outline(entries: list[OutlineEntry], lang: str) -> str:
     items = "".join(
-        f'<li class="d{min(e.depth, 4)}"><a href="#c-{escape(e.chunk_id)}" data-goto="{escape(e.chunk_id)}">'
+        f'<li class="d{min(e.depth, 4)}" lang="{language_of_text(e.title)}">'
+        f'<a href="#c-{escape(e.chunk_id)}" data-goto="{escape(e.chunk_id)}">'
         f"{shown(e.title)}</a></li>"
         for e in entries
     )
@@ -62,7 +64,7 @@ def render_passage(text: str, chunk, *, heading: bool) -> str:
 
 
 def render_document(source: str, title: str, text: str, chunks, lang: str) -> str:
-    """The pane for one document: title, outline ("what this briefing covers"), then the full text.
+    """The pane for one document: title, outline ("what this document covers"), then the full text.
 
     `chunks` are the document's passages in order; text between them (blank lines) is kept as is.
     """
@@ -78,11 +80,10 @@ def render_document(source: str, title: str, text: str, chunks, lang: str) -> st
         body.append(f'<div class="gap">{shown(text[pos:])}</div>')
     return (
         f'<div class="rag-doc" data-source="{escape(source, quote=True)}">'
-        f'<div class="doc-head"><h2 class="doc-title"><span lang="ja">{shown(title)}</span> '
+        f'<div class="doc-head"><h2 class="doc-title"><span lang="{language_of_text(title)}">{shown(title)}</span> '
         f'<span class="file">{escape(source)}</span></h2>'
         f'<button type="button" class="back" data-back hidden>{escape(t["back"])}</button></div>'
         + render_outline(outline(chunks), lang)
-        + f'<div class="doc-text" lang="ja" tabindex="0" role="region" aria-label="{escape(t["document_text"])}">'
-        + "".join(body)
-        + "</div></div>"
+        + f'<div class="doc-text" lang="{language_of_text(text)}" tabindex="0" role="region" '
+        f'aria-label="{escape(t["document_text"])}">' + "".join(body) + "</div></div>"
     )

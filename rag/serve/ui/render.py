@@ -13,6 +13,7 @@ from rag.answer.figures import figures
 from rag.answer.glossary import Gloss
 from rag.answer.records import Answer, CitedPassage, Quote
 from rag.documents.chunking import PATH_SEPARATOR
+from rag.language.script import language_of_text
 from rag.serve.ui.about import About
 from rag.serve.ui.conversation import REASONS, Conversation, Turn
 from rag.serve.ui.export import (
@@ -184,8 +185,12 @@ def render_guide(card: Answer, lang: str) -> str:
     if card.guide is None:
         return ""
     covers = "".join(
-        f'<li><span lang="ja">『{escape(title)}』</span>'
-        + (f': <span lang="ja">{escape("、".join(sections))}</span>' if sections else "")
+        f'<li><span lang="{language_of_text(title)}">『{escape(title)}』</span>'
+        + (
+            f': <span lang="{language_of_text("".join(sections))}">{escape("、".join(sections))}</span>'
+            if sections
+            else ""
+        )
         + "</li>"
         for title, sections in card.guide.documents
     )
@@ -218,7 +223,8 @@ def render_short(card: Answer, lang: str) -> str:
     return (
         f'<p class="short-answer" data-source="{attr(short.source)}" data-start="{short.start}" '
         f'data-end="{short.end}" data-kind="{attr(short.kind)}"><span class="short-label">'
-        f'{escape(words(lang)["short_answer"])}</span> <strong lang="ja">{escape(short.text)}</strong>{english}</p>'
+        f"{escape(words(lang)['short_answer'])}</span> "
+        f'<strong lang="{language_of_text(short.text)}">{escape(short.text)}</strong>{english}</p>'
     )
 
 
@@ -238,7 +244,8 @@ def render_quote(quote: Quote, card: Answer, lang: str = "ja") -> str:
             + "</p>"
         )
     return (
-        f'<figure class="quote"><blockquote lang="ja"><p><mark>{escape(clean(quote.text))}</mark> {link}</p>'
+        f'<figure class="quote"><blockquote lang="{language_of_text(quote.text)}">'
+        f"<p><mark>{escape(clean(quote.text))}</mark> {link}</p>"
         f"</blockquote>{english}"
         f'<figcaption><cite class="citation">{escape(cited)}</cite> {copy}</figcaption></figure>'
     )
@@ -253,7 +260,7 @@ def render_source(source: CitedPassage, lang: str, marks: str) -> str:
     return (
         f'<li class="source{" answering" if source.answering else ""}">'
         f'<a class="open" {_open_attrs(source.source, source.chunk_id, marks)}>'
-        f'<span class="label">[{source.label}]</span> <span class="section" lang="ja">'
+        f'<span class="label">[{source.label}]</span> <span class="section" lang="{language_of_text("".join(path))}">'
         f"{escape(PATH_SEPARATOR.join(path))}</span></a>"
         f'<span class="where">{_where(source, lang)}</span>'
         f'<span class="why">{why}</span></li>'
