@@ -108,9 +108,8 @@ class AnswerabilityModel(ShippedModel):
     intercept: float
     threshold: float  # below it, not covered
     version: str  # what it was trained on, so a build records which model it used
-    # each feature's range in the training data: a value past it is read as the nearest one seen, so a
-    # weight fitted inside the range is not carried past it (an English question of English text scored
-    # far above any the model saw, and its cross-language weights, fitted to cancel, then did not)
+    # each feature's range in the training rows: a value past it is read as the nearest one seen, so
+    # weights fitted to balance each other inside the range are not carried past it on another corpus
     low: tuple[float, ...] = ()
     high: tuple[float, ...] = ()
 
