@@ -75,8 +75,6 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> 
         clauses[i] for i in range(len(quote)) if _starts_named(quote, i, [s.label for s in named if s.year is None])
     }
     anchored |= {clauses[s.start] for s in every if s.kind == "date" and years_in(quote[s.start : s.end]) & named_years}
-    said_of = _clause_terms(quote)
-    asked_terms = set(content_terms(question))
     for kind in _in_order(kinds):
         fits = [s for s in found if _fits(kind, s.kind)]
         if kind == "date":  # asked when, not the year the question names
@@ -84,7 +82,8 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> 
         if kind in _NAMES and len({_said(quote[s.start : s.end]) for s in fits}) > 1:
             return None  # 「どの国と」 over a list of countries: one of them is not the answer
         if fits:
-            said = _said_of(fits, clauses, said_of)
+            said = _said_of(fits, clauses, _clause_terms(quote, clauses))
+            asked_terms = set(content_terms(question))
             best = max(
                 fits,
                 key=lambda s: (
@@ -255,12 +254,11 @@ def _placed(norm: str, mode: str = "C") -> list[tuple[Morpheme, int]]:
     return [(m, at) for m, at in placed if m.pos[0] != "空白"]
 
 
-def _clause_terms(text: str) -> dict[int, set[str]]:
-    """The content terms (as `content_terms` reads them) of each clause of `text`, by clause number. The
+def _clause_terms(text: str, clauses: list[int]) -> dict[int, set[str]]:
+    """The content terms (as `content_terms` reads them) of each clause of `text` (`_clauses`), by number. The
     sentence's topic (「新庁舎は」 of 「新庁舎は2019年4月に着工し、2021年9月に完成した」) is said of every
     clause, so it tells none apart and is left out."""
     norm, origin = _normalised(text)
-    clauses = _clauses(text)
     found: dict[int, set[str]] = {}
     for m, at in _placed(norm, mode="A"):
         clause = clauses[origin[at]]

@@ -73,7 +73,7 @@ class Citer:
 
     def cite(self, chunk, start: int, end: int) -> Citation:
         doc = self._docs.get(chunk.source)
-        meta = self._metas.get(chunk.source) or DocumentMeta()
+        meta = self.meta(chunk.source)
         title = meta.title or (doc.title if doc is not None and doc.title else chunk.source)
         page = doc.page_at(start) if doc is not None else None
         slide = slide_at(self._markers.get(chunk.source, ()), start)
