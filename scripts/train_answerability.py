@@ -3,6 +3,7 @@
     python scripts/answerability_data.py --out B.jsonl                      # the briefing (dev gold)
     python scripts/answerability_data.py --gold JSQUAD_HALVES ... --out J.jsonl
     python scripts/train_answerability.py B.jsonl J.jsonl [--write]
+    python scripts/train_answerability.py B.jsonl J.jsonl --threshold 0.25 --keep-weights --write   # the shipped one
 
 Fitted on: the JSQuAD abstention variant's training half (kept articles' questions answerable, removed
 articles' not), the briefing's dev questions, and on both indexes the generic calibration questions and
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,7 @@ from rag.answer.answerability import FEATURES, MODEL_FILE, AnswerabilityModel, v
 
 L2 = 1.0
 VERSION = "2026-12-06 jsquad-train-half + briefing-dev + generic + messages; english_held; clipped to the seen range"
+RANGES_NOTE = "; feature ranges of the same training rows (2026-12-06)"
 
 
 # Near-topic questions on the documents' own subjects are the partial rules' job (what they ask for is
@@ -141,6 +144,12 @@ def main() -> int:
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--unbounded", action="store_true", help="no feature ranges (the model of before)")
+    parser.add_argument(
+        "--keep-weights",
+        action="store_true",
+        help="keep the shipped model's weights and give it these training rows' feature ranges (how the "
+        "2026-12-06 model was made: a refit on that day's tokens was worse on dev)",
+    )
     parser.add_argument("--write", action="store_true", help=f"write the fitted model to {MODEL_FILE}")
     args = parser.parse_args()
     briefing, jsquad = load(args.briefing, "briefing"), load(args.jsquad, "jsquad")
@@ -148,6 +157,10 @@ def main() -> int:
     if args.leave_out != "briefing":
         train += [r for r in briefing if r["kind"] not in FOR_THE_RULES]
     model = fitted(train, args, VERSION)
+    if args.keep_weights:
+        shipped = AnswerabilityModel.shipped()
+        version = shipped.version.split("; feature ranges")[0] + RANGES_NOTE
+        model = replace(shipped, low=model.low, high=model.high, version=version)
     weights = model.weights
     print("| feature | weight |\n|---|---|")
     for name, w in sorted(zip(FEATURES, weights, strict=True), key=lambda t: -abs(t[1])):
