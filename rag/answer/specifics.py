@@ -169,8 +169,25 @@ def specifics(question: str, names: Iterable[str]) -> list[Specific]:
         day = int(m.group(2) or m.group(3))
         if 1 <= day <= 31:
             found.append(Specific(m.group(0), written=(f"{month}月{day}日",)))
-    found += [Specific(name) for name in names if not any(name in s.label for s in found)]
+    names = [name for name in names if not any(name in s.label for s in found)]
+    found += [Specific(name, written=_aliases(text, name, names)) for name in names]
     return found
+
+
+# 「ヨーロッパ共同体（EC）」: a name and, in parentheses, another way to write it
+_PARENTHESISED = re.compile(r"([^\s()]+)\s*\(\s*([^()]+?)\s*\)")
+
+
+def _aliases(question: str, name: str, names: list[str]) -> tuple[str, ...]:
+    """The other name the question gives for `name` in parentheses, either way round: the evidence may
+    write either."""
+    found = []
+    for before, inside in _PARENTHESISED.findall(question):
+        if before.endswith(name):
+            found.append(inside)
+        elif inside == name:
+            found += [n for n in names if n != name and before.endswith(n)]
+    return tuple(found)
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -349,6 +366,8 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
     currencies = currency_units()
     for i, m in enumerate(ms):
         after = ms[i + 1] if i + 1 < len(ms) else None
+        if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
+            found |= _kinds_of_compound(m.surface)
         if m.pos[1] == "数詞" and after is not None:
             unit = after.surface.lower()
             if unit in currencies:
@@ -372,7 +391,38 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
                 found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
     if _names_a_people(text, beyond):
         found.add("people")
+    if any(name not in beyond for name in _WESTERN_NAME.findall(text)):
+        found |= {"person", "partner"}  # ラリー・ネイション: a full name in katakana, which Sudachi does not know
     return found
+
+
+# Given name and family name in katakana, joined by a middle dot: how Japanese writes a foreign person's name
+_WESTERN_NAME = re.compile(r"[ァ-ヴー]{2,}(?:[・=][ァ-ヴー]{2,})+")
+
+
+@lru_cache(maxsize=4096)
+def _kinds_of_compound(noun: str) -> frozenset[str]:
+    """What a common noun read as one compound is an instance of: 一回 (a count Sudachi keeps whole) or a
+    role, a noun for someone by its head: 総長 "secretary-general", 労働者 (者 "person"). A role answers
+    「誰が指揮するか」 (国連事務総長) and 「誰の権利か」 (労働者); see _names_a_role."""
+    parts = morphemes(noun, mode="A")
+    if not parts:
+        return frozenset()
+    if parts[0].pos[1] == "数詞":
+        unit = parts[1] if len(parts) == 2 else None
+        return frozenset(("count", f"count:{unit.surface}")) if unit and _is_counter(unit) else frozenset()
+    # the head alone: 正式名称 is a name ("official name"), not an official; and not a formal noun in kana
+    # (もの, read as 者 "person" by JMdict, is mostly "thing")
+    head = parts[-1].surface
+    written_in_kana = all("ぁ" <= c <= "ゖ" for c in head)
+    return frozenset(("role",)) if not written_in_kana and noun_kind(head) == "person" else frozenset()
+
+
+def _names_a_role(question: str) -> bool:
+    """「日本の首相は誰ですか」 asks which person holds a role it names: another role (外相) does not answer
+    it, a name does; 「誰が指揮するか」 names none, and 国連事務総長 answers it."""
+    nouns = (m.surface for m in _evidence_morphemes(question) if m.pos[:2] == ("名詞", "普通名詞"))
+    return any("role" in _kinds_of_compound(noun) for noun in nouns)
 
 
 def _names_a_people(text: str, beyond: str) -> bool:
@@ -403,7 +453,20 @@ def _held(kind: str, held: set[str]) -> bool:
     if unit == "人" and "people" in held:
         return True
     asked = _unit_form(unit)
-    return any(h.startswith("count:") and _unit_form(h.split(":", 1)[1]).endswith(asked) for h in held)
+    units = [h.split(":", 1)[1] for h in held if h.startswith("count:")]
+    return any(_unit_form(u).endswith(asked) or _same_counter(unit, u) for u in units)
+
+
+@lru_cache(maxsize=1024)
+def _same_counter(asked: str, held: str) -> bool:
+    """何回 is answered by 2度: two counters for the same thing share a sense ("time", "times";
+    歳 and 才 "-years-old"), read from their first three JMdict glosses, an article or plural left off."""
+
+    def senses(unit: str) -> set[str]:
+        glosses = (bare_gloss(g.lower()).strip() for g in glosses_of(unit)[:3])
+        return {re.sub(r"^(a|an|the) ", "", g).removesuffix("s") for g in glosses if g}
+
+    return bool(senses(asked) & senses(held))
 
 
 @lru_cache(maxsize=1024)
@@ -445,5 +508,7 @@ def missing(
     held = instances(scope, beyond=question)
     if held & {"amount", "count"}:
         held.add("quantity")
+    if "role" in held and not _names_a_role(question):
+        held.add("person")
     kinds = [kind for kind in asked_kinds(question) if not _held(kind, held)]
     return Missing(tuple(terms), tuple(kinds))
