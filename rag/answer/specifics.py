@@ -209,8 +209,10 @@ def asked_kinds(question: str) -> list[str]:
         return kinds
     ms = [m for m in morphemes(text, mode="C") if m.pos[0] not in ("補助記号", "空白")]
     kinds: list[str] = []
+    source = False  # どこから asks where something comes from; its noun (資金はどこから) is not what is asked
     for i, m in enumerate(ms):
         after = ms[i + 1] if i + 1 < len(ms) else None
+        source = source or (m.surface in _JA_PLACE and after is not None and after.surface == "から")
         if _indefinite(ms[i + 1 : i + 3]):
             continue  # どこでも, 誰も, いつか: anywhere, no one, some day; nothing is asked
         kind = _interrogative_kind(m, after, ms[i + 2] if i + 2 < len(ms) else None)
@@ -242,7 +244,7 @@ def asked_kinds(question: str) -> list[str]:
                 kinds.append(kind)
     if "quantity" in kinds and any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞")):
         kinds[kinds.index("quantity")] = "amount"  # 支援額はいくら, 建設費はいくら: money is what is counted
-    if not kinds:
+    if not kinds and not source:
         focus = focus_terms(text)
         if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
             asked = max(focus, key=lambda term: text.rfind(term))
@@ -308,8 +310,8 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morphem
         return "date"
     if s in _JA_PERSON:
         return "partner" if after is not None and after.surface in ("と", "に") else "person"  # 誰と協力: with whom
-    if s in _JA_PLACE and (after is None or after.surface not in ("の", "まで")):
-        return "place"  # not どこまで ("how far")
+    if s in _JA_PLACE and (after is None or after.surface not in ("の", "まで", "から")):
+        return "place"  # not どこまで ("how far"), nor どこから, a source of any kind (資金はどこから: 窃取)
     if s == "何時" and m.pos[0] == "代名詞":
         return "date"
     if (s in _JA_WHICH or s in _JA_PLACE) and after is not None and (after.pos[0] == "名詞" or after.surface == "の"):
