@@ -239,6 +239,10 @@ def absent(question: str, evidence: str, **kw) -> tuple[tuple[str, ...], tuple[s
         ("その成分はどこから作られますか", "その成分は大豆から作られる。", (), ()),
         ("その事業の費用はどこから出ていますか", "その事業は寄付で賄われている。", (), ()),  # not an amount
         ("その会議はどこで開かれましたか", "その会議は大豆の価格を議論した。", (), ("place",)),
+        # what the evidence puts in parentheses after the question's words is said by the question too
+        ("その探査機はどこのメーカー製ですか", "探査機(NOVA)は昨年打ち上げられた。", (), ("organization",)),
+        ("その探査機はどこのメーカー製ですか", "探査機は大和重工が製造した。", (), ()),
+        ("NOVAはどこのメーカー製ですか", "NOVAは大和重工が製造した。", (), ()),
         # a name given with another in parentheses is held by either
         ("欧州連合（EU）はいつ発足しましたか", "EUは1993年に発足した。", (), ()),
         ("EU（欧州連合）はいつ発足しましたか", "欧州連合は1993年に発足した。", (), ()),
@@ -279,6 +283,13 @@ def test_years_are_compared_as_years():
         ("無人機はどこのメーカー製ですか", ["organization"]),
         ("会議が開かれた国はどこですか", ["place"]),
         ("アメリカはどんな国ですか", []),  # what kind of country: a description
+        ("On which days were the talks held?", ["date"]),
+        # a request without an interrogative asks for what it names
+        ("条約を結んだ国の名前をすべて教えてください", ["place"]),
+        ("会議に参加した国の国名を教えて", ["place"]),
+        ("委員会の委員長の名前を教えてください", ["person"]),
+        ("計画の費用を教えてください", ["amount"]),
+        ("計画の内容を教えてください", []),
     ],
 )
 def test_what_a_question_asks_for_comes_from_its_interrogative_or_its_focus(question, kinds):

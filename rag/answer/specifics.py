@@ -82,7 +82,7 @@ _EN_MONEY = re.compile(
 )
 _EN_ASKS = (
     ("count", re.compile(r"\bhow many\b|\bnumber of\b", re.I)),
-    ("date", re.compile(r"\bwhen\b|\bwhat (year|date|month|day)\b|\bwhich (year|date|month|day)\b", re.I)),
+    ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|month|day)s?\b", re.I)),
     ("person", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b", re.I)),
     (
         "organization",
@@ -178,6 +178,20 @@ def specifics(question: str, names: Iterable[str]) -> list[Specific]:
 _PARENTHESISED = re.compile(r"([^\s()]+)\s*\(\s*([^()]+?)\s*\)")
 
 
+def _also_said(evidence: str, question: str) -> list[str]:
+    """What the evidence puts in parentheses after a word of the question: 「無人航空機(UAV)」 asked
+    about 無人航空機 says UAV, which is then no maker's name the question lacks."""
+    return (
+        [
+            inside
+            for before, inside in _PARENTHESISED.findall(evidence)
+            if any(before[-n:] in question for n in range(2, len(before) + 1))
+        ]
+        if question
+        else []
+    )
+
+
 def _aliases(question: str, name: str, names: list[str]) -> tuple[str, ...]:
     """The other name the question gives for `name` in parentheses, either way round: the evidence may
     write either."""
@@ -245,22 +259,39 @@ def asked_kinds(question: str) -> list[str]:
     if "quantity" in kinds and any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞")):
         kinds[kinds.index("quantity")] = "amount"  # 支援額はいくら, 建設費はいくら: money is what is counted
     if not kinds and not source:
-        focus = focus_terms(text)
+        focus = focus_terms(text) or _requested(ms)
         if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
             asked = max(focus, key=lambda term: text.rfind(term))
-            kind = noun_kind(asked) or _name_of(asked, ms)
-            if kind in ("amount", "count", "date", "person"):
+            named = _name_of(asked, ms)  # a name asks for whom or where it names: 国の名前, 国名
+            kind = named or noun_kind(asked)
+            if kind in ("amount", "count", "date", "person") or named:
                 kinds.append(kind)
     return kinds
 
 
+def _requested(ms: list[Morpheme]) -> set[str]:
+    """The noun of a request that has no interrogative: 「受け取った国の名前を教えてください」 -> {名前}."""
+    for i, m in enumerate(ms):
+        if not m.surface.startswith("教え"):
+            continue
+        j = i - 1
+        while j > 0 and (ms[j].pos[0] == "副詞" or ms[j].pos[2] == "副詞可能"):
+            j -= 1  # 名前を全部教えて, 名前をすべて教えて
+        if j > 0 and ms[j].surface == "を" and ms[j - 1].pos[0] == "名詞":
+            return {ms[j - 1].surface}
+    return set()
+
+
 _NAME = re.compile(r"^(\(full\) name|full name|name)$")
+_PLACE_NAMES = frozenset(("country name", "place name", "city name", "name of a country", "name of a place"))
 _ONE_WHO = re.compile(r"\b(participant|attendee|speaker|founder|author|winner|candidate)\b")
 
 
 def _name_of(noun: str, ms: list[Morpheme]) -> str | None:
     """「参加者の名前」「大統領の氏名」 ask for a person: a name ("name", "(full) name") of a noun for someone."""
     first = glosses_of(noun)[:1]
+    if first and first[0].lower() in _PLACE_NAMES:
+        return "place"  # 国名 "country name", 地名 "place name"
     if not first or not _NAME.match(first[0].lower()):
         return None
     at = next((i for i, m in enumerate(ms) if m.surface == noun), None)
@@ -268,6 +299,8 @@ def _name_of(noun: str, ms: list[Morpheme]) -> str | None:
         return None
     owner = ms[at - 2].surface
     said = " ".join(glosses_of(owner)[:2]).lower()
+    if noun_kind(owner) == "place" and _PLACE_NOUN.search(said):
+        return "place"  # 国の名前, 都市の名前
     return "person" if noun_kind(owner) == "person" or _ONE_WHO.search(said) else None
 
 
@@ -353,6 +386,7 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
     """
     text = unicodedata.normalize("NFKC", evidence)
     beyond = unicodedata.normalize("NFKC", beyond)
+    beyond += "".join(f"\n{inside}" for inside in _also_said(text, beyond))
     found: set[str] = set()
     if _ERA_YEAR.search(text) or _WESTERN_YEAR.search(text) or _MONTH_DAY.search(text):
         found.add("date")
