@@ -290,6 +290,12 @@ def test_years_are_compared_as_years():
         ("委員会の委員長の名前を教えてください", ["person"]),
         ("計画の費用を教えてください", ["amount"]),
         ("計画の内容を教えてください", []),
+        # 何か国 however Sudachi splits it; a degree word asks for money only when money is measured
+        ("その条約には何か国が加盟していますか", ["count:か国"]),
+        ("その計画にはどれくらいの予算を使いますか", ["amount"]),
+        ("工事の費用はどの程度かかりますか", ["amount"]),
+        ("工事はどのくらいの期間続きますか", []),
+        ("費用を考えずに掘れば、あとどれくらい採れますか", []),  # the oil, not the cost, is measured
     ],
 )
 def test_what_a_question_asks_for_comes_from_its_interrogative_or_its_focus(question, kinds):
@@ -311,6 +317,11 @@ def test_what_a_question_asks_for_comes_from_its_interrogative_or_its_focus(ques
 )
 def test_instances_of_each_kind_are_found_in_any_text(text, kind):
     assert kind in coverage.instances(text)
+
+
+def test_a_numbered_line_is_no_count_of_its_first_word():
+    assert not coverage.instances("1 港湾の整備\n② 人材の育成") & {"count", "count:港湾"}
+    assert "count:隻" in coverage.instances("- 3 隻を供与")  # a number and its counter, spaced
 
 
 def test_only_questions_typed_in_kana_are_respelled():

@@ -124,6 +124,7 @@ _EN_WHAT_IS = re.compile(
 _EN_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)", re.I)
 _JA_PERSON = frozenset(("誰", "だれ", "どなた", "どちら様"))
 _JA_PLACE = frozenset(("どこ", "何処"))
+_DEGREE = frozenset(("くらい", "ぐらい", "位", "程度", "ほど", "程", "だけ"))
 _JA_WHICH = frozenset(("どの", "何の"))  # which one; not どんな, "what kind of" (どんな国: a description)
 
 
@@ -245,19 +246,28 @@ def asked_kinds(question: str) -> list[str]:
     # as a pronoun (何資源, 何製品, 何論) it asks "what", not "how many".
     short = [m for m in morphemes(text, mode="A") if m.pos[0] not in ("補助記号", "空白")]
     for i, (m, after) in enumerate(zip(short, short[1:], strict=False)):
+        rest = i + 2
+        if m.surface == "何" and after.surface in ("か", "カ", "ヶ", "ケ") and i + 2 < len(short):
+            counter = _counter_with_ka(after.surface + short[i + 2].surface)  # 何か国: Sudachi's 何か + 国
+            after, rest = (counter, i + 3) if counter else (after, rest)
         dated = after.surface in DATE_UNITS  # 何年度: Sudachi reads this 何 as a pronoun, still a date
         if (
             m.surface in ("何", "幾")
-            and (m.pos[1] == "数詞" or dated)
+            and (m.pos[1] == "数詞" or dated or rest == i + 3)
             and (dated or _is_counter(after))
-            and not _indefinite(short[i + 2 : i + 4])  # 何度も, 何人も: many times, many people
+            and not _indefinite(short[rest : rest + 2])  # 何度も, 何人も: many times, many people
         ):
             kind = _unit_kind(after.surface)
             kind = f"count:{after.surface}" if kind == "count" else kind  # 何隻: ships, so a number of 隻
             if kind not in kinds:
                 kinds.append(kind)
-    if "quantity" in kinds and any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞")):
+    money = any(_is_money(m.surface) for m in short if m.pos[0] in ("名詞", "接尾辞"))
+    if "quantity" in kinds and money:
         kinds[kinds.index("quantity")] = "amount"  # 支援額はいくら, 建設費はいくら: money is what is counted
+    if "degree" in kinds:  # money only when it is what is measured: どれくらいの予算, 費用はどの程度
+        kinds.remove("degree")
+        if any(_is_money(term) for term in [*_measured(ms), *focus_terms(text)]) and "amount" not in kinds:
+            kinds.append("amount")
     if not kinds and not source:
         focus = focus_terms(text) or _requested(ms)
         if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
@@ -267,6 +277,15 @@ def asked_kinds(question: str) -> list[str]:
             if kind in ("amount", "count", "date", "person") or named:
                 kinds.append(kind)
     return kinds
+
+
+def _measured(ms: list[Morpheme]) -> list[str]:
+    """The noun a degree word measures: どれくらいの予算 -> 予算, どの程度の被害 -> 被害."""
+    at = next((i for i, m in enumerate(ms) if m.surface in ("どれ", "どの", "どれほど", "どれだけ")), len(ms))
+    for j in range(at + 1, min(at + 3, len(ms) - 1)):
+        if ms[j].surface == "の" and ms[j + 1].pos[0] == "名詞":
+            return [ms[j + 1].surface]
+    return []
 
 
 def _requested(ms: list[Morpheme]) -> set[str]:
@@ -315,6 +334,13 @@ def _indefinite(following: list[Morpheme]) -> bool:
     return words[0] == "も" or words[:2] == ["で", "も"]
 
 
+@lru_cache(maxsize=256)
+def _counter_with_ka(unit: str) -> Morpheme | None:
+    """か国, カ所, ヶ月 as one counter, when Sudachi read the question's 何か as "something"."""
+    read = morphemes(unit, mode="A")
+    return read[0] if len(read) == 1 and _is_counter(read[0]) else None
+
+
 def _is_counter(unit: Morpheme) -> bool:
     """A counter by Sudachi (助数詞, 助数詞可能: 隻, 回, か国, 円) or by JMdict ("counter for people": 人);
     何 before any other noun asks "what": 何湖 (マレボ湖), 何燃料 (化石燃料), 何権 (拒否権)."""
@@ -339,6 +365,8 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morphem
         return "quantity"  # money or any other number: いくらか, 感染者はいくら
     if s in ("いくつ", "幾つ"):
         return "count"
+    if s in ("どれほど", "どれだけ") or (s in ("どれ", "どの") and after is not None and after.surface in _DEGREE):
+        return "degree"  # どれくらいの予算: how much money; どのくらいの期間, どの程度の規模: no one kind
     if s == "いつ" or s.startswith("いつ頃"):
         return "date"
     if s in _JA_PERSON:
@@ -399,12 +427,13 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
         if re.search(r"\d\s*" + re.escape(symbol), text):
             found |= {"count", f"count:{counter}"}
     ms = _evidence_morphemes(text)
+    numbered = _numbered_items(text)
     currencies = currency_units()
     for i, m in enumerate(ms):
         after = ms[i + 1] if i + 1 < len(ms) else None
         if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
             found |= _kinds_of_compound(m.surface)
-        if m.pos[1] == "数詞" and after is not None:
+        if m.pos[1] == "数詞" and after is not None and (m.surface, after.surface) not in numbered:
             unit = after.surface.lower()
             if unit in currencies:
                 found.add("amount")
@@ -459,6 +488,20 @@ def _names_a_role(question: str) -> bool:
     it, a name does; 「誰が指揮するか」 names none, and 国連事務総長 answers it."""
     nouns = (m.surface for m in _evidence_morphemes(question) if m.pos[:2] == ("名詞", "普通名詞"))
     return any("role" in _kinds_of_compound(noun) for noun in nouns)
+
+
+# 「1 シーレーンの強化」「② レアアース」: an item's number and its first word, not a count of them
+_NUMBERED_ITEM = re.compile(r"(?m)^[\s\-・*]*(\d{1,2})[.)]?\s+(\S)")
+
+
+def _numbered_items(text: str) -> set[tuple[str, str]]:
+    """(number, first word) of each numbered line, as Sudachi reads them."""
+    items = set()
+    for m in _NUMBERED_ITEM.finditer(text):
+        words = _evidence_morphemes(text[m.start(2) : m.start(2) + 40])
+        if words and not _is_counter(words[0]):  # 「- 3 隻を供与」 counts ships
+            items.add((m.group(1), words[0].surface))
+    return items
 
 
 def _names_a_people(text: str, beyond: str) -> bool:
