@@ -18,6 +18,14 @@ def test_one_document_is_named_with_its_issuer():
     assert en.intro.startswith("Answers come only from the text of 「年次報告」, issued by the Fisheries Agency,")
 
 
+def test_an_english_title_takes_english_quotation_marks_in_english():
+    meta = DocumentMeta(title="Museum Guide", issuer_en="City of Hanover")
+    ja, en = (about([Titled("Museum Guide", meta)], {}, lang) for lang in ("ja", "en"))
+    assert en.title == "Ask “Museum Guide”"
+    assert en.intro.startswith("Answers come only from the text of “Museum Guide”, issued by the City of Hanover")
+    assert ja.title == "「Museum Guide」に質問する"
+
+
 def test_many_documents_are_counted_and_the_first_named():
     docs = [Titled(t, DocumentMeta()) for t in ("サケ", "ハノーファー", "梅雨", "国鉄")]
     ja, en = (about(docs, RECORDED, lang) for lang in ("ja", "en"))

@@ -61,7 +61,12 @@ def test_fields_that_are_not_text_are_left_out(tmp_path):
             "外務省『外交力の強化について』「OSAの現状」",
             "外務省, 『外交力の強化について』, “OSAの現状”",
         ),
-        (Citation("notes", "notes.txt", 0, 9), "『notes』", "『notes』"),
+        (Citation("notes", "notes.txt", 0, 9), "『notes』", "“notes”"),
+        (
+            Citation("Museum Guide", "m.md", 0, 9, section="Opening hours"),
+            "『Museum Guide』「Opening hours」",
+            "“Museum Guide”, “Opening hours”",
+        ),
     ],
 )
 def test_citation_text(citation, ja, en):

@@ -45,3 +45,8 @@ def test_a_sectioned_document_is_asked_about_by_its_sections_not_its_title():
         "メモについて教えてください",
         "人員について教えてください",
     ]
+
+
+def test_an_english_section_is_quoted_as_english_text_quotes_it():
+    index = _index([("g.md", ["Museum Guide", "Opening hours"], "Open daily from 9:30.")], {"g.md": "Museum Guide"})
+    assert example_questions(index, "en") == ["What do the documents say about “Opening hours”?"]

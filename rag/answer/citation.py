@@ -12,6 +12,13 @@ from dataclasses import dataclass
 
 from rag.documents.metadata import DocumentMeta
 from rag.documents.slide_numbers import slide_at, slide_markers
+from rag.language.script import language_of_text
+
+
+def quoted_title(title: str, lang: str) -> str:
+    """『』 mark a title in Japanese text, and a Japanese title in English text too; an English title in
+    English text takes English quotation marks: “Museum Guide”."""
+    return f"『{title}』" if lang == "ja" or language_of_text(title) == "ja" else f"“{title}”"
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,10 @@ class Citation:
                 where = " " + where
             elif self.section and self.section != self.title:
                 where = f"「{self.section}」"
-            return f"{self.issuer or ''}『{self.title}』{date}{where}"
+            return f"{self.issuer or ''}{quoted_title(self.title, lang)}{date}{where}"
         issuer = self.issuer_en or self.issuer
         parts = [issuer] if issuer else []
-        parts.append(f"『{self.title}』" + (f" ({self.date})" if self.date else ""))
+        parts.append(quoted_title(self.title, lang) + (f" ({self.date})" if self.date else ""))
         where = f"slide {self.slide}" if self.slide else f"p. {self.page}" if self.page else ""
         where = where or (f"“{self.section}”" if self.section and self.section != self.title else "")
         return ", ".join(parts + ([where] if where else []))

@@ -8,17 +8,18 @@ title and main sections, read from the index) and a few questions they answer.
 from __future__ import annotations
 
 from rag.answer.records import Guide
+from rag.language.script import quoted
 
 MAIN_SECTIONS = 6  # per document: the sections with the most passages, in document order
 EXAMPLES = 3
-_ASK = {"ja": "{}について教えてください", "en": "What do the documents say about 「{}」?"}
+_ASK = {"ja": "{}について教えてください", "en": "What do the documents say about {}?"}
 
 
 def example_questions(index, lang: str) -> list[str]:
     """Questions made from section headings, best covered sections first (at build the judge keeps
     only those the documents answer: rag.answer.judge_calibration). A document without sections (a
     Wikipedia article under its one title, a plain note) is asked about by its title."""
-    return [_ASK[lang].format(topic) for topic in _topics_by_size(index)]
+    return [_ASK[lang].format(topic if lang == "ja" else quoted(topic)) for topic in _topics_by_size(index)]
 
 
 def guide(index, lang: str) -> Guide:

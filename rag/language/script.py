@@ -45,3 +45,9 @@ def is_hiragana(text: str) -> bool:
 
 
 _HIRAGANA = re.compile(r"[\u3040-\u309fー]+")
+
+
+def quoted(text: str) -> str:
+    """A name quoted inside English text: 「外交力の強化について」 in Japanese brackets, “Museum Guide” in
+    English quotation marks."""
+    return f"「{text}」" if language_of_text(text) == "ja" else f"“{text}”"

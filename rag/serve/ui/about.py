@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.documents.metadata import DocumentMeta
-from rag.language.script import is_japanese
+from rag.language.script import is_japanese, quoted
 
 EXAMPLES = 5  # buttons on the first screen
 NAMED = 2  # titles named in the line under the heading when there are more documents
@@ -54,7 +54,7 @@ def about(documents: list[Titled], recorded: dict[str, list[str]], lang: str) ->
         )
     plain = documents[0].title if one else f"{len(documents)} documents"
     return About(
-        title="Ask " + (f"「{plain}」" if one else plain),
+        title="Ask " + (quoted(plain) if one else plain),
         intro=_intro_en(documents),
         page_title=f"{plain} · Q&A",
         placeholder=f"e.g. {hint}" if hint else "Ask about the documents",
@@ -75,9 +75,9 @@ def _intro_ja(documents: list[Titled]) -> str:
 def _intro_en(documents: list[Titled]) -> str:
     if len(documents) == 1:
         issuer = documents[0].meta.issuer_en
-        what = f"「{documents[0].title}」" + (f", issued by the {issuer}" if issuer else "")
+        what = quoted(documents[0].title) + (f", issued by the {issuer}" if issuer else "")
     else:
-        named = ", ".join(f"「{d.title}」" for d in documents[:NAMED])
+        named = ", ".join(quoted(d.title) for d in documents[:NAMED])
         what = f"{len(documents)} documents ({named} and others)"
     return (
         f"Answers come only from the text of {what}, each quote cited to its passage. "

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from html import escape
 
+from rag.answer.citation import quoted_title
 from rag.answer.figures import figures
 from rag.answer.glossary import Gloss
 from rag.answer.records import Answer, CitedPassage, Quote
@@ -185,9 +186,9 @@ def render_guide(card: Answer, lang: str) -> str:
     if card.guide is None:
         return ""
     covers = "".join(
-        f'<li><span lang="{language_of_text(title)}">『{escape(title)}』</span>'
+        f'<li><span lang="{language_of_text(title)}">{escape(quoted_title(title, lang))}</span>'
         + (
-            f': <span lang="{language_of_text("".join(sections))}">{escape("、".join(sections))}</span>'
+            f': <span lang="{language_of_text("".join(sections))}">{escape(_listed(sections))}</span>'
             if sections
             else ""
         )
@@ -203,6 +204,11 @@ def render_guide(card: Answer, lang: str) -> str:
         + (f'<h3>{escape(t["try_asking"])}</h3><ul class="examples">{examples}</ul>' if examples else "")
         + "</div>"
     )
+
+
+def _listed(sections: list[str]) -> str:
+    """Japanese headings joined by 、, English ones by a comma."""
+    return ("、" if language_of_text("".join(sections)) == "ja" else ", ").join(sections)
 
 
 def _marks(card: Answer, chunk_id: str) -> str:
