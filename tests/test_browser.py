@@ -266,6 +266,20 @@ def test_english_browser_gets_english_and_a_glossary_and_the_switch_rerenders(op
     assert newest(page).locator(".glossary").count() == 0 and "質問する" in page.locator("#ask").inner_text()
 
 
+def test_a_question_asked_before_the_page_is_relabelled_is_answered_in_the_browsers_language(browser, server):
+    """The picker turns to English only when the load event has run; a question sent before then is
+    still answered in English, the browser's language."""
+    context = browser.new_context(locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(server[0])
+        page.wait_for_selector("#conversation .rag-conv")  # not waiting for the relabelling
+        ask(page, "How many people does the Philippine Coast Guard have now?")
+        assert "Answered by the documents" in newest(page).inner_text()
+    finally:
+        context.close()
+
+
 def test_keyboard_order_is_question_answer_sources_feedback(open_page):
     page = open_page()
     ask(page, PCG)

@@ -18,7 +18,7 @@ from rag.serve.ui.document import outline, render_document
 from rag.serve.ui.export import card_markdown, card_text, clean, conversation_markdown, md_escape, status_line
 from rag.serve.ui.palette import AA_TEXT, CONTRAST_PAIRS, PALETTE, contrast
 from rag.serve.ui.render import render_card, render_conversation
-from rag.serve.ui.text import TEXT, language_of
+from rag.serve.ui.text import TEXT, answer_language, language_of
 
 from .conftest import BRIEFING, CORPUS, answer_with_status
 
@@ -211,6 +211,12 @@ def test_glossary_puts_rare_terms_first():
 )
 def test_language_follows_the_browser(header, lang):
     assert language_of(header) == lang
+
+
+def test_the_answer_is_in_the_picked_language_else_the_browsers():
+    assert answer_language("ja", False, "en-US,en;q=0.9") == "en"  # sent before the page was relabelled
+    assert answer_language("ja", True, "en-US,en;q=0.9") == "ja"  # picked by the user
+    assert answer_language("en", True, "ja") == "en"
 
 
 def test_both_languages_have_every_string():

@@ -17,7 +17,7 @@ from rag.serve.ui.conversation import Conversation
 from rag.serve.ui.pages import Pages, header_html
 from rag.serve.ui.palette import gradio_theme, variables_css
 from rag.serve.ui.render import render_conversation
-from rag.serve.ui.text import language_of, mode_choices, refusal, words
+from rag.serve.ui.text import answer_language, language_of, mode_choices, refusal, words
 
 QUEUE_SIZE = http_api.WAITING  # waiting requests beyond this get a clean "busy, retry" answer
 CONCURRENCY = http_api.CONCURRENCY  # two cores: more parallel searches only queue inside torch
@@ -41,8 +41,9 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             return conv
         return replace(conv, session=(getattr(request, "session_hash", None) or "")[:12])
 
-    def answer(question, conv, k, mode, scope, lang, request=None, *, with_context=True):
+    def answer(question, conv, k, mode, scope, lang, chosen, request=None, *, with_context=True):
         conv = with_session(conv or Conversation(), request)
+        lang = answer_language(lang, chosen, request.headers.get("accept-language") if request else None)
         question = question if isinstance(question, str) else ""
         if not question.strip():
             return gr.update(), gr.update(), conv  # an empty Enter does nothing
@@ -56,13 +57,13 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             return gr.update(), conversation_html(conv, lang), conv  # the question stays to be shortened
         return "", conversation_html(conv, lang), conv
 
-    def answer_example(conv, k, mode, scope, lang, evt: gr.EventData, request: gr.Request):
-        return answer((evt._data or {}).get("question", ""), conv, k, mode, scope, lang, request)
+    def answer_example(conv, k, mode, scope, lang, chosen, evt: gr.EventData, request: gr.Request):
+        return answer((evt._data or {}).get("question", ""), conv, k, mode, scope, lang, chosen, request)
 
-    def answer_fresh(conv, k, mode, scope, lang, evt: gr.EventData, request: gr.Request):
+    def answer_fresh(conv, k, mode, scope, lang, chosen, evt: gr.EventData, request: gr.Request):
         """「話題を補わずに聞き直す」: the same question, without the earlier topic."""
         question = (evt._data or {}).get("question", "")
-        return answer(question, conv, k, mode, scope, lang, request, with_context=False)
+        return answer(question, conv, k, mode, scope, lang, chosen, request, with_context=False)
 
     def vote(conv, lang, evt: gr.EventData):
         data = evt._data or {}
@@ -153,6 +154,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     about = pages.about("ja")
     with gr.Blocks(title=about.page_title) as demo:
         conv_state = gr.State(Conversation())
+        chosen = gr.State(False)  # the language was picked by the user, not set from the browser on load
         with gr.Row(elem_id="header"):
             title = gr.HTML(header_html(about), elem_id="title", apply_default_css=False, scale=1)
             language = gr.Radio(
@@ -202,7 +204,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
 
         private = {"api_visibility": "private"}
         quiet = {"api_visibility": "private", "show_progress": "hidden"}
-        asked = [question, conv_state, k, mode, scope, language]
+        asked = [question, conv_state, k, mode, scope, language, chosen]
         answered = [question, conversation, conv_state]
         # "always_last": an Enter pressed while an earlier one is pending (even an empty one) runs after
         # it, reading the box then; Gradio's default ("once") dropped it, so a question asked right after
@@ -211,10 +213,10 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         question.submit(answer, asked, answered, **asking)
         ask_button.click(answer, asked, answered, **asking)
         conversation.example(
-            answer_example, [conv_state, k, mode, scope, language], answered, show_progress="minimal", **private
+            answer_example, [conv_state, k, mode, scope, language, chosen], answered, show_progress="minimal", **private
         )
         conversation.fresh(
-            answer_fresh, [conv_state, k, mode, scope, language], answered, show_progress="minimal", **private
+            answer_fresh, [conv_state, k, mode, scope, language, chosen], answered, show_progress="minimal", **private
         )
         conversation.vote(vote, [conv_state, language], [conv_state], concurrency_limit=1, **quiet).then(
             None, None, None, js="() => { window.ragVoteSaved && window.ragVoteSaved(); }", **quiet
@@ -228,6 +230,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conversation.restore(restore, [conv_state, language], [conv_state, conversation], **quiet)
         labelled = [title, question, ask_button, clear_button, advanced, k, mode, scope, document, language]
         language.input(relabel, [language, conv_state, document], [*labelled, conversation, docpane], **quiet)
+        language.input(lambda: True, None, chosen, **quiet)
         demo.load(on_load, [conv_state, document], [language, *labelled, conversation, docpane], **quiet)
         search_api, ask_api = endpoints(engine, log=log)
         gr.api(search_api, api_name="search")

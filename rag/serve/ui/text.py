@@ -163,6 +163,13 @@ def mode_choices(lang: str) -> list[tuple[str, str]]:
     return [(t[f"mode_{mode}"], mode) for mode in MODES]
 
 
+def answer_language(shown: str, chosen: bool, accept_language: str | None) -> str:
+    """The language to answer in: the one the user picked, else the browser's. The picker shows the
+    browser's language only once the page's load event has run; a question sent before then carries the
+    page's default, 日本語, and an English reader got Japanese labels."""
+    return shown if chosen else language_of(accept_language)
+
+
 def language_of(accept_language: str | None) -> str:
     """The UI language for a browser's Accept-Language header: Japanese if it ranks ja above en, else English.
 
