@@ -159,9 +159,10 @@ class Engine:
             raise RagError(f"{source!r} is not a document of this index")
         return document.text
 
-    def documents(self) -> list[DocumentInfo]:
-        """The documents of the live index, in corpus order, with the titles stored in the build."""
-        index = self.live().retriever.index
+    def documents(self, live: LiveIndex | None = None) -> list[DocumentInfo]:
+        """The documents of the live index (or of `live`, a build already in hand: a reload between two
+        reads would mix builds), in corpus order, with the titles stored in the build."""
+        index = (live or self.live()).retriever.index
         counts: dict[str, int] = {}
         for chunk in index.chunks:
             counts[chunk.source] = counts.get(chunk.source, 0) + 1

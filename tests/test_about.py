@@ -1,10 +1,12 @@
 """The page introduces the documents it serves, whatever they are: title, intro, hint and examples."""
 
 from rag.documents.metadata import DocumentMeta, read_meta
+from rag.engine import Engine
+from rag.index.build import build_index
 from rag.serve.ui.about import EXAMPLES, Titled, about
 from rag.serve.ui.pages import Pages, header_html
 
-from .conftest import BRIEFING, CORPUS
+from .conftest import BRIEFING, CORPUS, QUIET
 
 RECORDED = {"ja": ["サケについて教えてください"], "en": ["What do the documents say about 「サケ」?"]}
 
@@ -66,3 +68,13 @@ def test_the_app_reads_the_briefings_sidecar_from_the_live_build(hash_engine):
     found = Pages(hash_engine).about("en")
     assert found.examples == sidecar.examples and found.title == f"Ask 「{sidecar.title}」"
     assert "Ministry of Foreign Affairs of Japan" in found.intro
+
+
+def test_the_heading_and_document_titles_follow_a_rebuild_to_other_documents(hash_workspace, hash_embedder):
+    corpus, index = hash_workspace
+    pages = Pages(Engine(index_dir=index, corpus_dir=corpus, embedder=hash_embedder))
+    assert pages.about("ja").title == f"「{read_meta(CORPUS, BRIEFING.name).title}」に質問する"
+    (corpus / "notes.md").write_text("# 議事録\n\n会議は毎週月曜日に開かれる。\n", encoding="utf-8")
+    build_index(corpus, index, hash_embedder, **QUIET)
+    assert pages.about("ja").title == "2件の資料に質問する"
+    assert "議事録" in pages.document("notes.md", "ja")

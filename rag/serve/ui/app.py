@@ -104,7 +104,10 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             return gr.update(), gr.update()
 
     def show_document(source, lang):
-        return pages.document(source, lang) if source else ""
+        try:
+            return pages.document(source, lang) if source else ""
+        except RagError:  # a document the live build no longer has (the page was loaded before a rebuild)
+            return ""
 
     def clear(conv, lang):
         conv = (conv or Conversation()).cleared()
@@ -134,9 +137,10 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         )
 
     def on_load(conv, source, request: gr.Request):
-        """The browser's language: the page is built in Japanese, so only others need relabelling."""
+        """The browser's language: the page is built in Japanese, so only others need relabelling, unless
+        the documents were rebuilt since (the heading names them)."""
         lang = language_of(request.headers.get("accept-language") if request else None)
-        if lang == "ja":
+        if lang == "ja" and engine.live().build == built_for:
             return (gr.update(),) * (len(labelled) + 3)
         return (gr.update(value=lang), *relabel(lang, conv, source))
 
@@ -152,6 +156,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     conversation_js = (ASSETS / "conversation.js").read_text(encoding="utf-8")
     document_js = "watch('value', () => window.ragDocumentShown && window.ragDocumentShown());"
     about = pages.about("ja")
+    built_for = engine.live().build  # the build the page's Japanese heading was made from
     with gr.Blocks(title=about.page_title) as demo:
         conv_state = gr.State(Conversation())
         chosen = gr.State(False)  # the language was picked by the user, not set from the browser on load

@@ -39,7 +39,7 @@ class Pages:
             if key in self._about:
                 return self._about[key]
         metas = live.citer.meta if live.citer is not None else (lambda source: DocumentMeta())
-        titled = [Titled(metas(d.source).title or d.title, metas(d.source)) for d in self.documents()]
+        titled = [Titled(metas(d.source).title or d.title, metas(d.source)) for d in self.engine.documents(live)]
         found = about(titled, live.retriever.index.manifest.get("examples", {}), lang)
         with self._lock:
             self._about = {k: v for k, v in self._about.items() if k[0] == live.build}  # older builds' go
@@ -53,7 +53,7 @@ class Pages:
             if key in self._docs:
                 return self._docs[key]
         chunks = [c for c in live.retriever.index.chunks if c.source == source]
-        title = next((d.title for d in self.documents() if d.source == source), source)
+        title = next((d.title for d in self.engine.documents(live) if d.source == source), source)
         html = render_document(source, title, self.engine.document_text(source), chunks, lang)
         with self._lock:
             if len(self._docs) > 64:
