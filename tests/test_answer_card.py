@@ -200,3 +200,11 @@ def test_a_search_box_query_of_the_documents_own_words_is_never_taken_for_a_mess
     for query in ("OSA", "レアアース", "OSA FOIP", "首脳レベルで3回"):
         answer = hash_engine.ask(query, k=3)
         assert answer.status != "not_a_question" and answer.passages
+
+
+def test_a_japanese_question_naming_the_documents_words_in_latin_letters_is_searched(hash_engine, monkeypatch):
+    """「PCGの日本語は」 reads like a translation request, but PCG is the documents' own word, as they spell it;
+    「Pythonの日本語は」 names nothing they hold. The classifier is made sure of a message to test the rule."""
+    monkeypatch.setattr(type(hash_engine.live().judge.messages), "probability", lambda self, text, vector: 1.0)
+    assert hash_engine.ask("PCGの日本語は", k=3).status != "not_a_question"
+    assert hash_engine.ask("Pythonの日本語は", k=3).status == "not_a_question"

@@ -101,9 +101,11 @@ class StatusJudge:
         then it is about them, however short. A request of another kind names something they do not
         (「旅行の計画を立てて」: 旅行). English words are read by their acronyms only."""
         text = result.forms.search_text
-        if is_japanese(result.query):
+        if is_japanese(result.query):  # a word in Latin letters is known as the documents spell it (UNTSO)
             nouns = content_nouns(text)
-            return bool(nouns) and all(self.index.lexicon.has_term(n) for n in nouns)
+            latin = [n for n in nouns if n.isascii()]
+            known = not latin or not self.facts.unknown_names(latin)
+            return bool(nouns) and known and all(self.index.lexicon.has_term(n) for n in nouns if not n.isascii())
         acronyms = [n for n in proper_nouns(text) if n.isascii()]
         return bool(acronyms) and not self.facts.unknown_names(acronyms)
 
