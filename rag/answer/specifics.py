@@ -182,15 +182,10 @@ _PARENTHESISED = re.compile(r"([^\s()]+)\s*\(\s*([^()]+?)\s*\)")
 def _also_said(evidence: str, question: str) -> list[str]:
     """What the evidence puts in parentheses after a word of the question: 「無人航空機(UAV)」 asked
     about 無人航空機 says UAV, which is then no maker's name the question lacks."""
-    return (
-        [
-            inside
-            for before, inside in _PARENTHESISED.findall(evidence)
-            if any(before[-n:] in question for n in range(2, len(before) + 1))
-        ]
-        if question
-        else []
-    )
+    if not question:
+        return []
+    pairs = _PARENTHESISED.findall(evidence)
+    return [inside for before, inside in pairs if any(before[-n:] in question for n in range(2, len(before) + 1))]
 
 
 def _aliases(question: str, name: str, names: list[str]) -> tuple[str, ...]:
