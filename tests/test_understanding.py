@@ -223,15 +223,12 @@ def absent(question: str, evidence: str, **kw) -> tuple[tuple[str, ...], tuple[s
         ("在留ブラジル人は何人ですか", "在留ブラジル人が多い町だ。", (), ("count:人",)),  # the question's own
         # 何川 is a surname to Sudachi; here it asks which river, so it is no name the text lacks
         ("2010年に保護区になったのは何川流域か", "2010年、ニジェール川流域が保護区に指定された。", (), ()),
-        # a role answers who, unless the question names the role it asks about
-        ("誰が式典を主催しましたか", "式典は市長が主催した。", (), ()),
-        ("誰の安全を守る制度ですか", "この制度は労働者の安全を守る。", (), ()),
-        ("この町の町長は誰ですか", "町長と副町長が式典に出席した。", (), ("person",)),  # the role, no name
-        ("この町の町長は誰ですか", "式典には副知事も出席した。", (), ("person",)),  # another role
+        # a role is no answer to who: in a briefing every passage names some (首脳, 外相); a name is
+        ("誰が式典を主催しましたか", "式典は市長が主催した。", (), ("person",)),
         ("この町の町長は誰ですか", "式典には山田太郎町長も出席した。", (), ()),
-        ("この町の町長は誰ですか", "式典は正式名称を改めて開かれた。", (), ("person",)),  # "official name"
-        # a foreign full name in katakana, and counters for the same thing
-        ("声明を出したのは誰ですか", "協会のジョン・スミスが声明を出した。", (), ()),
+        # nor is a katakana phrase joined by ・ a person's name (グローバル・サウス, ジャパン・ハウス)
+        ("声明を出したのは誰ですか", "グローバル・サウスの国々が声明を出した。", (), ("person",)),
+        # counters for the same thing
         ("大会は何回開かれましたか", "大会はこれまでに3度開かれた。", (), ()),
         ("大会は何回開かれましたか", "大会は一回限りで終わった。", (), ()),
         ("大会は何回開かれましたか", "大会には3か国が参加した。", (), ("count:回",)),

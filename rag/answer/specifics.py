@@ -426,8 +426,8 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
     currencies = currency_units()
     for i, m in enumerate(ms):
         after = ms[i + 1] if i + 1 < len(ms) else None
-        if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
-            found |= _kinds_of_compound(m.surface)
+        if m.pos[:2] == ("名詞", "普通名詞"):
+            found |= _counted_compound(m.surface)
         if m.pos[1] == "数詞" and after is not None and (m.surface, after.surface) not in numbered:
             unit = after.surface.lower()
             if unit in currencies:
@@ -451,38 +451,16 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
                 found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
     if _names_a_people(text, beyond):
         found.add("people")
-    if any(name not in beyond for name in _WESTERN_NAME.findall(text)):
-        found |= {"person", "partner"}  # ラリー・ネイション: a full name in katakana, which Sudachi does not know
     return found
 
 
-# Given name and family name in katakana, joined by a middle dot: how Japanese writes a foreign person's name
-_WESTERN_NAME = re.compile(r"[ァ-ヴー]{2,}(?:[・=][ァ-ヴー]{2,})+")
-
-
 @lru_cache(maxsize=4096)
-def _kinds_of_compound(noun: str) -> frozenset[str]:
-    """What a common noun read as one compound is an instance of: 一回 (a count Sudachi keeps whole) or a
-    role, a noun for someone by its head: 総長 "secretary-general", 労働者 (者 "person"). A role answers
-    「誰が指揮するか」 (国連事務総長) and 「誰の権利か」 (労働者); see _names_a_role."""
+def _counted_compound(noun: str) -> frozenset[str]:
+    """A count Sudachi keeps whole as one noun: 一回 -> {count, count:回}."""
     parts = morphemes(noun, mode="A")
-    if not parts:
-        return frozenset()
-    if parts[0].pos[1] == "数詞":
-        unit = parts[1] if len(parts) == 2 else None
-        return frozenset(("count", f"count:{unit.surface}")) if unit and _is_counter(unit) else frozenset()
-    # the head alone: 正式名称 is a name ("official name"), not an official; and not a formal noun in kana
-    # (もの, read as 者 "person" by JMdict, is mostly "thing")
-    head = parts[-1].surface
-    written_in_kana = all("ぁ" <= c <= "ゖ" for c in head)
-    return frozenset(("role",)) if not written_in_kana and noun_kind(head) == "person" else frozenset()
-
-
-def _names_a_role(question: str) -> bool:
-    """「日本の首相は誰ですか」 asks which person holds a role it names: another role (外相) does not answer
-    it, a name does; 「誰が指揮するか」 names none, and 国連事務総長 answers it."""
-    nouns = (m.surface for m in _evidence_morphemes(question) if m.pos[:2] == ("名詞", "普通名詞"))
-    return any("role" in _kinds_of_compound(noun) for noun in nouns)
+    if len(parts) == 2 and parts[0].pos[1] == "数詞" and _is_counter(parts[1]):
+        return frozenset(("count", f"count:{parts[1].surface}"))
+    return frozenset()
 
 
 # 「1 シーレーンの強化」「② レアアース」: an item's number and its first word, not a count of them
@@ -582,7 +560,5 @@ def missing(
     held = instances(scope, beyond=question)
     if held & {"amount", "count"}:
         held.add("quantity")
-    if "role" in held and not _names_a_role(question):
-        held.add("person")
     kinds = [kind for kind in asked_kinds(question) if not _held(kind, held)]
     return Missing(tuple(terms), tuple(kinds))
