@@ -151,10 +151,10 @@ class Engine:
             error.__cause__ = exc  # kept for the server log
             return error
 
-    def document_text(self, source: str) -> str:
+    def document_text(self, source: str, live: LiveIndex | None = None) -> str:
         """The full text a passage's offsets point into (`text[start:end] == passage`), as stored with the
-        build: for a PDF, the text extracted from it."""
-        document = self.live().retriever.index.documents.get(source)
+        build (or with `live`, a build already in hand): for a PDF, the text extracted from it."""
+        document = (live or self.live()).retriever.index.documents.get(source)
         if document is None:
             raise RagError(f"{source!r} is not a document of this index")
         return document.text

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from rag.documents.metadata import DocumentMeta
 from rag.documents.slide_numbers import slide_at, slide_markers
-from rag.language.script import language_of_text
+from rag.language.script import language_of_text, quoted
 
 
 def quoted_title(title: str, lang: str) -> str:
     """『』 mark a title in Japanese text, and a Japanese title in English text too; an English title in
     English text takes English quotation marks: “Museum Guide”."""
-    return f"『{title}』" if lang == "ja" or language_of_text(title) == "ja" else f"“{title}”"
+    return f"『{title}』" if lang == "ja" or language_of_text(title) == "ja" else quoted(title)
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,8 @@ _EN_WHAT_IS = re.compile(
 _EN_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)", re.I)
 _JA_PERSON = frozenset(("誰", "だれ", "どなた", "どちら様"))
 _JA_PLACE = frozenset(("どこ", "何処"))
+_HOW_MUCH = frozenset(("どれほど", "どれだけ"))  # a degree word by itself; どれ, どの with one after them:
+_HOW = frozenset(("どれ", "どの"))
 _DEGREE = frozenset(("くらい", "ぐらい", "位", "程度", "ほど", "程", "だけ"))
 _JA_WHICH = frozenset(("どの", "何の"))  # which one; not どんな, "what kind of" (どんな国: a description)
 
@@ -276,7 +278,7 @@ def asked_kinds(question: str) -> list[str]:
 
 def _measured(ms: list[Morpheme]) -> list[str]:
     """The noun a degree word measures: どれくらいの予算 -> 予算, どの程度の被害 -> 被害."""
-    at = next((i for i, m in enumerate(ms) if m.surface in ("どれ", "どの", "どれほど", "どれだけ")), len(ms))
+    at = next((i for i, m in enumerate(ms) if m.surface in _HOW or m.surface in _HOW_MUCH), len(ms))
     for j in range(at + 1, min(at + 3, len(ms) - 1)):
         if ms[j].surface == "の" and ms[j + 1].pos[0] == "名詞":
             return [ms[j + 1].surface]
@@ -360,7 +362,7 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morphem
         return "quantity"  # money or any other number: いくらか, 感染者はいくら
     if s in ("いくつ", "幾つ"):
         return "count"
-    if s in ("どれほど", "どれだけ") or (s in ("どれ", "どの") and after is not None and after.surface in _DEGREE):
+    if s in _HOW_MUCH or (s in _HOW and after is not None and after.surface in _DEGREE):
         return "degree"  # どれくらいの予算: how much money; どのくらいの期間, どの程度の規模: no one kind
     if s == "いつ" or s.startswith("いつ頃"):
         return "date"

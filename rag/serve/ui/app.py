@@ -155,8 +155,10 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
 
     conversation_js = (ASSETS / "conversation.js").read_text(encoding="utf-8")
     document_js = "watch('value', () => window.ragDocumentShown && window.ragDocumentShown());"
+    # the build the page's Japanese heading is made from, read first: a reload between the two reads
+    # then only relabels a page that did not need it
+    built_for = engine.live().build
     about = pages.about("ja")
-    built_for = engine.live().build  # the build the page's Japanese heading was made from
     with gr.Blocks(title=about.page_title) as demo:
         conv_state = gr.State(Conversation())
         chosen = gr.State(False)  # the language was picked by the user, not set from the browser on load

@@ -54,7 +54,7 @@ class Pages:
                 return self._docs[key]
         chunks = [c for c in live.retriever.index.chunks if c.source == source]
         title = next((d.title for d in self.engine.documents(live) if d.source == source), source)
-        html = render_document(source, title, self.engine.document_text(source), chunks, lang)
+        html = render_document(source, title, self.engine.document_text(source, live), chunks, lang)
         with self._lock:
             if len(self._docs) > 64:
                 self._docs.clear()
