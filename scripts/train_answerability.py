@@ -3,7 +3,8 @@
     python scripts/answerability_data.py --out B.jsonl                      # the briefing (dev gold)
     python scripts/answerability_data.py --gold JSQUAD_HALVES ... --out J.jsonl
     python scripts/train_answerability.py B.jsonl J.jsonl [--write]
-    python scripts/train_answerability.py B.jsonl J.jsonl --threshold 0.25 --keep-weights --write   # the shipped one
+    python scripts/train_answerability.py B.jsonl J.jsonl --threshold 0.25 --threshold-across 0.15 \
+        --keep-weights --write   # the shipped one
 
 Fitted on: the JSQuAD abstention variant's training half (kept articles' questions answerable, removed
 articles' not), the briefing's dev questions, and on both indexes the generic calibration questions and
@@ -71,7 +72,16 @@ def fitted(train: list[dict], args, version: str) -> AnswerabilityModel:
     seen = np.stack([r["x"] for r in train])
     low, high = (tuple(seen.min(axis=0).tolist()), tuple(seen.max(axis=0).tolist())) if not args.unbounded else ((), ())
     return AnswerabilityModel(
-        FEATURES, tuple(mean), tuple(scale), tuple(weights), intercept, args.threshold, version, low, high
+        FEATURES,
+        tuple(mean),
+        tuple(scale),
+        tuple(weights),
+        intercept,
+        args.threshold,
+        version,
+        low,
+        high,
+        args.threshold_across,
     )
 
 
@@ -122,7 +132,7 @@ def sweep(jsquad: list[dict], briefing: list[dict], model: AnswerabilityModel) -
 
 def report(model: AnswerabilityModel, rows: list[dict], title: str) -> None:
     p = np.array([r["p"] if "p" in r else model.probability(r["x"]) for r in rows])
-    declined = p < model.threshold
+    declined = p < np.array([model.bar(bool(r["signals"]["english"])) for r in rows])
     print(f"\n{title} (threshold {model.threshold:.2f})")
     print("| group | n | declined |")
     print("|---|---|---|")
@@ -142,6 +152,9 @@ def main() -> int:
     parser.add_argument("jsquad")
     parser.add_argument("--leave-out", choices=("briefing", "none"), default="none")
     parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument(
+        "--threshold-across", type=float, default=None, help="the bar for an English question of Japanese text"
+    )
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--unbounded", action="store_true", help="no feature ranges (the model of before)")
     parser.add_argument(
@@ -160,7 +173,9 @@ def main() -> int:
     if args.keep_weights:
         shipped = AnswerabilityModel.shipped()
         version = shipped.version.split("; feature ranges")[0] + RANGES_NOTE
-        model = replace(shipped, low=model.low, high=model.high, version=version)
+        model = replace(
+            shipped, low=model.low, high=model.high, version=version, threshold_across=args.threshold_across
+        )
     weights = model.weights
     print("| feature | weight |\n|---|---|")
     for name, w in sorted(zip(FEATURES, weights, strict=True), key=lambda t: -abs(t[1])):

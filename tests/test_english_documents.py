@@ -3,10 +3,12 @@ question's own language, not as the briefing's cross-language case."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from rag.answer.answerability import AnswerabilityModel, signals
+from rag.answer.answerability import AnswerabilityModel, asked_across, signals
 from rag.answer.specifics import asked_kinds
 from rag.engine import Engine
 from rag.index.build import build_index
@@ -68,6 +70,19 @@ def test_a_feature_past_the_range_the_model_saw_reads_as_its_edge():
     assert model.probability(np.array([9.0, 0.5])) == model.probability(np.array([1.0, 0.5]))
     unbounded = AnswerabilityModel(("a", "b"), (0.0, 0.0), (1.0, 1.0), (-2.0, 1.0), 0.0, 0.5, "t")
     assert unbounded.probability(np.array([9.0, 0.5])) < model.probability(np.array([9.0, 0.5]))
+
+
+def test_an_english_question_of_japanese_text_meets_the_bar_across_languages():
+    model = AnswerabilityModel(("a",), (0.0,), (1.0,), (1.0,), 0.0, 0.5, "t", threshold_across=0.2)
+    assert (model.bar(across=True), model.bar(across=False)) == (0.2, 0.5)
+    assert AnswerabilityModel(("a",), (0.0,), (1.0,), (1.0,), 0.0, 0.5, "t").bar(across=True) == 0.5
+
+    def result(question: str, top: str) -> SimpleNamespace:
+        return SimpleNamespace(query=question, hits=[SimpleNamespace(chunk=SimpleNamespace(text=top))])
+
+    assert asked_across(result("When was the plant rebuilt?", "浄水場は2019年に建て替えられた。"))
+    assert not asked_across(result("When was the plant rebuilt?", "The plant was rebuilt in 2019."))
+    assert not asked_across(result("浄水場はいつ建て替えられましたか", "浄水場は2019年に建て替えられた。"))
 
 
 @pytest.mark.parametrize(

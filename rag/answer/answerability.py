@@ -60,9 +60,7 @@ def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, h
     lexical = (forms.coverage * float(sig.bm25[0]) + float(sig.translated[0])) / config.bm25_scale
     lexical += config.english_weight * float(sig.english[0]) / config.english_scale
     script = "ja" if japanese else "other"
-    # an English question of Japanese text, the one pair across languages the model was fitted on; asked
-    # of English text, it is read as a Japanese question of Japanese text is
-    across = not japanese and is_japanese(hits[0].chunk.text)
+    across = asked_across(result)
     generic = config.abstain_below
     return {
         "fused": hits[0].score,
@@ -80,6 +78,12 @@ def signals(result: SearchResult, facts: CorpusFacts, config: RetrievalConfig, h
         "english": float(across),
         "english_held": facts.english_held(forms.english, top_row) if across else 0.0,
     }
+
+
+def asked_across(result: SearchResult) -> bool:
+    """An English question of Japanese text, the one pair across languages the model was fitted on; asked
+    of English text, it is read as a Japanese question of Japanese text is."""
+    return not is_japanese(result.query) and bool(result.hits) and is_japanese(result.hits[0].chunk.text)
 
 
 def vector(values: dict) -> np.ndarray:
@@ -112,6 +116,14 @@ class AnswerabilityModel(ShippedModel):
     # weights fitted to balance each other inside the range are not carried past it on another corpus
     low: tuple[float, ...] = ()
     high: tuple[float, ...] = ()
+    # below it, an English question of Japanese text is not covered: its signals run lower (it reaches the
+    # passages through translation), so one bar for both declined its answerable questions three times as
+    # often (docs/decisions.md, "One bar for each pair of languages"); None: `threshold`
+    threshold_across: float | None = None
+
+    def bar(self, across: bool) -> float:
+        """The threshold for a question of the text's language, or across languages."""
+        return self.threshold_across if across and self.threshold_across is not None else self.threshold
 
     def probability(self, x: np.ndarray) -> float:
         x = np.clip(np.nan_to_num(x, nan=0.0), -1e6, 1e6)  # a score past any bar (inf) is a very large one

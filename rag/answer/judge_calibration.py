@@ -7,7 +7,8 @@ message classifier, the answerability model and its threshold, checked on the wa
 
 The check runs every generic calibration question through exactly the query path (search, then the
 status judge) and records how many were answered: that share is what a user asking about something else
-meets, and the threshold is raised until it is at most `ANSWERED_TARGET`.
+meets. The thresholds (one for a question in the text's language, one across languages) are each raised
+to at least the generic questions' (1 - `ANSWERED_TARGET`) quantile, so at most that share is answered.
 """
 
 from __future__ import annotations
@@ -55,8 +56,10 @@ def calibrate_judge(index, embedder, config: RetrievalConfig, cache) -> tuple[di
     status_judge = StatusJudge(loaded, config)
     results = [retriever.search(q, k=CHECK_K, query_vector=v) for q, v in zip(generic, generic_vectors, strict=True)]
     p = np.array([status_judge.answerability(r) for r in results])
-    threshold = max(model.threshold, float(np.quantile(p, 1 - ANSWERED_TARGET)))
-    model = replace(model, threshold=threshold)
+    quantile = float(np.quantile(p, 1 - ANSWERED_TARGET))
+    # each bar at least the quantile, so at most the target share of the generic questions is answered
+    across = None if model.threshold_across is None else max(model.threshold_across, quantile)
+    model = replace(model, threshold=max(model.threshold, quantile), threshold_across=across)
     records["answerability"] = model.to_manifest()
     status_judge = StatusJudge(replace(loaded, manifest={**manifest, **records}), config)
     answered = sum(status_judge.verdict(r).status == "answered" for r in results)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.answer import specifics
-from rag.answer.answerability import AnswerabilityModel, signals, vector
+from rag.answer.answerability import AnswerabilityModel, asked_across, signals, vector
 from rag.answer.facts import CorpusFacts
 from rag.answer.messages import LIKELY, SURE, MessageClassifier
 from rag.answer.reasons import kind_label
@@ -93,7 +93,7 @@ class StatusJudge:
         if self._in_the_documents_words(result):
             return False
         message = self.messages.probability(result.query, result.query_vector)
-        unanswered = p is None or p < self.model.threshold
+        unanswered = p is None or p < self.model.bar(asked_across(result))
         return message >= SURE or (message >= LIKELY and unanswered)
 
     def _in_the_documents_words(self, result: SearchResult) -> bool:
@@ -111,7 +111,7 @@ class StatusJudge:
 
     def _not_covered(self, result: SearchResult, p: float | None) -> bool:
         if p is not None:
-            return p < self.model.threshold
+            return p < self.model.bar(asked_across(result))
         # no model in this build: the calibrated score threshold of before, per script
         threshold = self.config.abstain_below.get(result.mode, {}).get(script_of(result.query))
         return threshold is not None and result.hits[0].score < threshold
