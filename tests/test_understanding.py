@@ -157,6 +157,12 @@ def test_english_names_are_read_as_the_corpus_writes_them():
     assert lexicon.english_names("what about the pacific islands?") == []  # no capitals, no names
 
 
+def test_an_acronym_is_a_name_not_the_function_word_spelled_alike():
+    lexicon = Lexicon(["米国", "日本"], np.ones((2, 2), np.float32), glosses={("us",): ["米国"], ("japan",): ["日本"]})
+    assert lexicon.english_names("What does the US want from Japan?") == [("US", ["米国"]), ("Japan", ["日本"])]
+    assert lexicon.english_names("Can you tell us about Japan?") == [("Japan", ["日本"])]  # "us" in lower case
+
+
 def test_a_lexicon_survives_save_and_load(tmp_path):
     lexicon = Lexicon(
         ["予算"], np.ones((1, 2), np.float32), glosses={("budget",): ["予算"]}, readings={"ヨサン": "予算"}
@@ -415,3 +421,14 @@ def test_the_topic_a_partial_answer_names_is_one_the_evidence_holds_as_the_quest
     from rag.answer.specifics import Missing
 
     assert StatusJudge._topic(result, held, Missing((), ("amount",)), english) == topic
+
+
+def test_the_us_in_an_english_question_is_searched_and_checked_as_the_briefings_beikoku(hash_engine):
+    """ "us" is a function word, "US" is 米国: an English question about the US searches 米国, and its
+    status never reports "US" as a name no document mentions."""
+    live = hash_engine.live()
+    question = "What does Japan ask of the US in the Indo-Pacific?"
+    assert "米国" in live.retriever.analyzer.analyze(question).translated
+    assert "米国" not in live.retriever.analyzer.analyze("Can you tell us about Japan?").translated
+    verdict = live.judge.verdict(live.retriever.search(question, k=3))
+    assert "US" not in verdict.reason.terms and "US" not in verdict.missing

@@ -55,9 +55,11 @@ class StatusJudge:
         if self._not_a_question(result, p):
             return Verdict("not_a_question", Reason("not_a_question"))
         forms = result.forms
-        names = proper_nouns(forms.search_text)
-        english = {} if is_japanese(result.query) else self._english_names(result)
-        names += [n for n in english if n not in names]  # "the Senkaku Islands" is checked as 尖閣
+        shouted = not is_japanese(result.query) and result.query.isupper()  # capitals that mark no name
+        names = [] if shouted else proper_nouns(forms.search_text)
+        english = {} if is_japanese(result.query) or shouted else self._english_names(result)
+        # "the Senkaku Islands" is checked as 尖閣, and "the US" as 米国, not as the letters the question wrote
+        names = [n for n in names if n not in english.values()] + [n for n in english if n not in names]
         background = self._background(result, names)
         unknown = self.facts.unknown_names(names)
         if names and len(unknown) == len(names):  # about something the documents never name (南極観測)

@@ -22,9 +22,12 @@ from rag.search.readings import ReadingIndex
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 # Capitalised words in a row, the first word of a sentence only when another follows: "the Senkaku
-# Islands", "Japan's"; not "Which" alone.
+# Islands", "Japan's"; not "Which" alone. An acronym is one too: "the US" is 米国 ("US").
 GLOSSES_READ = 3  # a name's first senses; later ones drift (東京: "Tokyo", then "Luoyang, China")
-_CAPITALISED = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]+(?:['’]s)?)(?:\s+(?:of\s+)?[A-Z][a-z]+(?:['’]s)?)*")
+_CAPITALISED = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z][a-z]+(?:['’]s)?|[A-Z]{2,}\b)(?:\s+(?:of\s+)?(?:[A-Z][a-z]+(?:['’]s)?|[A-Z]{2,}\b))*"
+)
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
 _LATIN_ONLY = re.compile(r"^[A-Za-z0-9 .'’-]+$")
 # Function words of English questions. Content words ("japan", "country") stay: the corpus may need them.
 STOPWORDS = frozenset(
@@ -115,7 +118,8 @@ class Lexicon:
         if not words:
             return []
         found: list[str] = []
-        phrases, used = self._gloss_phrases([w for w in english_words(question) if w not in ARTICLES])
+        acronyms = frozenset(w.lower() for w in _ACRONYM.findall(question))  # "the US": 米国, not "us"
+        phrases, used = self._gloss_phrases([w for w in english_words(question) if w not in ARTICLES], acronyms)
         unknown = [w for w in words if w.lower() not in known and _stem_of(w) not in used]
         if match_at_least is None:
             unknown = []
@@ -168,7 +172,8 @@ class Lexicon:
 
         found: list[tuple[str, list[str]]] = []
         for run in _CAPITALISED.findall(unicodedata.normalize("NFKC", question)):
-            words = [w for w in run.split() if w.lower() not in STOPWORDS]
+            # a word in capitals is an acronym, not the function word spelled alike: "the US" is 米国, not "us"
+            words = [w for w in run.split() if w.lower() not in STOPWORDS or (len(w) > 1 and w.isupper())]
             whole = names_for(words)
             if whole:
                 found.append((" ".join(words), whole))
@@ -190,15 +195,18 @@ class Lexicon:
                     found.append(term)
         return found
 
-    def _gloss_phrases(self, stems: list[str]) -> tuple[list[tuple[tuple[str, ...], list[str]]], set[str]]:
+    def _gloss_phrases(
+        self, stems: list[str], acronyms: frozenset[str] = frozenset()
+    ) -> tuple[list[tuple[tuple[str, ...], list[str]]], set[str]]:
         """The longest gloss phrases in `stems`, left to right, with their terms; and the stems they used.
-        A lone function word ("may", "will") is never taken for a gloss."""
+        A lone function word ("may", "will") is never taken for a gloss, unless the question wrote it in
+        capitals (`acronyms`: "US")."""
         phrases, used, i = [], set(), 0
         while i < len(stems):
             for n in range(min(self.longest_gloss, len(stems) - i), 0, -1):
                 phrase = tuple(stems[i : i + n])
                 terms = self.glosses.get(phrase)
-                if terms and not (n == 1 and phrase[0] in STOPWORDS):
+                if terms and not (n == 1 and phrase[0] in STOPWORDS and phrase[0] not in acronyms):
                     phrases.append((phrase, terms))
                     used.update(phrase)
                     i += n
