@@ -299,6 +299,11 @@ def test_years_are_compared_as_years():
         ("工事の費用はどの程度かかりますか", ["amount"]),
         ("工事はどのくらいの期間続きますか", []),
         ("費用を考えずに掘れば、あとどれくらい採れますか", []),  # the oil, not the cost, is measured
+        # a measure (area, distance, weight) asks for a number with its unit, as money asks for an amount
+        ("その島の面積はどれくらいですか", ["quantity"]),
+        ("港から空港までの距離はどのくらい", ["quantity"]),
+        ("湖の面積は？", ["quantity"]),
+        ("その改革はどの程度重要ですか", []),
     ],
 )
 def test_what_a_question_asks_for_comes_from_its_interrogative_or_its_focus(question, kinds):
@@ -432,3 +437,12 @@ def test_the_us_in_an_english_question_is_searched_and_checked_as_the_briefings_
     assert "米国" not in live.retriever.analyzer.analyze("Can you tell us about Japan?").translated
     verdict = live.judge.verdict(live.retriever.search(question, k=3))
     assert "US" not in verdict.reason.terms and "US" not in verdict.missing
+
+
+def test_a_number_inside_the_questions_own_words_answers_nothing():
+    """北方四島 names the islands; it is no count of them, so it does not answer how large they are. A
+    number the evidence gives in parentheses after the question's words still does (「南北朝時代（439年」)."""
+    question = "北方四島の面積はどれくらいですか"
+    assert coverage.missing(question, ["北方四島の帰属の問題を解決する。"]).kinds == ("quantity",)
+    assert not coverage.missing(question, ["北方四島の面積は約5000平方キロメートルである。"])
+    assert not coverage.missing("南北朝時代はいつ？", ["南北朝時代（439年 - 589年）の北朝にあたる王朝"])

@@ -62,6 +62,13 @@ _GLOSS_KINDS = (
     ),
     ("count", re.compile(r"\b(number of|number|count|population|headcount|quantity)\b")),
     ("date", re.compile(r"\b(date|time when|timing|period of time|when)\b")),
+    (
+        "quantity",  # a measure: 面積 "square measure", 距離 "distance", 重さ "weight"; read before "area" is a place
+        re.compile(
+            r"\b(square measure|distance|length|weight|height|altitude|elevation|depth|width|breadth|capacity"
+            r"|volume|speed|velocity|temperature|dimensions)\b"
+        ),
+    ),
     ("place", re.compile(r"\b(country|countries|nation|city|region|place|location|venue|area|site)\b")),
     (
         "person",
@@ -263,15 +270,18 @@ def asked_kinds(question: str) -> list[str]:
         kinds[kinds.index("quantity")] = "amount"  # 支援額はいくら, 建設費はいくら: money is what is counted
     if "degree" in kinds:  # money only when it is what is measured: どれくらいの予算, 費用はどの程度
         kinds.remove("degree")
-        if any(_is_money(term) for term in [*_measured(ms), *focus_terms(text)]) and "amount" not in kinds:
+        measured = [*_measured(ms), *focus_terms(text)]
+        if any(_is_money(term) for term in measured) and "amount" not in kinds:
             kinds.append("amount")
+        elif any(noun_kind(term) == "quantity" for term in measured) and "quantity" not in kinds:
+            kinds.append("quantity")  # 面積はどれくらい, どのくらいの距離: a number with its unit
     if not kinds and not source:
         focus = focus_terms(text) or _requested(ms)
         if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
             asked = max(focus, key=lambda term: text.rfind(term))
             named = _name_of(asked, ms)  # a name asks for whom or where it names: 国の名前, 国名
             kind = named or noun_kind(asked)
-            if kind in ("amount", "count", "date", "person") or named:
+            if kind in ("amount", "count", "date", "person", "quantity") or named:
                 kinds.append(kind)
     return kinds
 
@@ -410,7 +420,7 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
     「予算約8000万ポンド」 -> {"amount"}; 「55000席」 -> {"count", "count:席"}; 「1923年」 -> {"date"}
     """
     text = unicodedata.normalize("NFKC", evidence)
-    beyond = unicodedata.normalize("NFKC", beyond)
+    beyond = asked = unicodedata.normalize("NFKC", beyond)
     beyond += "".join(f"\n{inside}" for inside in _also_said(text, beyond))
     found: set[str] = set()
     if _ERA_YEAR.search(text) or _WESTERN_YEAR.search(text) or _MONTH_DAY.search(text):
@@ -430,7 +440,8 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
         after = ms[i + 1] if i + 1 < len(ms) else None
         if m.pos[:2] == ("名詞", "普通名詞"):
             found |= _counted_compound(m.surface)
-        if m.pos[1] == "数詞" and after is not None and (m.surface, after.surface) not in numbered:
+        said = after is not None and m.surface + after.surface in asked  # 北方四島: the question's own words
+        if m.pos[1] == "数詞" and after is not None and (m.surface, after.surface) not in numbered and not said:
             unit = after.surface.lower()
             if unit in currencies:
                 found.add("amount")
