@@ -112,6 +112,9 @@ def test_english_questions_of_an_english_document_are_answered_from_it(tmp_path,
         assert says in answer.passages[0].chunk.text, question
     for question in ("What is the capital of France?", "Who won the 2018 World Cup?"):
         assert engine.ask(question, k=3).status == "not_covered", question
+    # a Japanese question whose noun the text writes inflected ("leak": "leaking", "Leaks")
+    answer = engine.ask("水漏れはどうやって見つけますか", k=3)
+    assert answer.status == "answered" and "acoustic sensors" in answer.passages[0].chunk.text
 
 
 def test_the_page_marks_english_text_as_english_and_japanese_as_japanese(tmp_path, hash_embedder, hash_engine):

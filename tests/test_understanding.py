@@ -135,6 +135,7 @@ def test_a_japanese_name_an_english_document_writes_in_english_is_known():
     english_corpus = {"tokyo": 0, "subway": 1, "air": 2, "mass": 3}
     assert lexicon.unknown_names(["東京", "南極", "気団"], english_corpus) == ["南極", "気団"]
     assert lexicon.unknown_names(["東京"], {"osa": 0}) == ["東京"]
+    assert lexicon.unknown_names(["貯水池", "南極"], {"reservoirs": 0}) == ["南極"]  # "reservoir", inflected
 
 
 def test_english_names_are_read_as_the_corpus_writes_them():

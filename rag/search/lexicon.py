@@ -249,4 +249,11 @@ def _written(gloss: str, known) -> bool:
     """Whether the corpus holds a one-word English gloss ("Tokyo", "subway"). Not a phrase: its words may
     stand apart in the text ("air mass" is not 気団 because "air" and "mass" occur somewhere)."""
     words = tokenize(bare_gloss(gloss).strip())
-    return len(words) == 1 and words[0] in known
+    return len(words) == 1 and any(form in known for form in _inflected(words[0]))
+
+
+def _inflected(word: str) -> tuple[str, ...]:
+    """A gloss word as the text may inflect it: "reservoir" is held by "reservoirs", "leak" by "leaking"."""
+    stem = word[:-1] if word.endswith("e") else word
+    forms = (word, word + "s", word + "es", word + "d", word + "ed", stem + "ing")
+    return forms + ((word[:-1] + "ies",) if word.endswith("y") else ())
