@@ -118,9 +118,14 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         conv = (conv or Conversation()).restored()
         return conv, conversation_html(conv, lang)
 
-    def relabel(lang, conv, source):
-        """Every label and everything shown, in the chosen language."""
+    def relabel(lang, conv, source, scope):
+        """Every label and everything shown, in the chosen language, and the live build's documents in
+        the two choosers (a rebuild may have added or removed some since the page was made)."""
         t, about = words(lang), pages.about(lang)
+        now = pages.documents()
+        choices = [(d.title, d.source) for d in now]
+        sources = {d.source for d in now}
+        source = source if source in sources else (now[0].source if now else None)
         return (
             header_html(about),
             gr.update(label=t["question"], placeholder=about.placeholder),
@@ -129,20 +134,25 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
             gr.update(label=t["advanced"]),
             gr.update(label=t["k"]),
             gr.update(label=t["mode"], choices=mode_choices(lang)),
-            gr.update(label=t["scope"]),
-            gr.update(label=t["document"]),
+            gr.update(
+                label=t["scope"],
+                choices=choices,
+                value=[s for s in scope or [] if s in sources],
+                visible=len(now) > 1,
+            ),
+            gr.update(label=t["document"], choices=choices, value=source, visible=len(now) > 1),
             gr.update(label=t["language"]),
             conversation_html(conv or Conversation(), lang),
             show_document(source, lang),
         )
 
-    def on_load(conv, source, request: gr.Request):
+    def on_load(conv, source, scope, request: gr.Request):
         """The browser's language: the page is built in Japanese, so only others need relabelling, unless
         the documents were rebuilt since (the heading names them)."""
         lang = language_of(request.headers.get("accept-language") if request else None)
         if lang == "ja" and engine.live().build == built_for:
             return (gr.update(),) * (len(labelled) + 3)
-        return (gr.update(value=lang), *relabel(lang, conv, source))
+        return (gr.update(value=lang), *relabel(lang, conv, source, scope))
 
     # Gradio finds these parameters by their annotation's class; postponed annotations hide it.
     answer.__annotations__["request"] = gr.Request
@@ -236,9 +246,9 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
         clear_button.click(clear, [conv_state, language], [conv_state, conversation, question], **quiet)
         conversation.restore(restore, [conv_state, language], [conv_state, conversation], **quiet)
         labelled = [title, question, ask_button, clear_button, advanced, k, mode, scope, document, language]
-        language.input(relabel, [language, conv_state, document], [*labelled, conversation, docpane], **quiet)
+        language.input(relabel, [language, conv_state, document, scope], [*labelled, conversation, docpane], **quiet)
         language.input(lambda: True, None, chosen, **quiet)
-        demo.load(on_load, [conv_state, document], [language, *labelled, conversation, docpane], **quiet)
+        demo.load(on_load, [conv_state, document, scope], [language, *labelled, conversation, docpane], **quiet)
         search_api, ask_api = endpoints(engine, log=log)
         gr.api(search_api, api_name="search")
         gr.api(ask_api, api_name="ask")
