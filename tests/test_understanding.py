@@ -447,3 +447,9 @@ def test_a_number_inside_the_questions_own_words_answers_nothing():
     assert coverage.missing(question, ["北方四島の帰属の問題を解決する。"]).kinds == ("quantity",)
     assert not coverage.missing(question, ["北方四島の面積は約5000平方キロメートルである。"])
     assert not coverage.missing("南北朝時代はいつ？", ["南北朝時代（439年 - 589年）の北朝にあたる王朝"])
+
+
+def test_an_era_name_is_a_time_not_a_place_or_a_body():
+    """Sudachi tags 令和 as a proper noun; it answers いつ, never どこ or どの組織."""
+    assert coverage.instances("令和5年度から実施") == {"date"}
+    assert coverage.missing("支援を受けた国はどこですか", ["令和5年度から実施している。"]).kinds == ("place",)

@@ -449,8 +449,8 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
-        if m.pos[1] != "固有名詞" or m.surface in beyond:
-            continue
+        if m.pos[1] != "固有名詞" or m.surface in beyond or m.surface in ERA_START:
+            continue  # 令和 is Sudachi's proper noun too, but it names a time, never a place or a body
         if m.pos[2:3] in (("人名",), ("組織名",)) or m.pos[2:4] == ("地名", "国"):
             found.add("partner")  # with whom: a person, or a country or body acting as one (誰と協力 -> 米国)
         if m.pos[2:3] == ("人名",):
