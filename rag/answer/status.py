@@ -95,7 +95,7 @@ class StatusJudge:
         if self._in_the_documents_words(result):
             return False
         message = self.messages.probability(result.query, result.query_vector)
-        unanswered = p is None or p < self.model.bar(asked_across(result))
+        unanswered = p is None or self._below_the_bar(result, p)
         return message >= SURE or (message >= LIKELY and unanswered)
 
     def _in_the_documents_words(self, result: SearchResult) -> bool:
@@ -113,10 +113,14 @@ class StatusJudge:
 
     def _not_covered(self, result: SearchResult, p: float | None) -> bool:
         if p is not None:
-            return p < self.model.bar(asked_across(result))
+            return self._below_the_bar(result, p)
         # no model in this build: the calibrated score threshold of before, per script
         threshold = self.config.abstain_below.get(result.mode, {}).get(script_of(result.query))
         return threshold is not None and result.hits[0].score < threshold
+
+    def _below_the_bar(self, result: SearchResult, p: float) -> bool:
+        """P(answers) under the model's bar for this pair of languages (the text's own, or across)."""
+        return p < self.model.bar(asked_across(result))
 
     def _background(self, result: SearchResult, names: list[str]) -> frozenset[str]:
         """Names never asked for specifically: what the top passage's whole document is about (日本 in a

@@ -173,7 +173,7 @@ class Lexicon:
         found: list[tuple[str, list[str]]] = []
         for run in _CAPITALISED.findall(unicodedata.normalize("NFKC", question)):
             # a word in capitals is an acronym, not the function word spelled alike: "the US" is 米国, not "us"
-            words = [w for w in run.split() if w.lower() not in STOPWORDS or (len(w) > 1 and w.isupper())]
+            words = [w for w in run.split() if w.lower() not in STOPWORDS or _ACRONYM.fullmatch(w)]
             whole = names_for(words)
             if whole:
                 found.append((" ".join(words), whole))

@@ -33,6 +33,9 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     first_source = docs[0].source if docs else None
     t = words("ja")
 
+    def choices_of(documents) -> list[tuple[str, str]]:
+        return [(d.title, d.source) for d in documents]
+
     def conversation_html(conv: Conversation, lang: str) -> str:
         return render_conversation(conv, lang, pages.about(lang), glossary=pages.glossary, notice=engine.reload_error)
 
@@ -121,9 +124,9 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
     def relabel(lang, conv, source, scope):
         """Every label and everything shown, in the chosen language, and the live build's documents in
         the two choosers (a rebuild may have added or removed some since the page was made)."""
-        t, about = words(lang), pages.about(lang)
-        now = pages.documents()
-        choices = [(d.title, d.source) for d in now]
+        live = engine.live()  # the heading and the choosers from one build
+        t, about, now = words(lang), pages.about(lang, live), pages.documents(live)
+        choices = choices_of(now)
         sources = {d.source for d in now}
         source = source if source in sources else (now[0].source if now else None)
         return (
@@ -202,7 +205,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
                     k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label=t["k"], elem_id="k")
                     mode = gr.Radio(mode_choices("ja"), value="hybrid", label=t["mode"], elem_id="mode")
                     scope = gr.Dropdown(
-                        [(d.title, d.source) for d in docs],
+                        choices_of(docs),
                         value=[],
                         multiselect=True,
                         label=t["scope"],
@@ -211,7 +214,7 @@ def build_ui(engine: Engine, *, feedback_path, log=print):
                     )
             with gr.Column(scale=2, min_width=320):
                 document = gr.Dropdown(
-                    [(d.title, d.source) for d in docs],
+                    choices_of(docs),
                     value=first_source,
                     label=t["document"],
                     visible=len(docs) > 1,

@@ -26,20 +26,29 @@ class Pages:
         self._docs: dict[tuple, str] = {}
         self._about: dict[tuple, About] = {}
         self._rarity: tuple[object, dict[str, int]] = (None, {})
+        self._documents: tuple[object, list] = (None, [])
         self._lock = threading.Lock()
 
-    def documents(self):
-        return self.engine.documents()
+    def documents(self, live=None) -> list:
+        """The live build's documents (or those of `live`, a build already in hand), counted once per build."""
+        live = live or self.engine.live()
+        with self._lock:
+            if self._documents[0] == live.build:
+                return self._documents[1]
+        found = self.engine.documents(live)
+        with self._lock:
+            self._documents = (live.build, found)
+        return found
 
-    def about(self, lang: str) -> About:
-        """The heading, hints and example questions for the live build's documents."""
-        live = self.engine.live()
+    def about(self, lang: str, live=None) -> About:
+        """The heading, hints and example questions for the live build's documents (or `live`'s)."""
+        live = live or self.engine.live()
         key = (live.build, lang)
         with self._lock:
             if key in self._about:
                 return self._about[key]
         metas = live.citer.meta if live.citer is not None else (lambda source: DocumentMeta())
-        titled = [Titled(metas(d.source).title or d.title, metas(d.source)) for d in self.engine.documents(live)]
+        titled = [Titled(metas(d.source).title or d.title, metas(d.source)) for d in self.documents(live)]
         found = about(titled, live.retriever.index.manifest.get("examples", {}), lang)
         with self._lock:
             self._about = {k: v for k, v in self._about.items() if k[0] == live.build}  # older builds' go
@@ -53,7 +62,7 @@ class Pages:
             if key in self._docs:
                 return self._docs[key]
         chunks = [c for c in live.retriever.index.chunks if c.source == source]
-        title = next((d.title for d in self.engine.documents(live) if d.source == source), source)
+        title = next((d.title for d in self.documents(live) if d.source == source), source)
         html = render_document(source, title, self.engine.document_text(source, live), chunks, lang)
         with self._lock:
             if len(self._docs) > 64:
