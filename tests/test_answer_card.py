@@ -208,3 +208,15 @@ def test_a_japanese_question_naming_the_documents_words_in_latin_letters_is_sear
     monkeypatch.setattr(type(hash_engine.live().judge.messages), "probability", lambda self, text, vector: 1.0)
     assert hash_engine.ask("PCGの日本語は", k=3).status != "not_a_question"
     assert hash_engine.ask("Pythonの日本語は", k=3).status == "not_a_question"
+
+
+def test_a_question_with_nothing_to_search_for_gets_the_help_reply(hash_engine, monkeypatch):
+    """「何ができるの？」 or "Why?" with no turn before: no noun, name, number or word to search for, so any
+    passage would be a guess. The classifier is made sure of a question, to test the rule alone; a kana
+    question (read as パラオ, 空港) and a short one with a Latin name are still searched."""
+    monkeypatch.setattr(type(hash_engine.live().judge.messages), "probability", lambda self, text, vector: 0.0)
+    for question in ("何ができるの？", "それはどうして？", "Why?", "What about it?"):
+        answer = hash_engine.ask(question, k=3)
+        assert answer.status == "not_a_question" and answer.passages == (), question
+    for question in ("ぱらおのくうこうになにしてあげてるの", "OSAとは何か", "予算は？"):
+        assert hash_engine.ask(question, k=3).status != "not_a_question", question

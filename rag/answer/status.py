@@ -3,8 +3,9 @@
     judge = StatusJudge(index, config)
     judge.verdict(result) -> Verdict("partial", Reason("missing", ("令和9年度",), "OSA", ("amount",)), ...)
 
-1. not a question: a greeting, thanks, a question about the assistant, a request of another kind
-   (the message classifier, sure of it; or likely, and the documents hold nothing close);
+1. not a question: nothing to search for (「何ができるの？」, "Why?"); a greeting, thanks, a question about
+   the assistant, a request of another kind (the message classifier, sure of it; or likely, and the
+   documents hold nothing close);
 2. not covered: every name the question asks about, or every noun but the documents' backdrop, is one
    no document mentions (「南極観測」, 「日本の人口」);
 3. not covered: the answerability model finds the top passage does not answer;
@@ -15,6 +16,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from rag.answer import specifics
@@ -26,9 +29,18 @@ from rag.answer.records import Reason
 from rag.answer.scope import answer_scope
 from rag.index.store import LoadedIndex
 from rag.language.script import is_japanese, script_of
-from rag.language.terms import content_nouns, proper_nouns, region_names
+from rag.language.terms import content_nouns, content_terms, proper_nouns, region_names
 from rag.search.retriever import SearchResult
 from rag.settings import RetrievalConfig
+
+
+def _about_nothing(text: str) -> bool:
+    """No content word, name or number to search for: 「何ができるの？」, "Why?" with no turn before them.
+    Any passage would be a guess; what the assistant covers is the answer. Latin letters in a Japanese
+    question are a name (m5C); in an English one, its content words are all it has."""
+    text = unicodedata.normalize("NFKC", text)
+    searchable = r"[0-9A-Za-z]" if is_japanese(text) else r"[0-9]"
+    return not content_terms(text) and not re.search(searchable, text)
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class StatusJudge:
         self.messages = MessageClassifier.from_arrays(index.judge)
 
     def verdict(self, result: SearchResult) -> Verdict:
+        if _about_nothing(result.forms.search_text):
+            return Verdict("not_a_question", Reason("not_a_question"))
         if not result.hits:
             return Verdict("not_covered", Reason("no_close_passage"))
         p = self.answerability(result)
