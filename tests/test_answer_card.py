@@ -210,6 +210,14 @@ def test_a_japanese_question_naming_the_documents_words_in_latin_letters_is_sear
     assert hash_engine.ask("Pythonの日本語は", k=3).status == "not_a_question"
 
 
+def test_grammar_nouns_do_not_make_a_request_about_the_documents(hash_engine, monkeypatch):
+    """こと and 今 are words the documents use too, but they say nothing of what is asked: 「何か面白いことを
+    言って」 is a request whatever passage holds こと. A noun of theirs still keeps the question searched."""
+    monkeypatch.setattr(type(hash_engine.live().judge.messages), "probability", lambda self, text, vector: 1.0)
+    assert hash_engine.ask("何か面白いことを言って", k=3).status == "not_a_question"
+    assert hash_engine.ask("今後の課題は", k=3).status != "not_a_question"
+
+
 def test_a_question_with_nothing_to_search_for_gets_the_help_reply(hash_engine, monkeypatch):
     """「何ができるの？」 or "Why?" with no turn before: no noun, name, number or word to search for, so any
     passage would be a guess. The classifier is made sure of a question, to test the rule alone; a kana

@@ -10,7 +10,7 @@ import pytest
 
 from rag.answer import specifics as coverage
 from rag.language.jmdict import english_words, gloss_phrases, glosses
-from rag.language.terms import content_nouns, proper_nouns
+from rag.language.terms import content_nouns, proper_nouns, telling_nouns
 from rag.search.lexicon import Lexicon, gloss_index
 from rag.search.readings import ReadingIndex, corpus_readings, latin_reading, reading_key
 
@@ -379,6 +379,19 @@ def test_a_question_whose_every_noun_but_the_backdrop_is_unknown_is_not_covered(
     assert status("日本の人口は何人ですか") == "not_covered"
     assert status("OSAの予算はいくらですか") != "not_covered"
     assert status("What is the population of Japan?") != "not_covered"  # English is judged by its translation
+
+
+@pytest.mark.parametrize(
+    ("text", "nouns"),
+    [
+        ("何か面白いことを言って", []),
+        ("今日のものは", []),
+        ("今後の課題は", ["課題"]),
+        ("港湾整備のこと", ["港湾", "整備"]),
+    ],
+)
+def test_telling_nouns_leave_out_grammar_and_adverbs_of_time(text, nouns):
+    assert telling_nouns(text) == nouns
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from rag.answer.records import Reason
 from rag.answer.scope import answer_scope
 from rag.index.store import LoadedIndex
 from rag.language.script import is_japanese, script_of
-from rag.language.terms import content_nouns, content_terms, proper_nouns, region_names
+from rag.language.terms import content_nouns, content_terms, proper_nouns, region_names, telling_nouns
 from rag.search.retriever import SearchResult
 from rag.settings import RetrievalConfig
 
@@ -118,7 +118,7 @@ class StatusJudge:
         (「旅行の計画を立てて」: 旅行). English words are read by their acronyms only."""
         text = result.forms.search_text
         if is_japanese(result.query):  # a word in Latin letters is known as the documents spell it (UNTSO)
-            nouns = content_nouns(text)
+            nouns = telling_nouns(text)  # not こと or 今: 「何か面白いことを言って」 names nothing of theirs
             latin = [n for n in nouns if n.isascii()]
             known = not latin or not self.facts.unknown_names(latin)
             return bool(nouns) and known and all(self.index.lexicon.has_term(n) for n in nouns if not n.isascii())

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.language.script import is_japanese
+from rag.language.script import is_hiragana, is_japanese
 from rag.search.lexicon import latin_words
 
 # Words that ask rather than name: they never count as content, and they point at the focus.
@@ -138,6 +138,17 @@ def proper_nouns(text: str) -> list[str]:
 def content_nouns(text: str) -> list[str]:
     """The common and proper nouns of a Japanese text, compounds whole (Sudachi mode C); no numbers,
     pronouns, suffixes or question words (何人, いつ頃). 「日本の人口は何人ですか」 -> ["日本", "人口"]"""
+    return _nouns(text, telling=False)
+
+
+def telling_nouns(text: str) -> list[str]:
+    """The content nouns that say what a text is about: not a word in hiragana alone (こと, もの: grammar),
+    nor a noun Sudachi marks as used like an adverb (今, 今日, 今後: when, not what).
+    「何か面白いことを言って」 -> []; 「今後の課題は」 -> ["課題"]"""
+    return _nouns(text, telling=True)
+
+
+def _nouns(text: str, *, telling: bool) -> list[str]:
     nouns: list[str] = []
     for m in morphemes(text, mode="C"):
         surface = m.surface.strip()
@@ -148,6 +159,7 @@ def content_nouns(text: str) -> list[str]:
             and not asks
             and surface
             and surface not in nouns
+            and not (telling and (is_hiragana(surface) or m.pos[2] == "副詞可能"))
         ):
             nouns.append(surface)
     return nouns
