@@ -466,3 +466,11 @@ def test_an_era_name_is_a_time_not_a_place_or_a_body():
     """Sudachi tags 令和 as a proper noun; it answers いつ, never どこ or どの組織."""
     assert coverage.instances("令和5年度から実施") == {"date"}
     assert coverage.missing("支援を受けた国はどこですか", ["令和5年度から実施している。"]).kinds == ("place",)
+
+
+def test_a_role_after_a_name_is_a_person_unless_the_question_says_it():
+    """国連事務総長 (Sudachi cuts 事務 and 総長) answers who commands, even when the question names 国連; a
+    question that says 事務総長 itself is not answered by it, which names no one."""
+    assert not coverage.missing("平和維持活動は国連の下で誰が指揮するか", ["国連事務総長が指揮する。"])
+    assert coverage.missing("国連の事務総長は誰ですか", ["国連事務総長が声明を出した。"]).kinds == ("person",)
+    assert not coverage.missing("声明を出したのは誰ですか", ["茂木外務大臣が声明を出した。"])

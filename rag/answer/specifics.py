@@ -449,8 +449,12 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
-        if m.pos[1] != "固有名詞" or m.surface in beyond or m.surface in ERA_START:
+        if m.pos[1] != "固有名詞" or m.surface in ERA_START:
             continue  # 令和 is Sudachi's proper noun too, but it names a time, never a place or a body
+        if _role_follows(ms, i + 1, asked if m.surface in beyond else ""):
+            found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
+        if m.surface in beyond:
+            continue
         if m.pos[2:3] in (("人名",), ("組織名",)) or m.pos[2:4] == ("地名", "国"):
             found.add("partner")  # with whom: a person, or a country or body acting as one (誰と協力 -> 米国)
         if m.pos[2:3] == ("人名",):
@@ -459,12 +463,24 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
             found.add("organization")  # a name Sudachi knows as no person and no place: a body or a brand
         if m.pos[2:3] != ("人名",):
             found.add("place")  # where: a place, or an institution (どこの大学 -> 楽友協会音楽院)
-        if after is not None and after.pos[0] in ("名詞", "接尾辞"):
-            if _PERSON_ROLE.search(" ".join(glosses_of(after.surface)[:2]).lower()):
-                found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
     if _names_a_people(text, beyond):
         found.add("people")
     return found
+
+
+def _role_follows(ms: tuple[Morpheme, ...], start: int, asked: str) -> bool:
+    """A role right after a name: 外務大臣 in 茂木外務大臣, or one Sudachi cuts in two, 事務総長 in
+    国連事務総長 ("secretary-general"), read over a run of up to three nouns. After a name the question
+    says (`asked`: the question then, else empty), only a role it does not say: 「国連の…誰が指揮するか」 is
+    answered by 国連事務総長; 「米国の大統領は誰」 is not answered by 米国大統領."""
+    run = ""
+    for m in ms[start : start + 3]:
+        if m.pos[0] not in ("名詞", "接尾辞") or m.pos[1] == "数詞":
+            break
+        run += m.surface
+        if _PERSON_ROLE.search(" ".join(glosses_of(run)[:2]).lower()):
+            return not asked or run not in asked
+    return False
 
 
 @lru_cache(maxsize=4096)
