@@ -451,7 +451,8 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
         if m.pos[1] != "固有名詞" or m.surface in ERA_START:
             continue  # 令和 is Sudachi's proper noun too, but it names a time, never a place or a body
-        if _role_follows(ms, i + 1, asked if m.surface in beyond else ""):
+        role = _role_after(ms, i + 1)
+        if role and (m.surface not in beyond or role not in asked):
             found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
         if m.surface in beyond:
             continue
@@ -468,19 +469,19 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
     return found
 
 
-def _role_follows(ms: tuple[Morpheme, ...], start: int, asked: str) -> bool:
-    """A role right after a name: 外務大臣 in 茂木外務大臣, or one Sudachi cuts in two, 事務総長 in
+def _role_after(ms: tuple[Morpheme, ...], start: int) -> str | None:
+    """The role right after a name: 外務大臣 in 茂木外務大臣, or one Sudachi cuts in two, 事務総長 in
     国連事務総長 ("secretary-general"), read over a run of up to three nouns. After a name the question
-    says (`asked`: the question then, else empty), only a role it does not say: 「国連の…誰が指揮するか」 is
-    answered by 国連事務総長; 「米国の大統領は誰」 is not answered by 米国大統領."""
+    says, the caller counts only a role it does not say: 「国連の…誰が指揮するか」 is answered by
+    国連事務総長; 「米国の大統領は誰」 is not answered by 米国大統領."""
     run = ""
     for m in ms[start : start + 3]:
         if m.pos[0] not in ("名詞", "接尾辞") or m.pos[1] == "数詞":
             break
         run += m.surface
         if _PERSON_ROLE.search(" ".join(glosses_of(run)[:2]).lower()):
-            return not asked or run not in asked
-    return False
+            return run
+    return None
 
 
 @lru_cache(maxsize=4096)
