@@ -301,9 +301,12 @@ def test_years_are_compared_as_years():
         ("工事はどのくらいの期間続きますか", []),
         ("費用を考えずに掘れば、あとどれくらい採れますか", []),  # the oil, not the cost, is measured
         # a measure (area, distance, weight) asks for a number with its unit, as money asks for an amount
-        ("その島の面積はどれくらいですか", ["quantity"]),
-        ("港から空港までの距離はどのくらい", ["quantity"]),
-        ("湖の面積は？", ["quantity"]),
+        ("その島の面積はどれくらいですか", ["measure"]),
+        ("港から空港までの距離はどのくらい", ["measure"]),
+        ("湖の面積は？", ["measure"]),
+        ("How tall is the new tower?", ["measure"]),
+        ("What is the weight of the satellite?", ["measure"]),
+        ("How far has the dispute gone?", []),  # a degree, not a distance
         ("その改革はどの程度重要ですか", []),
     ],
 )
@@ -414,6 +417,30 @@ def test_only_counters_make_a_count_and_indefinites_ask_nothing(question, kinds)
     assert coverage.asked_kinds(question) == kinds
 
 
+@pytest.mark.parametrize(
+    ("question", "evidence", "answered"),
+    [
+        ("湖の面積は？", "湖の面積は約670平方キロメートルで、県内最大。", True),
+        ("湖の面積は？", "湖には3つの島があり、2つの川が流れ込む。", False),  # counts, no measure
+        ("ピコ山の標高は", "最高峰のピコ山は標高2,351 m。", True),
+        ("その町の平均気温はどのくらい", "年平均気温は16.5°Cである。", True),
+        ("How tall is the tower?", "The tower, finished in 1958, is 333 metres tall.", True),
+        ("How tall is the tower?", "The tower was built in the 21st century by 3 firms.", False),
+    ],
+)
+def test_a_measure_is_answered_by_a_number_with_a_unit_of_measure_only(question, evidence, answered):
+    """CLDR's units of measure, in either language: a count of islands or firms says nothing of an area or
+    a height."""
+    assert (coverage.missing(question, [evidence]).kinds == ()) is answered
+
+
+def test_units_of_measure_leave_out_words_and_counters_they_share_a_spelling_with():
+    from rag.language.units import has_measure
+
+    assert has_measure("約34万km²") and has_measure("12 miles") and has_measure("1.5GB")
+    assert not any(has_measure(t) for t in ("21st century", "5分後", "41才", "2度目", "3 pm", "5 men", "4か国"))
+
+
 def test_unit_symbols_answer_the_counter_that_names_them():
     held = coverage.instances("平均気温は25℃で、住民の48%が農業に従事する。")
     assert {"count:度", "count:パーセント"} <= held
@@ -457,7 +484,7 @@ def test_a_number_inside_the_questions_own_words_answers_nothing():
     """北方四島 names the islands; it is no count of them, so it does not answer how large they are. A
     number the evidence gives in parentheses after the question's words still does (「南北朝時代（439年」)."""
     question = "北方四島の面積はどれくらいですか"
-    assert coverage.missing(question, ["北方四島の帰属の問題を解決する。"]).kinds == ("quantity",)
+    assert coverage.missing(question, ["北方四島の帰属の問題を解決する。"]).kinds == ("measure",)
     assert not coverage.missing(question, ["北方四島の面積は約5000平方キロメートルである。"])
     assert not coverage.missing("南北朝時代はいつ？", ["南北朝時代（439年 - 589年）の北朝にあたる王朝"])
 

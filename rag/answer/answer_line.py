@@ -219,6 +219,8 @@ def _fits(asked: str, found: str) -> bool:
     """「何件」 is answered by 16案件; いくら (quantity) by an amount or a count; 誰と by a person or a body."""
     if asked == "quantity":
         return found == "amount" or found.startswith("count")
+    if asked == "measure":  # 2,351メートル is read as a count of メートル
+        return found.startswith("count")
     if asked == "count":
         return found.startswith("count")
     if asked.startswith("count:"):

@@ -20,6 +20,7 @@ KIND_LABELS = {
         "place": "場所",
         "organization": "組織名",
         "quantity": "数量",
+        "measure": "数値",
     },
     "en": {
         "amount": "amount",
@@ -30,6 +31,7 @@ KIND_LABELS = {
         "place": "place",
         "organization": "organisation",
         "quantity": "figure",
+        "measure": "measurement",
     },
 }
 _WORDS = {

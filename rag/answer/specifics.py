@@ -5,13 +5,13 @@ text of the evidence (the top passage and its section path):
 
 - specifics the question names (a year in any era or calendar, a date, a proper name, an acronym) that
   the evidence does not hold, nor a synonym of: 「OSAの令和9年度の予算は？」 -> terms ["令和9年度"];
-- the kind of answer the question asks for (an amount, a count, a date, a person, a place), read from its
-  interrogative or from the noun it asks about, of which the evidence has no instance at all:
+- the kind of answer the question asks for (an amount, a count, a measure, a date, a person, a place),
+  read from its interrogative or from the noun it asks about, of which the evidence has no instance at all:
   「パラオ国際空港への支援額はいくらですか」 -> kinds ["amount"].
 
-Nothing here is a table of one document's words: eras, currencies (CLDR), counters (whatever noun follows
-a number), persons and places (Sudachi's name categories) and the meaning of an asked-about noun (its
-JMdict glosses) come from general resources.
+Nothing here is a table of one document's words: eras, currencies and units of measure (CLDR), counters
+(whatever noun follows a number), persons and places (Sudachi's name categories) and the meaning of an
+asked-about noun (its JMdict glosses) come from general resources.
 """
 
 from __future__ import annotations
@@ -24,7 +24,15 @@ from functools import lru_cache
 
 from rag.language.jmdict import bare_gloss, glosses_of
 from rag.language.terms import Morpheme, focus_terms, morphemes
-from rag.language.units import CURRENCY_SYMBOLS, DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units, western_year
+from rag.language.units import (
+    CURRENCY_SYMBOLS,
+    DATE_UNITS,
+    ERA_START,
+    SYMBOL_COUNTERS,
+    currency_units,
+    has_measure,
+    western_year,
+)
 
 KINDS = (
     "amount",
@@ -35,7 +43,8 @@ KINDS = (
     "place",
     "organization",
     "quantity",
-)  # "count:隻": a count of 隻
+    "measure",
+)  # "count:隻": a count of 隻; quantity: いくら, any number; measure: a number with a unit of measure
 _ERA_YEAR = re.compile(r"(" + "|".join(ERA_START) + r")\s*(\d{1,2}|元)\s*年度?")
 # "FY2026" is one year, not the name "FY" and a number: the prefix stays in the label
 _WESTERN_YEAR = re.compile(r"(?:\bFY\s*)?(?<!\d)(1[6-9]\d{2}|20\d{2})(?!\d)\s*(年度|年)?")
@@ -63,7 +72,7 @@ _GLOSS_KINDS = (
     ("count", re.compile(r"\b(number of|number|count|population|headcount|quantity)\b")),
     ("date", re.compile(r"\b(date|time when|timing|period of time|when)\b")),
     (
-        "quantity",  # a measure: 面積 "square measure", 距離 "distance", 重さ "weight"; read before "area" is a place
+        "measure",  # 面積 "square measure", 距離 "distance", 重さ "weight"; read before "area" is a place
         re.compile(
             r"\b(square measure|distance|length|weight|height|altitude|elevation|depth|width|breadth|capacity"
             r"|volume|speed|velocity|temperature|dimensions)\b"
@@ -90,6 +99,7 @@ _EN_MONEY = re.compile(
 _EN_ASKS = (
     ("count", re.compile(r"\bhow many\b|\bnumber of\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|month|day)s?\b", re.I)),
+    ("measure", re.compile(r"\bhow (tall|deep|heavy)\b", re.I)),  # not "how far", "how high": often a degree
     ("person", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b", re.I)),
     (
         "organization",
@@ -122,10 +132,19 @@ _EN_NOUN_KINDS = {
     "number": "count",
     "population": "count",
     "date": "date",
+    "distance": "measure",
+    "height": "measure",
+    "altitude": "measure",
+    "elevation": "measure",
+    "depth": "measure",
+    "width": "measure",
+    "weight": "measure",
+    "temperature": "measure",
 }
 _EN_WHAT_IS = re.compile(
     r"\s*what(?:'s| is| was| are| were| will be)\s+(?:the\s+|its\s+|their\s+|[A-Za-z]+'s\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(budgets?|costs?|prices?|amounts?|numbers?|population|dates?)\b",
+    r"(budgets?|costs?|prices?|amounts?|numbers?|population|dates?|distance|height|altitude|elevation|depth|width"
+    r"|weight|temperature)\b",
     re.I,
 )
 _EN_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)", re.I)
@@ -273,15 +292,15 @@ def asked_kinds(question: str) -> list[str]:
         measured = [*_measured(ms), *focus_terms(text)]
         if any(_is_money(term) for term in measured) and "amount" not in kinds:
             kinds.append("amount")
-        elif any(noun_kind(term) == "quantity" for term in measured) and "quantity" not in kinds:
-            kinds.append("quantity")  # 面積はどれくらい, どのくらいの距離: a number with its unit
+        elif any(noun_kind(term) == "measure" for term in measured) and "measure" not in kinds:
+            kinds.append("measure")  # 面積はどれくらい, どのくらいの距離: a number with a unit of measure
     if not kinds and not source:
         focus = focus_terms(text) or _requested(ms)
         if focus:  # a compound means what its last word means: 公布年 a year, 代表例 an example
             asked = max(focus, key=lambda term: text.rfind(term))
             named = _name_of(asked, ms)  # a name asks for whom or where it names: 国の名前, 国名
             kind = named or noun_kind(asked)
-            if kind in ("amount", "count", "date", "person", "quantity") or named:
+            if kind in ("amount", "count", "date", "person", "measure") or named:
                 kinds.append(kind)
     return kinds
 
@@ -427,6 +446,8 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
         found.add("date")
     if _SYMBOL_MONEY.search(text):
         found.add("amount")
+    if has_measure(text):
+        found.add("measure")  # 2,351メートル, 25°C, 12 miles: not 4か国, which counts
     for m in _EN_QUANTITY.finditer(text):  # 2.5 million rupees, 12 ships
         unit = m.group(1).lower()
         found.add("amount" if unit in currency_units() or unit.rstrip("s") in currency_units() else "count")

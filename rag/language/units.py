@@ -1,12 +1,15 @@
-"""Units that make a number an amount of money, a date or a count, for any currency, era or counter.
+"""Units that make a number an amount of money, a date, a count or a measure, for any currency, era,
+counter or unit of measure.
 
 currency_units() -> {"円", "ドル", "ポンド", "ルピー", "元", ...}   (CLDR's currency names, ja and en)
+has_measure("面積は約5,000平方キロメートル") -> True; has_measure("4か国") -> False   (CLDR's units)
 western_year("大正", "12") -> 1923;  western_year("令和", "元") -> 2019
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 # Japanese eras since the calendar reform, with their first year: era year n is start + n - 1.
@@ -48,3 +51,48 @@ def currency_units() -> frozenset[str]:
 
 
 CURRENCY_SYMBOLS = "$¥€£₩₹₽"
+
+# CLDR's unit categories that measure an extent: not durations (a date or a period), concentrations
+# (percent), angles (度 also counts times) or graphics (pixels)
+_MEASURE_CATEGORIES = frozenset(
+    "length area volume mass temperature speed pressure energy power acceleration force frequency electric"
+    " light torque consumption digital".split()
+)
+# CLDR abbreviations that are also English words or ordinal suffixes (21st, 5 in 10, 3 pm); and one-kanji
+# traditional units, which are also counters or words (5分 minutes, 41才 years old, 2度 times, 3歩 steps)
+_AMBIGUOUS_UNITS = frozenset("st nd rd th in am pm au pt ct pc dr bu mc pn cup c b".split())
+
+
+@cache
+def measure_units() -> tuple[str, ...]:
+    """The words and symbols of every unit of measure CLDR names, in Japanese and English, long and
+    short, singular and plural, US and British, NFKC, longest first: "平方キロメートル", "kilometres", "km2", "°C"."""
+    from babel import Locale
+    from babel.units import format_unit
+
+    units: set[str] = set()
+    for locale in ("ja", "en", "en_GB"):  # meters and metres
+        for unit in Locale(locale).unit_display_names:
+            if unit.split("-")[0] not in _MEASURE_CATEGORIES:
+                continue
+            for length in ("long", "short", "narrow"):
+                for value in (1, 5):
+                    written = format_unit(value, unit, length=length, locale=locale)
+                    word = unicodedata.normalize("NFKC", written.split(str(value))[-1].strip())
+                    if word and unit not in word:  # a missing pattern falls back to the unit's id
+                        units.add(word)
+    units -= _AMBIGUOUS_UNITS
+    units = {u for u in units if len(u) > 1 or u.isascii() or not u.isalpha()}
+    return tuple(sorted(units, key=len, reverse=True))
+
+
+@cache
+def _measured_number() -> re.Pattern:
+    units = "|".join(re.escape(u) for u in measure_units())
+    # a number (約5,000, 3.5, 34万) and a unit right after it; a Latin unit ends where the letters do (5 m, not 5 men)
+    return re.compile(rf"\d[\d,.]*\s*[万億千]?\s*(?:{units})(?![A-Za-z])")
+
+
+def has_measure(text: str) -> bool:
+    """A number with a unit of measure after it, in any script: 2,351メートル, 25°C, 12 miles."""
+    return bool(_measured_number().search(unicodedata.normalize("NFKC", text)))
