@@ -16,7 +16,7 @@ from rag.evaluation.rerank_fit import Candidates, fit, folds, hits_at_1
 from rag.index import store
 from rag.search.features import Features, Query
 from rag.search.passage_terms import PassageTerms
-from rag.search.rerank import FEATURES, Reranker, RerankModel
+from rag.search.rerank import FEATURES, Reranker, RerankModel, reads
 from rag.settings import RetrievalConfig
 
 VOCAB = {w: i for i, w in enumerate(["osa", "予算", "増額", "外交", "安全", "保障", "協力", "中国", "海洋", "日本"])}
@@ -138,6 +138,15 @@ def test_passages_the_model_cannot_tell_apart_keep_the_hybrid_order():
         rows, np.array([4.0, 3.0, 2.0, 1.0]), signals(4), query(["osa"]), CONFIG
     )
     assert list(order) == [0, 1, 2, 3]
+
+
+def test_an_english_question_of_japanese_text_keeps_the_hybrid_order(hash_engine):
+    """The model learned from questions in their passages' language; across languages it is not asked."""
+    assert not reads("What does Japan do with OSA?", "OSAは同志国の安全保障能力を強化する。")
+    assert reads("OSAの予算は", "OSAは同志国の安全保障能力を強化する。")
+    assert reads("What is the budget?", "The budget is 5 million dollars.")
+    hits = hash_engine.live().retriever.search("What does Japan do with OSA and its partners?", k=10).hits
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
 def test_a_stored_model_of_other_features_is_not_read():

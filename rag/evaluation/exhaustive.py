@@ -11,6 +11,7 @@ import numpy as np
 
 from rag.index.store import vector_plans
 from rag.search.features import Features
+from rag.search.rerank import reads
 from rag.search.retriever import Hit, Retriever, SearchResult, fuse, standard_dense
 
 
@@ -47,7 +48,7 @@ def exhaustive_search(
     ranked = reranker.depth(want, population) if reranker else want
     order = np.argsort(-scores, kind="stable")[:ranked]
     signals = Features(passage[order], sentence[order], bm25[order], translated[order], english[order])
-    if reranker:  # the second look, on the same best passages the candidate search hands it
+    if reranker and len(order) and reads(query, index.chunks[order[0]].text):  # the second look, as the search has it
         again = reranker.order(order, scores[order], signals, retriever.prepare(forms, qv), config)
         order, signals = order[again], signals.take(again)
     order, signals = order[:want], signals.take(np.arange(want))

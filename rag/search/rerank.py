@@ -20,12 +20,23 @@ from typing import ClassVar
 
 import numpy as np
 
+from rag.language.script import is_japanese
 from rag.search.features import Features, Query
 from rag.search.passage_terms import PassageTerms
 from rag.settings import RetrievalConfig
 from rag.shipped_model import ShippedModel
 
 MODEL_FILE = Path(__file__).parent / "data" / "reranker.json"
+
+
+def reads(question: str, passage: str) -> bool:
+    """Whether the reranker reorders this question's passages (`passage`: the hybrid ranking's first).
+    It learned from questions in their passages' language; an English question of Japanese text reaches
+    them through translated words and glosses, where its shares of the question's words mean little, and
+    keeps the hybrid order (docs/decisions.md, "The reranker and English questions of Japanese text")."""
+    return is_japanese(question) or not is_japanese(passage)
+
+
 FEATURES = (
     "rank",  # place in the hybrid ranking, 0 first
     "fused",  # the hybrid score

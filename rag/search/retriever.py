@@ -21,7 +21,7 @@ from rag.index.store import LoadedIndex
 from rag.search.candidates import DEFAULT_POOLS, CandidateFinder, Candidates, Pools
 from rag.search.features import Features, FeatureScorer, Query
 from rag.search.forms import QueryAnalyzer, QueryForms
-from rag.search.rerank import Reranker, RerankModel
+from rag.search.rerank import Reranker, RerankModel, reads
 from rag.settings import RetrievalConfig
 
 MODES = ("hybrid", "dense", "bm25")
@@ -166,7 +166,7 @@ class Retriever:
             if self._settled(found, scores[best], ranked, mode, prepared.coverage):
                 break
             pools = pools.grown()
-        if rerank:
+        if rerank and len(best) and reads(query, self.index.chunks[found.rows[best[0]]].text):
             best = best[rerank.order(found.rows[best], scores[best], features.take(best), prepared, self.config)]
         best = best[:want]
         hits = tuple(Hit(self.index.chunks[found.rows[i]], r + 1, float(scores[i])) for r, i in enumerate(best))
