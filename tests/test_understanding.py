@@ -450,7 +450,10 @@ def test_unit_symbols_answer_the_counter_that_names_them():
 @pytest.mark.parametrize(
     ("query", "held", "english", "topic"),
     [
-        ("四十二行聖書の値段は", "四十二行聖書は1455年に完成した。", {}, "聖書"),
+        ("四十二行聖書の値段は", "四十二行聖書は1455年に完成した。", {}, "四十二行聖書"),  # the run, not 聖書
+        ("北方四島の面積はどれくらい", "北方四島の帰属の問題を解決する。", {}, "北方四島"),
+        ("聖書の値段は", "四十二行聖書は1455年に完成した。", {}, "聖書"),
+        ("ジャパン・ハウスの入場料は", "ジャパン・ハウスはサンパウロにある。", {}, "ジャパン・ハウス"),
         ("行の値段は", "一行の値段", {}, ""),  # a lone 行 is no topic, nor what is asked (値段: an amount)
         ("How much did a Bible cost?", "a Bible は…", {}, ""),  # English words are no nouns to name
         ("When did the Ginza Line open?", "銀座線は1927年に開業した。", {"銀座線": "Ginza Line"}, "Ginza Line"),
@@ -467,6 +470,28 @@ def test_the_topic_a_partial_answer_names_is_one_the_evidence_holds_as_the_quest
     from rag.answer.specifics import Missing
 
     assert StatusJudge._topic(result, held, Missing((), ("amount",)), english) == topic
+
+
+@pytest.mark.parametrize(
+    ("reason", "lang", "text"),
+    [
+        (
+            ("missing", ("令和9年度",), "OSA", ("amount",)),
+            "ja",
+            "OSAは扱っていますが、令和9年度の金額は書かれていません。",
+        ),  # noqa: E501
+        (("missing", (), "北方四島", ("measure",)), "ja", "北方四島は扱っていますが、数値は書かれていません。"),
+        (("missing", (), "the tower", ("measure",)), "en", "The documents cover the tower, but not the measurement."),
+        (("missing", ("2027",), "", ("amount",)), "en", "The documents cover the topic, but not the amount for 2027."),
+        (("missing", ("UN",), "Iran", ()), "en", "The documents cover Iran, but not UN."),
+        (("unknown_terms", ("南極観測",), "", ()), "en", "None of the documents mentions 南極観測."),
+    ],
+)
+def test_a_reason_says_what_is_covered_and_what_is_not_in_the_questions_language(reason, lang, text):
+    from rag.answer.reasons import reason_text
+    from rag.answer.records import Reason
+
+    assert reason_text(Reason(*reason), lang) == text
 
 
 def test_the_us_in_an_english_question_is_searched_and_checked_as_the_briefings_beikoku(hash_engine):

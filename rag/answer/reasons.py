@@ -44,6 +44,7 @@ _WORDS = {
         "not_a_question": "資料についての質問ではないようです。資料の内容と、質問の例を示します。",
         "join": "、",
         "of": "{terms}の{kinds}",
+        "kinds": "{kinds}",
     },
     "en": {
         "answers": "The nearest passage, [1], answers the question.",
@@ -57,6 +58,7 @@ _WORDS = {
         ),
         "join": ", ",
         "of": "the {kinds} for {terms}",
+        "kinds": "the {kinds}",
     },
 }
 
@@ -76,6 +78,9 @@ def reason_text(reason: Reason, lang: str) -> str:
     kinds = words["join"].join(kind_label(k, lang) for k in reason.kinds)
     if reason.code != "missing":
         return words[reason.code].format(terms=terms)
-    what = words["of"].format(terms=terms, kinds=kinds) if terms and kinds else terms or kinds
+    if terms and kinds:
+        what = words["of"].format(terms=terms, kinds=kinds)
+    else:
+        what = terms or words["kinds"].format(kinds=kinds)
     key = "missing" if reason.topic else "missing_no_topic"
     return words[key].format(topic=reason.topic, what=what)

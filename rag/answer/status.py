@@ -33,6 +33,9 @@ from rag.language.terms import content_nouns, content_terms, proper_nouns, regio
 from rag.search.retriever import SearchResult
 from rag.settings import RetrievalConfig
 
+# a run of the question between particles and punctuation: 北方四島 in 「北方四島の面積は」, ジャパン・ハウス
+_COMPOUND = re.compile(r"[^\s\u3040-\u309f、。，．？！?!「」『』（）()【】:：]+")
+
 
 def _about_nothing(text: str) -> bool:
     """No content word, name or number to search for: 「何ができるの？」, "Why?" with no turn before them.
@@ -151,14 +154,18 @@ class StatusJudge:
         or for an English question one of its names."""
         if not is_japanese(result.query):
             return next((said for term, said in english.items() if term in held and term not in absent.terms), "")
-        return next(
+        text = result.forms.search_text
+        noun = next(
             (
                 n
-                for n in content_nouns(result.forms.search_text)
+                for n in content_nouns(text)
                 if len(n) > 1 and n in held and n not in absent.terms and specifics.noun_kind(n) not in absent.kinds
             ),
             "",
         )
+        # Sudachi cuts 北方四島 at its numeral: the topic is the whole run of the question the evidence holds
+        whole = (m.group() for m in _COMPOUND.finditer(text) if noun and noun in m.group() and m.group() in held)
+        return max(whole, key=len, default=noun)
 
     def _partial_or_answered(
         self, result: SearchResult, names: list[str], background: frozenset[str], english: dict[str, str]
