@@ -32,6 +32,9 @@ PCG = "PCGの人員は4千人から約3万人に増加。"
         ("なぜOSAが必要なのですか", OSA_SO_FAR, None),  # asks why
         ("OSAは何人ですか", OSA_FY2026, None),  # asks a count; the quote holds an amount and a year only
         ("OSAの令和8年度はいつですか", OSA_FY2026, None),  # the only year is the one the question names
+        ("首都の年平均気温は", "首都の年平均気温は25℃である。", "25℃"),  # a measure with its unit symbol
+        ("How warm is it on average?", "年平均気温は25°Cである。", None),  # no measure asked in English
+        ("山の標高はどれくらい", "最高峰は標高2,351メートル。", "2,351メートル"),
     ],
 )
 def test_the_line_is_the_asked_kind_in_the_quote(question, quote, expected):
@@ -108,6 +111,8 @@ def test_spans_are_offsets_into_the_text_as_written():
     text = "会談は２０２５年１０月２１日、予算は約１８１億円。"  # full-width digits: NFKC folds them, offsets hold
     found = [(text[s.start : s.end], s.kind) for s in spans(text)]
     assert found == [("２０２５年１０月２１日", "date"), ("約１８１億円", "amount")]
+    text = "気温は25℃、湿度は80%。"  # ℃ becomes °C: a span ending inside it takes the whole character
+    assert [text[s.start : s.end] for s in spans(text)] == ["25℃", "80%"]
 
 
 def test_the_card_carries_the_line_only_when_answered(hash_engine):

@@ -170,7 +170,8 @@ def spans(text: str) -> list[Span]:
             if kind is not None:
                 found.append(Span(at, end, kind))
         i += 1
-    return [Span(origin[s.start], origin[s.end], s.kind) for s in found]
+    # an end inside what one character became (℃ -> °C) takes the whole character
+    return [Span(origin[s.start], origin[s.end - 1] + 1, s.kind) for s in found]
 
 
 def _figure(ms: list[tuple[Morpheme, int]], i: int) -> tuple[Span | None, int]:
@@ -195,6 +196,9 @@ def _figure(ms: list[tuple[Morpheme, int]], i: int) -> tuple[Span | None, int]:
         kind = "amount"
     elif unit.surface in SYMBOL_COUNTERS:
         kind = f"count:{SYMBOL_COUNTERS[unit.surface]}"
+        joined = j + 1 < len(ms) and ms[j + 1][1] == ms[j][1] + len(unit.surface)
+        if joined and unit.surface + ms[j + 1][0].surface in SYMBOL_COUNTERS:
+            j += 1  # 25°C: Sudachi reads ° and C apart
     elif unit.pos[0] in ("名詞", "接尾辞") and unit.pos[1] not in ("数詞", "固有名詞") and unit.surface[0].isalpha():
         kind = f"count:{unit.surface}"
     else:
