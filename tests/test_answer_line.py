@@ -107,6 +107,12 @@ def test_a_name_the_question_says_is_no_answer_nor_a_piece_of_a_longer_name():
     assert line("パラオの空港はどこですか", "中部太平洋に位置するパラオの国際空港。") is None  # not 太平洋
 
 
+def test_english_text_gives_no_name_sudachi_invents():
+    assert spans("All water passes through sand filters at the Northgate plant.") == []
+    text = "ブラザヴィル（Brazzaville）はコンゴ共和国の首都。"  # in Japanese text its Latin names stand
+    assert ("Brazzaville", "place") in [(text[s.start : s.end], s.kind) for s in spans(text)]
+
+
 def test_spans_are_offsets_into_the_text_as_written():
     text = "会談は２０２５年１０月２１日、予算は約１８１億円。"  # full-width digits: NFKC folds them, offsets hold
     found = [(text[s.start : s.end], s.kind) for s in spans(text)]

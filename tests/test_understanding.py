@@ -434,6 +434,30 @@ def test_a_measure_is_answered_by_a_number_with_a_unit_of_measure_only(question,
     assert (coverage.missing(question, [evidence]).kinds == ()) is answered
 
 
+@pytest.mark.parametrize(
+    ("question", "evidence", "kinds"),
+    [
+        # Sudachi reads "sand" as a person's name and "at" as a name: in English text its categories mean nothing
+        ("Who runs Northgate?", "All water passes through sand filters at the Northgate plant.", ("person",)),
+        ("Who runs the plant?", "The plant is run by the Harbour Water Authority.", ()),
+        ("Who designed the museum?", "Dr Ana Silva designed it in 1990.", ()),
+        ("Which company fitted the sensors?", "Crews fitted acoustic sensors to the main pipes.", ("organization",)),
+        ("Where is the Northgate plant?", "The Northgate plant was rebuilt in 2019.", ("place",)),  # its own name
+        ("Where is the plant?", "The Northgate plant was rebuilt in 2019.", ()),
+        ("Where is the plant?", "Treatment And Disinfection\nThe plant was rebuilt in 2019.", ("place",)),  # a heading
+    ],
+)
+def test_names_in_english_text_are_its_capitalised_words_not_sudachis_categories(question, evidence, kinds):
+    assert coverage.missing(question, [evidence]).kinds == kinds
+
+
+def test_the_document_title_in_a_section_path_names_no_one():
+    heading = "Harbour Water Authority: annual report > Leaks and repairs"
+    evidence = [heading, "Crews repaired 1,480 leaking pipes this year."]
+    assert coverage.missing("Who repaired the pipes?", evidence, headings=[heading]).kinds == ("person",)
+    assert coverage.missing("Who repaired the pipes?", evidence).kinds == ()  # read as text, the title is a name
+
+
 def test_units_of_measure_leave_out_words_and_counters_they_share_a_spelling_with():
     from rag.language.units import has_measure
 

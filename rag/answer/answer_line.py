@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
 from rag.answer.specifics import asked_kinds, specifics, years_in
+from rag.language.script import language_of_text
 from rag.language.terms import Morpheme, content_terms, morphemes, numbers, proper_nouns
 from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units
 
@@ -152,6 +153,7 @@ def spans(text: str) -> list[Span]:
     """
     norm, origin = _normalised(text)
     ms = _placed(norm)
+    english = language_of_text(text) == "en"  # Sudachi's name categories are for Japanese text
     found: list[Span] = []
     i = 0
     while i < len(ms):
@@ -161,7 +163,8 @@ def spans(text: str) -> list[Span]:
             if span is not None:
                 found.append(span)
             continue
-        if m.pos[1] == "固有名詞" and m.surface not in ERA_START and not _inside_compound(ms, i):
+        latin = english and m.surface[:1].isascii() and m.surface[:1].isalpha()  # in English, "sand" is a person
+        if m.pos[1] == "固有名詞" and m.surface not in ERA_START and not latin and not _inside_compound(ms, i):
             kind = {"人名": "person", "地名": "place", "組織名": "organization"}.get(m.pos[2])
             end = at + len(m.surface)
             if kind == "person" or (kind == "place" and i + 1 < len(ms) and _ROLE.search(ms[i + 1][0].surface)):

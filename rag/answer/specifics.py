@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.language.jmdict import bare_gloss, glosses_of
+from rag.language.script import language_of_text
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
     CURRENCY_SYMBOLS,
@@ -432,9 +433,11 @@ def _is_money(word: str) -> bool:
     return any(_GLOSS_KINDS[0][1].search(g.lower()) for g in glosses_of(word)[:3])
 
 
-def instances(evidence: str, *, beyond: str = "") -> set[str]:
+def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) -> set[str]:
     """The kinds of answer the evidence has at least one instance of; names that `beyond` (the question)
-    already says do not count: a passage naming only the question's own place does not say where.
+    already says do not count: a passage naming only the question's own place does not say where. In
+    English text, neither do names in `headings` (the passages' section paths, which start with the
+    document's title: "Harbour Water Authority: annual report" names no one who repaired the pipes).
 
     「予算約8000万ポンド」 -> {"amount"}; 「55000席」 -> {"count", "count:席"}; 「1923年」 -> {"date"}
     """
@@ -455,6 +458,9 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
         if re.search(r"\d\s*" + re.escape(symbol), text):
             found |= {"count", f"count:{counter}"}
     ms = _evidence_morphemes(text)
+    english = language_of_text(text) == "en"
+    if english:
+        found |= _latin_names(text, beyond, frozenset(unicodedata.normalize("NFKC", h) for h in headings))
     numbered = _numbered_items(text)
     currencies = currency_units()
     for i, m in enumerate(ms):
@@ -470,8 +476,8 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
-        if m.pos[1] != "固有名詞" or m.surface in ERA_START:
-            continue  # 令和 is Sudachi's proper noun too, but it names a time, never a place or a body
+        if m.pos[1] != "固有名詞" or m.surface in ERA_START or (english and _LATIN_WORD.match(m.surface)):
+            continue  # 令和 names a time; in English text Sudachi calls "sand" a person and "at" a name
         role = _role_after(ms, i + 1)
         if role and (m.surface not in beyond or role not in asked):
             found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
@@ -488,6 +494,30 @@ def instances(evidence: str, *, beyond: str = "") -> set[str]:
     if _names_a_people(text, beyond):
         found.add("people")
     return found
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*")
+_SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
+
+
+def _latin_names(text: str, beyond: str, headings: frozenset[str] = frozenset()) -> set[str]:
+    """The kinds of answer the names of English text give. Sudachi's name categories are for Japanese
+    words ("sand" is a person to it); here a run of capitalised words that is not only a sentence's first
+    word, nor a name the question says, is a name. With no English name tagger to tell a person from a
+    place or a body, it answers who, where and which body alike: "Who runs the plant?" is answered by
+    "the Harbour Water Authority", and not by a passage with no name at all."""
+    said = beyond.lower()
+    for line in text.splitlines():
+        if line in headings or all(w[0].isupper() for w in re.findall(r"[A-Za-z]{4,}", line)):
+            continue  # a heading in title case ("Leaks and Repairs"): its capitals are its style
+        for m in _CAPITALISED_RUN.finditer(line):
+            words = m.group().split()
+            if _SENTENCE_START.search(line[: m.start()]):
+                words = words[1:]  # "Crews repaired…": a capital that only starts a sentence names nothing
+            if words and " ".join(words).lower() not in said:
+                return {"person", "place", "organization", "partner"}
+    return set()
 
 
 def _role_after(ms: tuple[Morpheme, ...], start: int) -> str | None:
@@ -587,13 +617,15 @@ def missing(
     background: frozenset[str] = frozenset(),
     synonyms: Callable[[str], Iterable[str]] = lambda name: (),
     answer_scope: list[str] | None = None,
+    headings: Iterable[str] = (),
 ) -> Missing:
     """What the question asks about that the evidence does not hold; empty when it is all there.
 
     `names`: the question's proper names (rag.language.terms.proper_nouns); those in `background` (what the
     whole document is about) are never asked for specifically; `synonyms(name)` gives other spellings that
     count as the name (米国 for アメリカ). `answer_scope`: where an answer of the asked kind must be (the
-    sentences about the question's subject, rag.answer.scope), else the whole evidence.
+    sentences about the question's subject, rag.answer.scope), else the whole evidence. `headings`: the
+    evidence's section paths, whose English names are no answer (see `instances`).
     """
     joined = unicodedata.normalize("NFKC", "\n".join(evidence))
     lowered = joined.lower()
@@ -608,7 +640,7 @@ def missing(
         if not present:
             terms.append(s.label)
     scope = joined if answer_scope is None else unicodedata.normalize("NFKC", "\n".join(answer_scope))
-    held = instances(scope, beyond=question)
+    held = instances(scope, beyond=question, headings=headings)
     if held & {"amount", "count"}:
         held.add("quantity")
     kinds = [kind for kind in asked_kinds(question) if not _held(kind, held)]

@@ -180,6 +180,7 @@ class StatusJudge:
             background=background,
             synonyms=self.index.lexicon.synonyms,
             answer_scope=answer_scope([(h.chunk.section_label, h.chunk.text) for h in top], subject),
+            headings=[h.chunk.section_label for h in top],
         )
         if not absent:
             return Verdict("answered", Reason("answers"))

@@ -90,7 +90,7 @@ def measure_units() -> tuple[str, ...]:
 def _measured_number() -> re.Pattern:
     units = "|".join(re.escape(u) for u in measure_units())
     # a number (約5,000, 3.5, 34万) and a unit right after it; a Latin unit ends where the letters do (5 m, not 5 men)
-    return re.compile(rf"\d[\d,.]*\s*[万億千]?\s*(?:{units})(?![A-Za-z])")
+    return re.compile(rf"\d[\d,.]*\s*(?:[万億千]|thousand|million|billion)?\s*(?:{units})(?![A-Za-z])")
 
 
 def has_measure(text: str) -> bool:
