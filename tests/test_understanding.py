@@ -544,6 +544,15 @@ def test_an_era_name_is_a_time_not_a_place_or_a_body():
     assert coverage.missing("支援を受けた国はどこですか", ["令和5年度から実施している。"]).kinds == ("place",)
 
 
+def test_a_time_of_day_a_season_or_an_age_answers_when_but_now_does_not():
+    """いつ is answered by 夜間, 春 or 江戸時代 as by a year; 現在 or 近年 are the text's own time, no answer."""
+    assert not coverage.missing("その花はいつ咲きますか", ["その花は春に咲く。"])
+    assert not coverage.missing("この魚は主にいつ移動しますか", ["この魚は主に夜間移動する。"])
+    assert not coverage.missing("この城はいつ建てられましたか", ["この城は江戸時代に建てられた。"])
+    assert coverage.missing("この制度はいつできましたか", ["この制度は現在も続いている。"]).kinds == ("date",)
+    assert coverage.missing("この制度はいつできましたか", ["近年、この制度は広がった。"]).kinds == ("date",)
+
+
 def test_a_role_after_a_name_is_a_person_unless_the_question_says_it():
     """国連事務総長 (Sudachi cuts 事務 and 総長) answers who commands, even when the question names 国連; a
     question that says 事務総長 itself is not answered by it, which names no one."""

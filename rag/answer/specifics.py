@@ -467,6 +467,10 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
         after = ms[i + 1] if i + 1 < len(ms) else None
         if m.pos[:2] == ("名詞", "普通名詞"):
             found |= _counted_compound(m.surface)
+            if m.surface not in asked and names_a_time(m.surface):
+                found.add("date")  # いつ移動する -> 夜間; いつ咲く -> 春: a time of day, a season, an age
+        if m.pos[1] == "固有名詞" and after is not None and after.surface == "時代" and m.surface not in asked:
+            found.add("date")  # 江戸時代, 平安時代: a named age
         said = after is not None and m.surface + after.surface in asked  # 北方四島: the question's own words
         if m.pos[1] == "数詞" and after is not None and (m.surface, after.surface) not in numbered and not said:
             unit = after.surface.lower()
@@ -518,6 +522,21 @@ def _latin_names(text: str, beyond: str, headings: frozenset[str] = frozenset())
             if words and " ".join(words).lower() not in said:
                 return {"person", "place", "organization", "partner"}
     return set()
+
+
+# first JMdict glosses that name a time without a number: of the day, of the year, of history or of a life;
+# not one relative to the text's own time (現在 "now", 近年 "recent years", 当時 "at that time")
+_A_TIME = re.compile(
+    r"^(morning|evening|night|nighttime|daytime|afternoon|dawn|dusk|midnight|noon|spring|springtime|summer"
+    r"|summertime|autumn|fall|winter|wintertime|season of winter|rainy season|(pre|post)-?war\b.*"
+    r"|middle ages|childhood|early childhood|one's later years|weekend)$"
+)
+
+
+@lru_cache(maxsize=4096)
+def names_a_time(noun: str) -> bool:
+    first = glosses_of(noun)[:1]
+    return bool(first) and bool(_A_TIME.match(" ".join(bare_gloss(first[0].lower()).split())))
 
 
 def _role_after(ms: tuple[Morpheme, ...], start: int) -> str | None:
