@@ -307,6 +307,11 @@ def test_years_are_compared_as_years():
         ("How tall is the new tower?", ["measure"]),
         ("What is the weight of the satellite?", ["measure"]),
         ("How far has the dispute gone?", []),  # a degree, not a distance
+        ("その塔の高さは？", ["measure"]),  # an adjective made a noun (高 + さ), as Sudachi cuts it
+        ("この湖の深さはどれくらいですか", ["measure"]),
+        ("その制度の重要さは？", []),  # a quality with no unit
+        ("What is the area of the Lake District?", ["measure"]),  # the area of a name
+        ("What is the area of cooperation with the city?", []),  # a field, not a size
         ("その改革はどの程度重要ですか", []),
     ],
 )

@@ -100,7 +100,8 @@ _EN_MONEY = re.compile(
 _EN_ASKS = (
     ("count", re.compile(r"\bhow many\b|\bnumber of\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|month|day)s?\b", re.I)),
-    ("measure", re.compile(r"\bhow (tall|deep|heavy)\b", re.I)),  # not "how far", "how high": often a degree
+    # not "how far", "how high": often a degree; "the area of" a name (not "the area of cooperation")
+    ("measure", re.compile(r"\bhow (tall|deep|heavy)\b|\bthe (?:total |land )?area of (?:the )?(?-i:[A-Z])", re.I)),
     ("person", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b", re.I)),
     (
         "organization",

@@ -87,16 +87,24 @@ def focus_terms(question: str) -> set[str]:
     j = at + 1  # a noun right after 「どの」「何」: 「どの国」「何年」, or after its の: 「どれくらいの予算」
     if j < len(ms) - 1 and ms[j].surface == "の":
         j += 1
-    while j < len(ms) and ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content:
-        found.add(ms[j].form)
-        j += 1
+    while j < len(ms) and (ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content or _quality(ms, j + 1)):
+        found.add(_quality(ms, j + 1) or ms[j].form)
+        j += 2 if _quality(ms, j + 1) else 1
     j = at - 1  # the noun the interrogative is said of: 「人員は どう」
     while j >= 0 and ms[j].pos[0] == "助詞":
         j -= 1
-    while j >= 0 and ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content:
-        found.add(ms[j].form)
-        j -= 1
+    while j >= 0 and (ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content or _quality(ms, j)):
+        found.add(_quality(ms, j) or ms[j].form)
+        j -= 2 if _quality(ms, j) else 1
     return found
+
+
+def _quality(ms: list[Morpheme], j: int) -> str:
+    """An adjective made a noun by さ or み, as ms[j] ends it: 高 + さ -> 「高さ」, 深 + み -> 「深み」; else ""."""
+    if 0 < j < len(ms) and ms[j].surface in ("さ", "み") and ms[j].pos[0] == "接尾辞":
+        if ms[j - 1].pos[0] in ("形容詞", "形状詞"):
+            return ms[j - 1].surface + ms[j].surface
+    return ""
 
 
 def topic_phrase(question: str) -> str:
