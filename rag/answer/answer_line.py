@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
 from rag.answer.specifics import asked_kinds, names_a_time, specifics, years_in
-from rag.language.script import language_of_text
+from rag.language.script import language_of_text, starts_latin
 from rag.language.terms import Morpheme, content_terms, morphemes, numbers, proper_nouns
 from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units
 
@@ -165,7 +165,7 @@ def spans(text: str) -> list[Span]:
             continue
         if m.pos[:2] == ("名詞", "普通名詞") and names_a_time(m.surface):
             found.append(Span(at, at + len(m.surface), "date"))  # いつ -> 夜間, 春, 戦後
-        latin = english and m.surface[:1].isascii() and m.surface[:1].isalpha()  # in English, "sand" is a person
+        latin = english and starts_latin(m.surface)  # in English, "sand" is a person
         if m.pos[1] == "固有名詞" and m.surface not in ERA_START and not latin and not _inside_compound(ms, i):
             kind = {"人名": "person", "地名": "place", "組織名": "organization"}.get(m.pos[2])
             end = at + len(m.surface)

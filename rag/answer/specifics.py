@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.language.jmdict import bare_gloss, glosses_of
-from rag.language.script import language_of_text
+from rag.language.script import language_of_text, starts_latin
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
     CURRENCY_SYMBOLS,
@@ -481,7 +481,7 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
-        if m.pos[1] != "固有名詞" or m.surface in ERA_START or (english and _LATIN_WORD.match(m.surface)):
+        if m.pos[1] != "固有名詞" or m.surface in ERA_START or (english and starts_latin(m.surface)):
             continue  # 令和 names a time; in English text Sudachi calls "sand" a person and "at" a name
         role = _role_after(ms, i + 1)
         if role and (m.surface not in beyond or role not in asked):
@@ -501,7 +501,6 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
     return found
 
 
-_LATIN_WORD = re.compile(r"[A-Za-z]")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*")
 _SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
 

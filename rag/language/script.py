@@ -26,6 +26,11 @@ def language_of_text(text: str) -> str:
     return "ja" if len(_JAPANESE.findall(folded)) >= len(_LATIN_LETTER.findall(folded)) else "en"
 
 
+def starts_latin(word: str) -> bool:
+    """Whether a word begins with a Latin letter: "sand", "UAE"; not 砂 or "3km"."""
+    return bool(_LATIN_LETTER.match(word))
+
+
 def script_of(text: str) -> str:
     """ "ja" or "other": cross-lingual questions score lower, so some settings are kept per script."""
     return "ja" if is_japanese(text) else "other"
