@@ -87,16 +87,26 @@ def focus_terms(question: str) -> set[str]:
     j = at + 1  # a noun right after 「どの」「何」: 「どの国」「何年」, or after its の: 「どれくらいの予算」
     if j < len(ms) - 1 and ms[j].surface == "の":
         j += 1
-    while j < len(ms) and (ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content or _quality(ms, j + 1)):
-        found.add(_quality(ms, j + 1) or ms[j].form)
-        j += 2 if _quality(ms, j + 1) else 1
+    while j < len(ms):
+        quality = _quality(ms, j + 1)
+        if not (quality or _noun(ms[j])):
+            break
+        found.add(quality or ms[j].form)
+        j += 2 if quality else 1
     j = at - 1  # the noun the interrogative is said of: 「人員は どう」
     while j >= 0 and ms[j].pos[0] == "助詞":
         j -= 1
-    while j >= 0 and (ms[j].pos[0] in ("名詞", "接尾辞") and ms[j].is_content or _quality(ms, j)):
-        found.add(_quality(ms, j) or ms[j].form)
-        j -= 2 if _quality(ms, j) else 1
+    while j >= 0:
+        quality = _quality(ms, j)
+        if not (quality or _noun(ms[j])):
+            break
+        found.add(quality or ms[j].form)
+        j -= 2 if quality else 1
     return found
+
+
+def _noun(m: Morpheme) -> bool:
+    return m.pos[0] in ("名詞", "接尾辞") and m.is_content
 
 
 def _quality(ms: list[Morpheme], j: int) -> str:
