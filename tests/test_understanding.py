@@ -564,3 +564,12 @@ def test_a_role_after_a_name_is_a_person_unless_the_question_says_it():
     assert not coverage.missing("平和維持活動は国連の下で誰が指揮するか", ["国連事務総長が指揮する。"])
     assert coverage.missing("国連の事務総長は誰ですか", ["国連事務総長が声明を出した。"]).kinds == ("person",)
     assert not coverage.missing("声明を出したのは誰ですか", ["茂木外務大臣が声明を出した。"])
+
+
+def test_a_katakana_name_sudachi_files_as_a_common_noun_answers_who_but_a_katakana_word_does_not():
+    """Sudachi calls アルマ and ネイション common nouns; JMdict has no word so spelled, so each is a name:
+    JMnedict's given name, or a name it lacks too. ナラティブ is a word; サウス a name JMnedict cannot class."""
+    assert not coverage.missing("その手紙は誰に宛てたものですか", ["1905年のアルマ宛の手紙である。"])
+    assert not coverage.missing("声明を読んだのは誰ですか", ["協会のネイションが声明を読んだ。"])
+    assert coverage.missing("誰が担当しますか", ["ナラティブの発信を担当する。"]).kinds == ("person",)
+    assert coverage.missing("どの会社が敷設しましたか", ["グローバル・サウスで敷設を支援した。"]).kinds == ("organization",)

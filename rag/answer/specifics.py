@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.language.jmdict import bare_gloss, glosses_of
+from rag.language.jmdict import bare_gloss, glosses_of, name_types, senses
 from rag.language.script import language_of_text, starts_latin
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
@@ -481,6 +481,8 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
+        if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
+            found |= foreign_name(m.surface)  # アルマ宛の書簡: a name Sudachi does not know as one
         if m.pos[1] != "固有名詞" or m.surface in ERA_START or (english and starts_latin(m.surface)):
             continue  # 令和 names a time; in English text Sudachi calls "sand" a person and "at" a name
         role = _role_after(ms, i + 1)
@@ -499,6 +501,30 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
     if _names_a_people(text, beyond):
         found.add("people")
     return found
+
+
+_KATAKANA_WORD = re.compile(r"[\u30a1-\u30faー]{2,}")
+# JMnedict's name types, as the kinds of answer a name gives
+_NAME_KINDS = {
+    "person": {"person", "partner"}, "given": {"person", "partner"}, "surname": {"person", "partner"},
+    "fem": {"person", "partner"}, "masc": {"person", "partner"}, "place": {"place"}, "station": {"place"},
+    "company": {"organization", "place"}, "organization": {"organization", "place"}, "group": {"organization"},
+}
+ANY_NAME = frozenset({"person", "place", "organization", "partner"})
+
+
+@lru_cache(maxsize=4096)
+def foreign_name(word: str) -> frozenset[str]:
+    """The kinds of answer a katakana word gives that Sudachi files as a common noun and JMdict does not
+    have as a word: a foreign name Sudachi does not know. JMnedict says which kind (アルマ: a given name and
+    a place); one it lacks too (ングアビ) may be any; one it cannot class (サウス, "South") is none.
+    ナラティブ ("narrative") is a word: no kind."""
+    if not _KATAKANA_WORD.fullmatch(word) or senses(word):
+        return frozenset()
+    types = name_types(word)
+    if not types:
+        return ANY_NAME
+    return frozenset(kind for t in types for kind in _NAME_KINDS.get(t, ()))
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*")

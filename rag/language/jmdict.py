@@ -97,6 +97,23 @@ def glosses(terms: list[str], *, batch: int = 500) -> dict[str, list[str]]:
     return dict(found)
 
 
+_NAME_TYPES = """
+select ty.text from NEKana k cross join NETranslation t on t.idseq = k.idseq
+  cross join NETransType ty on ty.tid = t.ID where k.text = ?
+union select ty.text from NEKanji k cross join NETranslation t on t.idseq = k.idseq
+  cross join NETransType ty on ty.tid = t.ID where k.text = ?
+"""
+
+
+@lru_cache(maxsize=8192)
+def name_types(word: str) -> frozenset[str]:
+    """JMnedict's types for a name spelled so: アルマ -> {"given", "place"}; a word it lacks -> {}."""
+    path = _database()
+    if path is None or not word:
+        return frozenset()
+    return frozenset(t for (t,) in _connection(path).execute(_NAME_TYPES, (word, word)))
+
+
 @dataclass(frozen=True)
 class Sense:
     """One JMdict sense: its English glosses, parts of speech, and tags (field and misc: "Buddhism", "archaism")."""
