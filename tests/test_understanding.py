@@ -573,3 +573,10 @@ def test_a_katakana_name_sudachi_files_as_a_common_noun_answers_who_but_a_kataka
     assert not coverage.missing("声明を読んだのは誰ですか", ["協会のネイションが声明を読んだ。"])
     assert coverage.missing("誰が担当しますか", ["ナラティブの発信を担当する。"]).kinds == ("person",)
     assert coverage.missing("どの会社が敷設しましたか", ["グローバル・サウスで敷設を支援した。"]).kinds == ("organization",)
+
+
+def test_a_word_between_a_person_and_name_still_asks_for_the_persons_name():
+    """「社長の下の名前」 asks for a person as 「社長の名前」 does; a passage that only repeats the question's
+    山田社長 does not give it."""
+    assert coverage.asked_kinds("山田社長の下の名前は何ですか") == ["person"]
+    assert coverage.missing("山田社長の下の名前は何ですか", ["山田社長が会見を開いた。"]).kinds == ("person",)

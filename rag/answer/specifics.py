@@ -345,6 +345,8 @@ def _name_of(noun: str, ms: list[Morpheme]) -> str | None:
     if at is None or at < 2 or ms[at - 1].surface != "の":
         return None
     owner = ms[at - 2].surface
+    if noun_kind(owner) is None and at >= 4 and ms[at - 3].surface == "の":
+        owner = ms[at - 4].surface  # 大臣の下の名前: 下 only says which of the minister's names
     said = " ".join(glosses_of(owner)[:2]).lower()
     if noun_kind(owner) == "place" and _PLACE_NOUN.search(said):
         return "place"  # 国の名前, 都市の名前
