@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
-from rag.answer.specifics import asked_kinds, names_a_time, specifics, years_in
+from rag.answer.specifics import asked_kinds, foreign_name, names_a_time, specifics, years_in
 from rag.language.script import language_of_text, starts_latin
 from rag.language.terms import Morpheme, content_terms, morphemes, numbers, proper_nouns
 from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units
@@ -165,6 +165,10 @@ def spans(text: str) -> list[Span]:
             continue
         if m.pos[:2] == ("名詞", "普通名詞") and names_a_time(m.surface):
             found.append(Span(at, at + len(m.surface), "date"))  # いつ -> 夜間, 春, 戦後
+        if m.pos[:2] == ("名詞", "普通名詞") and (kinds := foreign_name(m.surface)):
+            start, end = _katakana_run(ms, i)  # ラリー・ネイション: the whole name, not its unknown half
+            kind = next(k for k in ("person", "organization", "place") if k in kinds)
+            found.append(Span(start, end, kind))  # アルマ: a name Sudachi files as a common noun
         latin = english and starts_latin(m.surface)  # in English, "sand" is a person
         if m.pos[1] == "固有名詞" and m.surface not in ERA_START and not latin and not _inside_compound(ms, i):
             kind = {"人名": "person", "地名": "place", "組織名": "organization"}.get(m.pos[2])
@@ -177,6 +181,19 @@ def spans(text: str) -> list[Span]:
         i += 1
     # an end inside what one character became (℃ -> °C) takes the whole character
     return [Span(origin[s.start], origin[s.end - 1] + 1, s.kind) for s in found]
+
+
+def _katakana_run(ms: list[tuple[Morpheme, int]], i: int) -> tuple[int, int]:
+    """Offsets of the katakana words joined by ・ around ms[i]: ラリー・ネイション, not ネイション alone."""
+    first = last = i
+    while first >= 2 and ms[first - 1][0].surface == "・" and _KATAKANA.fullmatch(ms[first - 2][0].surface):
+        first -= 2
+    while last + 2 < len(ms) and ms[last + 1][0].surface == "・" and _KATAKANA.fullmatch(ms[last + 2][0].surface):
+        last += 2
+    return ms[first][1], ms[last][1] + len(ms[last][0].surface)
+
+
+_KATAKANA = re.compile(r"[\u30a1-\u30faー]+")
 
 
 def _figure(ms: list[tuple[Morpheme, int]], i: int) -> tuple[Span | None, int]:
