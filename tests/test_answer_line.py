@@ -36,7 +36,8 @@ PCG = "PCGの人員は4千人から約3万人に増加。"
         ("How warm is it on average?", "年平均気温は25°Cである。", None),  # no measure asked in English
         ("山の標高はどれくらい", "最高峰は標高2,351メートル。", "2,351メートル"),
         ("この魚は主にいつ移動しますか", "稚魚は日中に、この魚は主に夜間移動する。", "夜間"),  # a time of day
-        ("声明を読んだのは協会の誰か", "地質学協会のラリー・ネイションが声明を読んだ。", "ラリー・ネイション"),  # unknown to Sudachi
+        # a katakana name Sudachi does not know
+        ("声明を読んだのは協会の誰か", "地質学協会のラリー・ネイションが声明を読んだ。", "ラリー・ネイション"),
     ],
 )
 def test_the_line_is_the_asked_kind_in_the_quote(question, quote, expected):

@@ -572,7 +572,8 @@ def test_a_katakana_name_sudachi_files_as_a_common_noun_answers_who_but_a_kataka
     assert not coverage.missing("その手紙は誰に宛てたものですか", ["1905年のアルマ宛の手紙である。"])
     assert not coverage.missing("声明を読んだのは誰ですか", ["協会のネイションが声明を読んだ。"])
     assert coverage.missing("誰が担当しますか", ["ナラティブの発信を担当する。"]).kinds == ("person",)
-    assert coverage.missing("どの会社が敷設しましたか", ["グローバル・サウスで敷設を支援した。"]).kinds == ("organization",)
+    company = coverage.missing("どの会社が敷設しましたか", ["グローバル・サウスで敷設を支援した。"])
+    assert company.kinds == ("organization",)
 
 
 def test_a_word_between_a_person_and_name_still_asks_for_the_persons_name():

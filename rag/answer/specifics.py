@@ -508,9 +508,10 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
 _KATAKANA_WORD = re.compile(r"[\u30a1-\u30faー]{2,}")
 # JMnedict's name types, as the kinds of answer a name gives
 _NAME_KINDS = {
-    "person": {"person", "partner"}, "given": {"person", "partner"}, "surname": {"person", "partner"},
-    "fem": {"person", "partner"}, "masc": {"person", "partner"}, "place": {"place"}, "station": {"place"},
-    "company": {"organization", "place"}, "organization": {"organization", "place"}, "group": {"organization"},
+    **dict.fromkeys(("person", "given", "surname", "fem", "masc"), ("person", "partner")),
+    **dict.fromkeys(("place", "station"), ("place",)),
+    **dict.fromkeys(("company", "organization"), ("organization", "place")),  # where: an institution too
+    "group": ("organization",),
 }
 ANY_NAME = frozenset({"person", "place", "organization", "partner"})
 
