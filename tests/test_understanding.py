@@ -218,7 +218,7 @@ def absent(question: str, evidence: str, **kw) -> tuple[tuple[str, ...], tuple[s
         # an English date is found as the documents write it
         ("How many views did the post have as of May 10?", "4月25日時点の閲覧数:約215万回", ("May 10",), ()),
         ("How many views did the post have on 25th April?", "4月25日時点の閲覧数:約215万回", (), ()),
-        ("Which Japanese company built the port?", "港の拡張を支援した。", (), ("organization",)),
+        ("Which Japanese company built the port?", "港の拡張を支援した。", (), ("company",)),
         ("市長の名前は", "市は新しい条例を定めた。", (), ("person",)),  # the name of someone: a person
         ("市長の名前は", "山田太郎市長は条例を定めた。", (), ()),
         # a counter however it is spelled (か所, ヶ所), an ordinal 目, and 何人 read as "which people"
@@ -244,7 +244,7 @@ def absent(question: str, evidence: str, **kw) -> tuple[tuple[str, ...], tuple[s
         ("その事業の費用はどこから出ていますか", "その事業は寄付で賄われている。", (), ()),  # not an amount
         ("その会議はどこで開かれましたか", "その会議は大豆の価格を議論した。", (), ("place",)),
         # what the evidence puts in parentheses after the question's words is said by the question too
-        ("その探査機はどこのメーカー製ですか", "探査機(NOVA)は昨年打ち上げられた。", (), ("organization",)),
+        ("その探査機はどこのメーカー製ですか", "探査機(NOVA)は昨年打ち上げられた。", (), ("company",)),
         ("その探査機はどこのメーカー製ですか", "探査機は大和重工が製造した。", (), ()),
         ("NOVAはどこのメーカー製ですか", "NOVAは大和重工が製造した。", (), ()),
         # a name given with another in parentheses is held by either
@@ -283,8 +283,8 @@ def test_years_are_compared_as_years():
         ("What is the OSA budget for FY2026?", ["amount"]),  # the noun asked about says it, in English too
         ("What was the number of projects?", ["count"]),
         ("What does the briefing say about the budget?", []),  # about the budget, not asking its value
-        ("港の拡張を請け負った企業はどこですか", ["organization"]),  # the company's name, not a place
-        ("無人機はどこのメーカー製ですか", ["organization"]),
+        ("港の拡張を請け負った企業はどこですか", ["company"]),  # the company's name, not a place
+        ("無人機はどこのメーカー製ですか", ["company"]),
         ("会議が開かれた国はどこですか", ["place"]),
         ("アメリカはどんな国ですか", []),  # what kind of country: a description
         ("On which days were the talks held?", ["date"]),
@@ -446,7 +446,7 @@ def test_a_measure_is_answered_by_a_number_with_a_unit_of_measure_only(question,
         ("Who runs Northgate?", "All water passes through sand filters at the Northgate plant.", ("person",)),
         ("Who runs the plant?", "The plant is run by the Harbour Water Authority.", ()),
         ("Who designed the museum?", "Dr Ana Silva designed it in 1990.", ()),
-        ("Which company fitted the sensors?", "Crews fitted acoustic sensors to the main pipes.", ("organization",)),
+        ("Which company fitted the sensors?", "Crews fitted acoustic sensors to the main pipes.", ("company",)),
         ("Where is the Northgate plant?", "The Northgate plant was rebuilt in 2019.", ("place",)),  # its own name
         ("Where is the plant?", "The Northgate plant was rebuilt in 2019.", ()),
         ("Where is the plant?", "Treatment And Disinfection\nThe plant was rebuilt in 2019.", ("place",)),  # a heading
@@ -573,7 +573,7 @@ def test_a_katakana_name_sudachi_files_as_a_common_noun_answers_who_but_a_kataka
     assert not coverage.missing("声明を読んだのは誰ですか", ["協会のネイションが声明を読んだ。"])
     assert coverage.missing("誰が担当しますか", ["ナラティブの発信を担当する。"]).kinds == ("person",)
     company = coverage.missing("どの会社が敷設しましたか", ["グローバル・サウスで敷設を支援した。"])
-    assert company.kinds == ("organization",)
+    assert company.kinds == ("company",)
 
 
 def test_a_word_between_a_person_and_name_still_asks_for_the_persons_name():
@@ -581,3 +581,13 @@ def test_a_word_between_a_person_and_name_still_asks_for_the_persons_name():
     山田社長 does not give it."""
     assert coverage.asked_kinds("山田社長の下の名前は何ですか") == ["person"]
     assert coverage.missing("山田社長の下の名前は何ですか", ["山田社長が会見を開いた。"]).kinds == ("person",)
+
+
+def test_a_maker_is_a_body_with_a_name_of_its_own_not_a_word_of_the_dictionary():
+    """どこのメーカー asks for a company: 三菱電機 is one; 自衛隊 and 外務省 are bodies JMdict has as words.
+    どの組織 asks for any body, and 自衛隊 is one."""
+    assert not coverage.missing("その機材はどこのメーカー製ですか", ["三菱電機製の機材を供与した。"])
+    assert coverage.missing("その機材はどこのメーカー製ですか", ["自衛隊と連携して機材を供与した。"]).kinds == (
+        "company",
+    )
+    assert not coverage.missing("どの組織と連携しましたか", ["自衛隊と連携して機材を供与した。"])

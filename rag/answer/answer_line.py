@@ -255,6 +255,8 @@ def _fits(asked: str, found: str) -> bool:
         return found in ("person", "organization", "place")
     if asked == "place":
         return found in ("place", "organization")  # どこ: a country, or an institution (どこの大学)
+    if asked == "company":
+        return found == "organization"
     return asked == found
 
 

@@ -43,9 +43,11 @@ KINDS = (
     "partner",
     "place",
     "organization",
+    "company",
     "quantity",
     "measure",
-)  # "count:隻": a count of 隻; quantity: いくら, any number; measure: a number with a unit of measure
+)  # "count:隻": a count of 隻; quantity: いくら, any number; measure: a number with a unit of measure;
+# company: a body's own name, not a word of the dictionary (三菱電機, not 自衛隊)
 _ERA_YEAR = re.compile(r"(" + "|".join(ERA_START) + r")\s*(\d{1,2}|元)\s*年度?")
 # "FY2026" is one year, not the name "FY" and a number: the prefix stays in the label
 _WESTERN_YEAR = re.compile(r"(?:\bFY\s*)?(?<!\d)(1[6-9]\d{2}|20\d{2})(?!\d)\s*(年度|年)?")
@@ -92,6 +94,7 @@ _PERSON_ROLE = _GLOSS_KINDS[-1][1]
 
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
 _ORGANISATION_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|organization|business)\b")
+_COMPANY_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|business)\b")
 # English interrogatives; "how much" asks for money only beside a word of money.
 _EN_MONEY = re.compile(
     r"\b(money|budget|budgets|cost|costs|spend|spends|spent|spending|fund|funds|funding|price|pay|paid|yen|dollars?|euros?)\b",
@@ -104,7 +107,7 @@ _EN_ASKS = (
     ("measure", re.compile(r"\bhow (tall|deep|heavy)\b|\bthe (?:total |land )?area of (?:the )?(?-i:[A-Z])", re.I)),
     ("person", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b", re.I)),
     (
-        "organization",
+        "company",
         re.compile(
             r"\b(which|what)\s+(?:\w+\s+){0,2}(compan(y|ies)|firms?|makers?|manufacturers?|corporations?|contractors?)\b",
             re.I,
@@ -264,7 +267,7 @@ def asked_kinds(question: str) -> list[str]:
             and ms[i - 1].surface in ("は", "が")
             and _names_a_company(ms[i - 2].surface)
         ):
-            kind = "organization"  # 「請け負った企業はどこですか」: the company's name, not a place
+            kind = _body_kind(ms[i - 2].surface)  # 「請け負った企業はどこですか」: the company's name, not a place
         if kind and kind not in kinds:
             kinds.append(kind)
     # 何 as a numeral before a unit (Sudachi's own reading, short units): 何人, 何回, 何か国, 何年, 何円;
@@ -389,6 +392,11 @@ def _names_a_company(noun: str) -> bool:
     return bool(_ORGANISATION_NOUN.search(" ".join(glosses_of(noun)[:1]).lower()))
 
 
+def _body_kind(noun: str) -> str:
+    """企業, メーカー ask for a company; 組織, 団体 for any body."""
+    return "company" if _COMPANY_NOUN.search(" ".join(glosses_of(noun)[:1]).lower()) else "organization"
+
+
 def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morpheme | None = None) -> str | None:
     s = m.surface
     if s in ("いくら", "幾ら"):
@@ -410,7 +418,7 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morphem
         noun = noun if noun is not None and noun.pos[0] == "名詞" else None
         first = " ".join(glosses_of(noun.surface)[:1]).lower() if noun else ""
         if noun and _names_a_company(noun.surface):
-            return "organization"  # どこの企業, どのメーカー: a company's name, not a place's
+            return _body_kind(noun.surface)  # どこの企業, どのメーカー: a company's name, not a place's
         if s in _JA_PLACE:
             return "place"
         return "place" if _PLACE_NOUN.search(first) else None
@@ -498,6 +506,8 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
             found.add("person")
         if m.pos[2:3] == ("組織名",) or m.pos[2:3] == ("一般",):
             found.add("organization")  # a name Sudachi knows as no person and no place: a body or a brand
+            if not senses(m.surface):
+                found.add("company")  # 三菱電機; 自衛隊 and 外務省 are words of the dictionary: bodies, no makers
         if m.pos[2:3] != ("人名",):
             found.add("place")  # where: a place, or an institution (どこの大学 -> 楽友協会音楽院)
     if _names_a_people(text, beyond):
@@ -510,10 +520,10 @@ _KATAKANA_WORD = re.compile(r"[\u30a1-\u30faー]{2,}")
 _NAME_KINDS = {
     **dict.fromkeys(("person", "given", "surname", "fem", "masc"), ("person", "partner")),
     **dict.fromkeys(("place", "station"), ("place",)),
-    **dict.fromkeys(("company", "organization"), ("organization", "place")),  # where: an institution too
+    **dict.fromkeys(("company", "organization", "product"), ("organization", "company", "place")),  # where too
     "group": ("organization",),
 }
-ANY_NAME = frozenset({"person", "place", "organization", "partner"})
+ANY_NAME = frozenset({"person", "place", "organization", "company", "partner"})
 
 
 @lru_cache(maxsize=4096)
@@ -549,7 +559,7 @@ def _latin_names(text: str, beyond: str, headings: frozenset[str] = frozenset())
             if _SENTENCE_START.search(line[: m.start()]):
                 words = words[1:]  # "Crews repaired…": a capital that only starts a sentence names nothing
             if words and " ".join(words).lower() not in said:
-                return {"person", "place", "organization", "partner"}
+                return set(ANY_NAME)
     return set()
 
 
