@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
 from rag.answer.specifics import asked_kinds, foreign_name, names_a_time, specifics, years_in
-from rag.language.script import language_of_text, starts_latin
+from rag.language.script import is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, content_terms, morphemes, numbers, proper_nouns
 from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units
 
@@ -186,14 +186,11 @@ def spans(text: str) -> list[Span]:
 def _katakana_run(ms: list[tuple[Morpheme, int]], i: int) -> tuple[int, int]:
     """Offsets of the katakana words joined by ・ around ms[i]: ラリー・ネイション, not ネイション alone."""
     first = last = i
-    while first >= 2 and ms[first - 1][0].surface == "・" and _KATAKANA.fullmatch(ms[first - 2][0].surface):
+    while first >= 2 and ms[first - 1][0].surface == "・" and is_katakana(ms[first - 2][0].surface):
         first -= 2
-    while last + 2 < len(ms) and ms[last + 1][0].surface == "・" and _KATAKANA.fullmatch(ms[last + 2][0].surface):
+    while last + 2 < len(ms) and ms[last + 1][0].surface == "・" and is_katakana(ms[last + 2][0].surface):
         last += 2
     return ms[first][1], ms[last][1] + len(ms[last][0].surface)
-
-
-_KATAKANA = re.compile(r"[\u30a1-\u30faー]+")
 
 
 def _figure(ms: list[tuple[Morpheme, int]], i: int) -> tuple[Span | None, int]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.language.jmdict import bare_gloss, glosses_of, name_types, senses
-from rag.language.script import language_of_text, starts_latin
+from rag.language.script import is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
     CURRENCY_SYMBOLS,
@@ -93,8 +93,8 @@ _GLOSS_KINDS = (
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
 
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
-_ORGANISATION_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|organization|business)\b")
 _COMPANY_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|business)\b")
+_ORGANISATION_NOUN = re.compile(r"\borganization\b")
 # English interrogatives; "how much" asks for money only beside a word of money.
 _EN_MONEY = re.compile(
     r"\b(money|budget|budgets|cost|costs|spend|spends|spent|spending|fund|funds|funding|price|pay|paid|yen|dollars?|euros?)\b",
@@ -265,9 +265,9 @@ def asked_kinds(question: str) -> list[str]:
             and predicate
             and i >= 2
             and ms[i - 1].surface in ("は", "が")
-            and _names_a_company(ms[i - 2].surface)
+            and (body := _body_kind(ms[i - 2].surface))
         ):
-            kind = _body_kind(ms[i - 2].surface)  # 「請け負った企業はどこですか」: the company's name, not a place
+            kind = body  # 「請け負った企業はどこですか」: the company's name, not a place
         if kind and kind not in kinds:
             kinds.append(kind)
     # 何 as a numeral before a unit (Sudachi's own reading, short units): 何人, 何回, 何か国, 何年, 何円;
@@ -388,13 +388,12 @@ def _unit_kind(unit: str) -> str:
     return "amount" if unit in currency_units() else "count"
 
 
-def _names_a_company(noun: str) -> bool:
-    return bool(_ORGANISATION_NOUN.search(" ".join(glosses_of(noun)[:1]).lower()))
-
-
-def _body_kind(noun: str) -> str:
-    """企業, メーカー ask for a company; 組織, 団体 for any body."""
-    return "company" if _COMPANY_NOUN.search(" ".join(glosses_of(noun)[:1]).lower()) else "organization"
+def _body_kind(noun: str) -> str | None:
+    """What a noun for a body asks for, by its first gloss: 企業, メーカー a company; 組織 any body; else None."""
+    first = " ".join(glosses_of(noun)[:1]).lower()
+    if _COMPANY_NOUN.search(first):
+        return "company"
+    return "organization" if _ORGANISATION_NOUN.search(first) else None
 
 
 def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morpheme | None = None) -> str | None:
@@ -417,8 +416,8 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morphem
         noun = after if after.pos[0] == "名詞" else next_after  # どの企業, どこの企業
         noun = noun if noun is not None and noun.pos[0] == "名詞" else None
         first = " ".join(glosses_of(noun.surface)[:1]).lower() if noun else ""
-        if noun and _names_a_company(noun.surface):
-            return _body_kind(noun.surface)  # どこの企業, どのメーカー: a company's name, not a place's
+        if noun and (body := _body_kind(noun.surface)):
+            return body  # どこの企業, どのメーカー: a company's name, not a place's
         if s in _JA_PLACE:
             return "place"
         return "place" if _PLACE_NOUN.search(first) else None
@@ -515,7 +514,6 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
     return found
 
 
-_KATAKANA_WORD = re.compile(r"[\u30a1-\u30faー]{2,}")
 # JMnedict's name types, as the kinds of answer a name gives
 _NAME_KINDS = {
     **dict.fromkeys(("person", "given", "surname", "fem", "masc"), ("person", "partner")),
@@ -532,7 +530,7 @@ def foreign_name(word: str) -> frozenset[str]:
     have as a word: a foreign name Sudachi does not know. JMnedict says which kind (アルマ: a given name and
     a place); one it lacks too (ングアビ) may be any; one it cannot class (サウス, "South") is none.
     ナラティブ ("narrative") is a word: no kind."""
-    if not _KATAKANA_WORD.fullmatch(word) or senses(word):
+    if len(word) < 2 or not is_katakana(word) or senses(word):
         return frozenset()
     types = name_types(word)
     if not types:

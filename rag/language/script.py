@@ -44,6 +44,14 @@ def is_kana(text: str) -> bool:
     return bool(_KANA.fullmatch(text))
 
 
+def is_katakana(text: str) -> bool:
+    """True when a word is written in katakana alone: 「フィリピン」 -> True, 「こと」「事」 -> False."""
+    return bool(_KATAKANA.fullmatch(text))
+
+
+_KATAKANA = re.compile(r"[\u30a1-\u30faー]+")
+
+
 def is_hiragana(text: str) -> bool:
     """True when a word is written in hiragana alone: 「こと」 -> True, 「フィリピン」「事」 -> False."""
     return bool(_HIRAGANA.fullmatch(text))
