@@ -591,3 +591,21 @@ def test_a_maker_is_a_body_with_a_name_of_its_own_not_a_word_of_the_dictionary()
         "company",
     )
     assert not coverage.missing("どの組織と連携しましたか", ["自衛隊と連携して機材を供与した。"])
+
+
+@pytest.mark.parametrize(
+    "question, evidence, missing",
+    [
+        # the count is of what is asked: a passage naming fewer cannot list them
+        ("大会に出場した4か国はどこですか", "大会はフランスとドイツが共催した。", ("place",)),
+        ("大会に出場した4か国はどこですか", "フランス、ドイツ、イタリア、スペインが出場した。", ()),
+        ("受賞した3人は誰ですか", "湯川秀樹が受賞した。", ("person",)),
+        ("受賞した3人は誰ですか", "湯川秀樹、朝永振一郎、江崎玲於奈が受賞した。", ()),
+        # countries are counted as countries: a city is no fourth one
+        ("大会に出場した4か国の国名は", "フランス、ドイツ、イタリアの選手がパリに集まった。", ("place",)),
+        # the count is of the talks' sides, not of the places asked for
+        ("2か国の首脳会談はどこで開かれましたか", "首脳会談はジュネーブで開かれた。", ()),
+    ],
+)
+def test_a_question_that_says_how_many_it_wants_needs_that_many_names(question, evidence, missing):
+    assert coverage.missing(question, [evidence]).kinds == missing

@@ -490,27 +490,48 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
-        if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
-            found |= foreign_name(m.surface)  # アルマ宛の書簡: a name Sudachi does not know as one
-        if m.pos[1] != "固有名詞" or m.surface in ERA_START or (english and starts_latin(m.surface)):
-            continue  # 令和 names a time; in English text Sudachi calls "sand" a person and "at" a name
-        role = _role_after(ms, i + 1)
-        if role and (m.surface not in beyond or role not in asked):
-            found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
-        if m.surface in beyond:
-            continue
-        if m.pos[2:3] in (("人名",), ("組織名",)) or m.pos[2:4] == ("地名", "国"):
-            found.add("partner")  # with whom: a person, or a country or body acting as one (誰と協力 -> 米国)
-        if m.pos[2:3] == ("人名",):
-            found.add("person")
-        if m.pos[2:3] == ("組織名",) or m.pos[2:3] == ("一般",):
-            found.add("organization")  # a name Sudachi knows as no person and no place: a body or a brand
-            if not senses(m.surface):
-                found.add("company")  # 三菱電機; 自衛隊 and 外務省 are words of the dictionary: bodies, no makers
-        if m.pos[2:3] != ("人名",):
-            found.add("place")  # where: a place, or an institution (どこの大学 -> 楽友協会音楽院)
+        found |= _name_kinds(ms, i, beyond, asked, english)
     if _names_a_people(text, beyond):
         found.add("people")
+    return found
+
+
+def names_of(kind: str, evidence: str, *, beyond: str = "") -> set[str]:
+    """The distinct names of one kind the evidence gives, those `beyond` (the question) says left out:
+    「米国、豪州等による支援」 -> {米国, 豪州} for "place"."""
+    text = unicodedata.normalize("NFKC", evidence)
+    beyond = asked = unicodedata.normalize("NFKC", beyond)
+    beyond += "".join(f"\n{inside}" for inside in _also_said(text, beyond))
+    ms = _evidence_morphemes(text)
+    english = language_of_text(text) == "en"
+    return {ms[i].surface for i in range(len(ms)) if kind in _name_kinds(ms, i, beyond, asked, english)}
+
+
+def _name_kinds(ms: tuple[Morpheme, ...], i: int, beyond: str, asked: str, english: bool) -> set[str]:
+    """The kinds of answer the name at ms[i] gives (none if it is no name, or one the question says)."""
+    m = ms[i]
+    found: set[str] = set()
+    if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
+        found |= foreign_name(m.surface)  # アルマ宛の書簡: a name Sudachi does not know as one
+    if m.pos[1] != "固有名詞" or m.surface in ERA_START or (english and starts_latin(m.surface)):
+        return found  # 令和 names a time; in English text Sudachi calls "sand" a person and "at" a name
+    role = _role_after(ms, i + 1)
+    if role and (m.surface not in beyond or role not in asked):
+        found.add("person")  # 茂木外務大臣: a name Sudachi does not know as one, with a role after it
+    if m.surface in beyond:
+        return found
+    if m.pos[2:4] == ("地名", "国"):
+        found.add("country")  # what 4か国 counts
+    if m.pos[2:3] in (("人名",), ("組織名",)) or m.pos[2:4] == ("地名", "国"):
+        found.add("partner")  # with whom: a person, or a country or body acting as one (誰と協力 -> 米国)
+    if m.pos[2:3] == ("人名",):
+        found.add("person")
+    if m.pos[2:3] == ("組織名",) or m.pos[2:3] == ("一般",):
+        found.add("organization")  # a name Sudachi knows as no person and no place: a body or a brand
+        if not senses(m.surface):
+            found.add("company")  # 三菱電機; 自衛隊 and 外務省 are words of the dictionary: bodies, no makers
+    if m.pos[2:3] != ("人名",):
+        found.add("place")  # where: a place, or an institution (どこの大学 -> 楽友協会音楽院)
     return found
 
 
@@ -700,4 +721,33 @@ def missing(
     if held & {"amount", "count"}:
         held.add("quantity")
     kinds = [kind for kind in asked_kinds(question) if not _held(kind, held)]
+    announced = announced_count(question)
+    if announced:  # 「8か国の国名」: eight names, and a passage naming two cannot list them
+        wanted, countries = announced
+        for kind in asked_kinds(question):
+            counted = "country" if countries and kind == "place" else kind  # 4か国: countries, not any place
+            if kind in ANY_NAME and kind not in kinds and len(names_of(counted, scope, beyond=question)) < wanted:
+                kinds.append(kind)
     return Missing(tuple(terms), tuple(kinds))
+
+
+def announced_count(question: str) -> tuple[int, bool] | None:
+    """How many answers a question says it wants, when the count is of what it asks for, and whether they
+    are countries: 「8か国の国名」, 「4か国はどこ」, 「3人は誰」 -> (8, True), (4, True), (3, False); not
+    「2か国の首脳会談はどこで」, whose count is of the talks' sides."""
+    ms = [m for m in morphemes(unicodedata.normalize("NFKC", question), mode="C") if m.pos[0] != "空白"]
+    for i in range(len(ms) - 3):
+        number, counter, particle, asked = ms[i : i + 4]
+        if number.pos[1] != "数詞" or not number.form.isdigit() or not _is_counter_noun(counter):
+            continue
+        named = particle.surface == "の" and _name_of(asked.surface, ms[: i + 4]) is not None
+        interrogative = particle.surface in ("は", "が", "とは") and _interrogative_kind(asked, None) is not None
+        if (named or interrogative) and int(number.form) >= 2:
+            countries = any(g.lower() == "counter for countries" for g in glosses_of(counter.surface))
+            return int(number.form), countries
+    return None
+
+
+def _is_counter_noun(m: Morpheme) -> bool:
+    """か国, 人, 社 after a numeral: a counter by Sudachi or JMdict, or any noun Sudachi files as one."""
+    return m.pos[0] in ("名詞", "接尾辞") and (_is_counter(m) or m.pos[1] == "普通名詞")
