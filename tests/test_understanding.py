@@ -277,7 +277,7 @@ def test_years_are_compared_as_years():
         ("影響はどこまで広がっていますか", []),  # how far, not where
         ("何年度から始まりましたか", ["date"]),
         ("会議はどの都市で開かれましたか", ["place"]),
-        ("How many ships were provided?", ["count"]),
+        ("How many ships were provided?", ["count:ships"]),
         ("How much has the coast guard grown?", []),  # "how much" asks for money only beside money
         ("How much money was spent?", ["amount"]),
         ("What is the OSA budget for FY2026?", ["amount"]),  # the noun asked about says it, in English too
@@ -608,4 +608,35 @@ def test_a_maker_is_a_body_with_a_name_of_its_own_not_a_word_of_the_dictionary()
     ],
 )
 def test_a_question_that_says_how_many_it_wants_needs_that_many_names(question, evidence, missing):
+    assert coverage.missing(question, [evidence]).kinds == missing
+
+
+def test_a_region_an_english_question_names_is_a_backdrop_as_it_is_in_japanese(hash_engine):
+    """「中東の仲介国は」 reads 中東 as a region the documents know, not a fact to find in the passage; "the
+    Middle East" is checked as 中東, and so is no name the passage must repeat either."""
+    live = hash_engine.live()
+    question = "Who are the mediating countries Japan works with on the Middle East?"
+    result = live.retriever.search(question, k=3)
+    assert "中東" in live.judge._background(result, ["日本", "中東"])
+    assert "Middle East" not in live.judge.verdict(result).reason.terms
+
+
+def test_counters_name_what_they_count():
+    from rag.language.jmdict import counters_for
+
+    assert "隻" in counters_for("ships") and "か国" in counters_for("countries") and "人" in counters_for("people")
+    assert counters_for("staff") == ()
+
+
+@pytest.mark.parametrize(
+    "question, evidence, missing",
+    [
+        ("How many ships did the coast guard send?", "巡視船3隻を派遣した。", ()),
+        ("How many ships did the coast guard send?", "巡視船を3回派遣した。", ("count:ships",)),
+        ("How many ships did the coast guard send?", "The coast guard sent 3 vessels.", ()),  # English: any count
+        ("How many people took part?", "約3万人が参加した。", ()),
+        ("How many staff does the agency have?", "職員の研修を3回行った。", ()),  # no counter for staff: any count
+    ],
+)
+def test_how_many_in_english_asks_for_a_count_of_what_its_counter_counts(question, evidence, missing):
     assert coverage.missing(question, [evidence]).kinds == missing

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.language.jmdict import bare_gloss, glosses_of, name_types, senses
+from rag.language.jmdict import bare_gloss, counters_for, glosses_of, name_types, senses
 from rag.language.script import is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
@@ -246,6 +246,8 @@ def asked_kinds(question: str) -> list[str]:
         kinds = [kind for kind, pattern in _EN_ASKS if (found := pattern.search(text)) and _asks(text, found)]
         if re.search(r"\bhow much\b", text, re.I) and _EN_MONEY.search(text):
             kinds.insert(0, "amount")
+        if "count" in kinds and (counted := _counted_noun(text)):
+            kinds[kinds.index("count")] = f"count:{counted}"  # how many ships: a number of 隻
         asked = _EN_WHAT_IS.match(text)
         if not kinds and asked:  # "What is the OSA budget for FY2026?": the noun asked about says it
             kinds.append(_EN_NOUN_KINDS[asked.group(1).lower().rstrip("s")])
@@ -308,6 +310,17 @@ def asked_kinds(question: str) -> list[str]:
             if kind in ("amount", "count", "date", "person", "measure") or named:
                 kinds.append(kind)
     return kinds
+
+
+_HOW_MANY = re.compile(r"\b(?:how many|number of)\s+((?:[A-Za-z-]+\s+){0,3}[A-Za-z-]+)", re.I)
+
+
+def _counted_noun(text: str) -> str | None:
+    """What "how many" counts, when a counter counts it: "How many Chinese government ships …" -> "ships"
+    (隻); "how many staff" -> None (no counter names staff: any count may answer)."""
+    found = _HOW_MANY.search(text)
+    words = found.group(1).split() if found else []
+    return next((w.lower() for w in words if counters_for(w)), None)
 
 
 def _measured(ms: list[Morpheme]) -> list[str]:
@@ -660,11 +673,29 @@ def _held(kind: str, held: set[str]) -> bool:
     if not kind.startswith("count:"):
         return kind in held
     unit = kind.split(":", 1)[1]
+    if counts_a_noun(kind):  # "how many ships": a number of 隻; in English text, any count (12 vessels)
+        units = [h for h in held if h.startswith("count:") and not counts_a_noun(h)]
+        if not units:
+            return "count" in held
+        return any(counted_by(unit, u) for u in units) or (unit.lower() == "people" and "people" in held)
     if unit == "人" and "people" in held:
         return True
     asked = _unit_form(unit)
     units = [h.split(":", 1)[1] for h in held if h.startswith("count:")]
     return any(_unit_form(u).endswith(asked) or _same_counter(unit, u) for u in units)
+
+
+def counts_a_noun(kind: str) -> bool:
+    """ "count:ships" (an English question's "how many ships"; a count in English text), not "count:隻" or
+    "count:%"."""
+    unit = kind.partition(":")[2]
+    return unit.isascii() and unit.isalpha()
+
+
+def counted_by(noun: str, kind: str) -> bool:
+    """Whether a count ("count:隻") counts an English noun: "ships" by 隻, "countries" by か国 and ヶ国."""
+    unit = kind.split(":", 1)[-1]
+    return _unit_form(unit) in {_unit_form(c) for c in counters_for(noun)}
 
 
 @lru_cache(maxsize=1024)

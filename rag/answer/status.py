@@ -145,6 +145,8 @@ class StatusJudge:
         source = result.hits[0].chunk.source
         background = {n for n in names if self.facts.share_of_document(n, source) >= self.config.background_share}
         regions = [n for n in region_names(result.forms.search_text) if n in names]
+        if not is_japanese(result.query):  # "the Middle East" is checked as 中東, a region of its own
+            regions += [n for n in names if region_names(n) == [n]]
         return frozenset(background | {n for n in regions if not self.facts.unknown_names([n])})
 
     @staticmethod

@@ -114,6 +114,32 @@ def name_types(word: str) -> frozenset[str]:
     return frozenset(t for (t,) in _connection(path).execute(_NAME_TYPES, (word, word)))
 
 
+_COUNTERS = """
+select g.text, k.text from SenseGloss g cross join Sense s on s.ID = g.sid cross join Kanji k on k.idseq = s.idseq
+  where g.text like 'counter for %' and +g.lang = 'eng'
+"""
+_COUNTED = re.compile(r"^counter for ([a-z]+)\s*(?:,|$)")
+
+
+@cache
+def _counters() -> dict[str, tuple[str, ...]]:
+    path = _database()
+    if path is None:
+        return {}
+    found: dict[str, list[str]] = defaultdict(list)
+    for gloss, counter in _connection(path).execute(_COUNTERS):
+        counted = _COUNTED.match(" ".join(bare_gloss(gloss).split()))  # "counter for (small) boats": boats
+        if counted and counter not in found[_stem(counted.group(1))]:
+            found[_stem(counted.group(1))].append(counter)
+    return {noun: tuple(counters) for noun, counters in found.items()}
+
+
+def counters_for(noun: str) -> tuple[str, ...]:
+    """The counters JMdict gives for one English noun, by their glosses ("counter for ships (large boats)",
+    "counter for countries"): "ships" -> (隻,), "people" -> (氏, 人); a noun no counter names -> ()."""
+    return _counters().get(_stem(noun.lower()), ())
+
+
 @dataclass(frozen=True)
 class Sense:
     """One JMdict sense: its English glosses, parts of speech, and tags (field and misc: "Buddhism", "archaism")."""
