@@ -119,7 +119,8 @@ class Lexicon:
             return []
         found: list[str] = []
         acronyms = frozenset(w.lower() for w in _ACRONYM.findall(question))  # "the US": 米国, not "us"
-        phrases, used = self._gloss_phrases([w for w in english_words(question) if w not in ARTICLES], acronyms)
+        stems = [part for w in english_words(question) if w not in ARTICLES for part in self._parts(w)]
+        phrases, used = self._gloss_phrases(stems, acronyms)
         unknown = [w for w in words if w.lower() not in known and _stem_of(w) not in used]
         if match_at_least is None:
             unknown = []
@@ -194,6 +195,12 @@ class Lexicon:
                 if term != name and term not in found:
                     found.append(term)
         return found
+
+    def _parts(self, word: str) -> tuple[str, ...]:
+        """A hyphenated word no gloss spells ("counter-disinformation") as its words; "Indo-Pacific" whole."""
+        if "-" not in word or (word,) in self.glosses:
+            return (word,)
+        return english_words(word.replace("-", " "))
 
     def _gloss_phrases(
         self, stems: list[str], acronyms: frozenset[str] = frozenset()
