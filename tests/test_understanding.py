@@ -649,3 +649,25 @@ def test_counters_name_what_they_count():
 )
 def test_how_many_in_english_asks_for_a_count_of_what_its_counter_counts(question, evidence, missing):
     assert coverage.missing(question, [evidence]).kinds == missing
+
+
+def test_katakana_words_run_together_are_no_name_but_a_word_and_an_unknown_name_are():
+    """グローバルサウス is グローバル and サウス run together (a word and a name of no kind): no one's name.
+    ラリーネイション holds ネイション, a name JMnedict lacks: still a name."""
+    assert coverage.missing("誰が担当しますか", ["グローバルサウスとの連携を担当する。"]).kinds == ("person",)
+    assert not coverage.missing("声明を読んだのは誰ですか", ["協会のラリーネイションが声明を読んだ。"])
+
+
+def test_a_name_an_english_question_says_answers_nothing_as_the_documents_write_it():
+    question = "Which city is near the airport Japan supports in Palau?"
+    evidence = ["パラオの国際空港を支援。"]
+    assert not coverage.missing(question, evidence)  # パラオ, not said as "Palau", looks like an answer
+    assert coverage.missing(question, evidence, said=("パラオ",)).kinds == ("place",)
+
+
+def test_of_inside_a_run_of_capitals_is_part_of_the_name():
+    lexicon = Lexicon(
+        ["ホルムズ海峡"], np.ones((1, 2), np.float32), glosses={("strait", "of", "hormuz"): ["ホルムズ海峡"]}
+    )
+    found = lexicon.english_names("Who hosted the meeting on the Strait of Hormuz?")
+    assert found == [("Strait of Hormuz", ["ホルムズ海峡"])]

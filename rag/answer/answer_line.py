@@ -42,10 +42,13 @@ class Span:
     kind: str
 
 
-def short_answer(question: str, quote: Quote, *, synonyms: Synonyms = lambda name: ()) -> ShortAnswer | None:
+def short_answer(
+    question: str, quote: Quote, *, synonyms: Synonyms = lambda name: (), said: Iterable[str] = ()
+) -> ShortAnswer | None:
     """The answer line for `question` from its first quote, with offsets into the quote's document (a
-    quote's text is the document's text at its offsets, so the line's is too)."""
-    span = line(question, quote.text, synonyms=synonyms)
+    quote's text is the document's text at its offsets, so the line's is too). `said`: names an English
+    question says, as the documents write them (ホルムズ海峡): the question's own, no answer."""
+    span = line(question, quote.text, synonyms=synonyms, said=said)
     if span is None:
         return None
     text = quote.text[span.start : span.end]
@@ -56,7 +59,7 @@ def short_answer(question: str, quote: Quote, *, synonyms: Synonyms = lambda nam
     return ShortAnswer(text, quote.source, quote.start + span.start, quote.start + span.end, kind, english)
 
 
-def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> Span | None:
+def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: (), said: Iterable[str] = ()) -> Span | None:
     """The instance, in `quote`, of the kind of answer `question` asks for; None when it asks none or the
     quote holds none. With a named year or name (令和8年度, OSA), one in the same clause comes first.
     `synonyms(name)`: other spellings of a name the question says (アメリカ -> 米国), not an answer either."""
@@ -65,7 +68,7 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: ()) -> 
         return None
     asked_text = unicodedata.normalize("NFKC", question)
     names = proper_nouns(asked_text)
-    also = {_said(alt) for name in names for alt in synonyms(name)}
+    also = {_said(alt) for name in names for alt in synonyms(name)} | {_said(name) for name in said}
     every = spans(quote)
     found = [s for s in every if _said(quote[s.start : s.end]) not in asked_text]  # not the question's own
     found = [s for s in found if not (s.kind in _NAMES and _said(quote[s.start : s.end]) in also)]

@@ -67,7 +67,7 @@ def compose(
     # only when answered: a partial answer's figure may be another year's (令和9年度 asked, 令和8年度 quoted)
     # quote [1] only: reading the second quote too gained 1 right line and 3 wrong ones on the dev set
     answered = verdict.status == "answered" and quotes
-    short = short_answer(reading.question, quotes[0], synonyms=synonyms) if answered else None
+    short = short_answer(reading.question, quotes[0], synonyms=synonyms, said=verdict.said) if answered else None
     return Answer(reading, verdict.status, passages, quotes, verdict.missing, verdict.reason, short=short)
 
 

@@ -568,8 +568,15 @@ def foreign_name(word: str) -> frozenset[str]:
         return frozenset()
     types = name_types(word)
     if not types:
-        return ANY_NAME
+        return frozenset() if _compound_of_words(word) else ANY_NAME
     return frozenset(kind for t in types for kind in _NAME_KINDS.get(t, ()))
+
+
+def _compound_of_words(word: str) -> bool:
+    """グローバルサウス: グローバル, a word, and サウス, a name of no kind, run together; not ラリーネイション,
+    whose ネイション is a name JMnedict lacks."""
+    parts = [m.surface for m in morphemes(word, mode="A")]
+    return len(parts) > 1 and all(senses(part) or not foreign_name(part) for part in parts)
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*")
@@ -726,6 +733,7 @@ def missing(
     synonyms: Callable[[str], Iterable[str]] = lambda name: (),
     answer_scope: list[str] | None = None,
     headings: Iterable[str] = (),
+    said: Iterable[str] = (),
 ) -> Missing:
     """What the question asks about that the evidence does not hold; empty when it is all there.
 
@@ -733,7 +741,8 @@ def missing(
     whole document is about) are never asked for specifically; `synonyms(name)` gives other spellings that
     count as the name (米国 for アメリカ). `answer_scope`: where an answer of the asked kind must be (the
     sentences about the question's subject, rag.answer.scope), else the whole evidence. `headings`: the
-    evidence's section paths, whose English names are no answer (see `instances`).
+    evidence's section paths, whose English names are no answer (see `instances`). `said`: the names an
+    English question says, as the documents write them (ホルムズ海峡 for "the Strait of Hormuz"): no answer.
     """
     joined = unicodedata.normalize("NFKC", "\n".join(evidence))
     lowered = joined.lower()
@@ -748,7 +757,8 @@ def missing(
         if not present:
             terms.append(s.label)
     scope = joined if answer_scope is None else unicodedata.normalize("NFKC", "\n".join(answer_scope))
-    held = instances(scope, beyond=question, headings=headings)
+    beyond = "\n".join((question, *said))
+    held = instances(scope, beyond=beyond, headings=headings)
     if held & {"amount", "count"}:
         held.add("quantity")
     kinds = [kind for kind in asked_kinds(question) if not _held(kind, held)]
@@ -757,7 +767,7 @@ def missing(
         wanted, countries = announced
         for kind in asked_kinds(question):
             counted = "country" if countries and kind == "place" else kind  # 4か国: countries, not any place
-            if kind in ANY_NAME and kind not in kinds and len(names_of(counted, scope, beyond=question)) < wanted:
+            if kind in ANY_NAME and kind not in kinds and len(names_of(counted, scope, beyond=beyond)) < wanted:
                 kinds.append(kind)
     return Missing(tuple(terms), tuple(kinds))
 

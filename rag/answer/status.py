@@ -51,6 +51,9 @@ class Verdict:
     status: str  # rag.answer.records.STATUSES
     reason: Reason
     missing: tuple[str, ...] = ()
+    # the names an English question says, as the documents write them ("Strait of Hormuz": ホルムズ海峡):
+    # the question's own, so no answer to it
+    said: tuple[str, ...] = ()
 
 
 class StatusJudge:
@@ -183,9 +186,10 @@ class StatusJudge:
             synonyms=self.index.lexicon.synonyms,
             answer_scope=answer_scope([(h.chunk.section_label, h.chunk.text) for h in top], subject),
             headings=[h.chunk.section_label for h in top],
+            said=tuple(english),
         )
         if not absent:
-            return Verdict("answered", Reason("answers"))
+            return Verdict("answered", Reason("answers"), said=tuple(english))
         held = "\n".join(evidence)
         topic = self._topic(result, held, absent, english)
         terms = tuple(english.get(t, t) for t in absent.terms)  # said as the question said it

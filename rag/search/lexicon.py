@@ -174,7 +174,8 @@ class Lexicon:
         found: list[tuple[str, list[str]]] = []
         for run in _CAPITALISED.findall(unicodedata.normalize("NFKC", question)):
             # a word in capitals is an acronym, not the function word spelled alike: "the US" is 米国, not "us"
-            words = [w for w in run.split() if w.lower() not in STOPWORDS or _ACRONYM.fullmatch(w)]
+            # "of" inside a run is part of the name: "Strait of Hormuz" is glossed so (ホルムズ海峡)
+            words = [w for w in run.split() if w.lower() not in STOPWORDS or w == "of" or _ACRONYM.fullmatch(w)]
             whole = names_for(words)
             if whole:
                 found.append((" ".join(words), whole))
