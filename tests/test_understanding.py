@@ -671,3 +671,24 @@ def test_of_inside_a_run_of_capitals_is_part_of_the_name():
     )
     found = lexicon.english_names("Who hosted the meeting on the Strait of Hormuz?")
     assert found == [("Strait of Hormuz", ["ホルムズ海峡"])]
+
+
+def test_a_comparison_is_answered_by_two_passages_but_a_figure_by_one(hash_engine):
+    """「ミクロネシアの港とパラオの空港では…どう違いますか」 names two things two passages each hold one of;
+    asked for a figure, the question needs it beside both names in one passage."""
+    from dataclasses import replace as replaced
+
+    live = hash_engine.live()
+    chunks = live.judge.index.chunks
+    airport = next(c for c in chunks if "パラオ国際空港に対する支援" in c.text and "ミクロネシア" not in c.text)
+    port = next(c for c in chunks if "ポンペイ港拡張計画" in c.text and "パラオ" not in c.text)
+
+    def judged(question):
+        result = live.retriever.search(question, k=3)
+        hits = (replaced(result.hits[0], chunk=airport), replaced(result.hits[1], chunk=port), *result.hits[2:])
+        return live.judge.verdict(replaced(result, hits=hits))
+
+    compared = judged("ミクロネシアの港とパラオの空港では、日本の支援の中身はどう違いますか")
+    assert compared.status == "answered", compared
+    costed = judged("ミクロネシアの港とパラオの空港への支援額はいくらですか")
+    assert costed.status != "answered"

@@ -172,6 +172,26 @@ class StatusJudge:
         whole = (m.group() for m in _COMPOUND.finditer(text) if noun and noun in m.group() and m.group() in held)
         return max(whole, key=len, default=noun)
 
+    def _named_by_the_next(
+        self, result: SearchResult, evidence: list[str], names: list[str], background, english: dict[str, str]
+    ) -> bool:
+        """A question asking for no one thing (how do A and B differ, is Japan working with the UN) may be
+        answered by two passages: the names the top one lacks are all in the next one. A figure, a date or a
+        name must be found beside what it is of, in one passage: it gets no such help."""
+        forms = result.forms
+        if len(result.hits) <= self.config.evidence_passages or specifics.asked_kinds(forms.search_text):
+            return False
+        following = result.hits[self.config.evidence_passages].chunk
+        absent = specifics.missing(
+            forms.search_text,
+            [*evidence, following.section_label, following.text],
+            names=names,
+            background=background,
+            synonyms=self.index.lexicon.synonyms,
+            said=tuple(english),
+        )
+        return not absent.terms
+
     def _partial_or_answered(
         self, result: SearchResult, names: list[str], background: frozenset[str], english: dict[str, str]
     ) -> Verdict:
@@ -188,6 +208,8 @@ class StatusJudge:
             headings=[h.chunk.section_label for h in top],
             said=tuple(english),
         )
+        if absent.terms and self._named_by_the_next(result, evidence, names, background, english):
+            absent = specifics.Missing()
         if not absent:
             return Verdict("answered", Reason("answers"), said=tuple(english))
         held = "\n".join(evidence)
