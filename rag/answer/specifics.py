@@ -464,9 +464,7 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
 
     「予算約8000万ポンド」 -> {"amount"}; 「55000席」 -> {"count", "count:席"}; 「1923年」 -> {"date"}
     """
-    text = unicodedata.normalize("NFKC", evidence)
-    beyond = asked = unicodedata.normalize("NFKC", beyond)
-    beyond += "".join(f"\n{inside}" for inside in _also_said(text, beyond))
+    text, beyond, asked = _read(evidence, beyond)
     found: set[str] = set()
     if _ERA_YEAR.search(text) or _WESTERN_YEAR.search(text) or _MONTH_DAY.search(text):
         found.add("date")
@@ -512,12 +510,18 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
 def names_of(kind: str, evidence: str, *, beyond: str = "") -> set[str]:
     """The distinct names of one kind the evidence gives, those `beyond` (the question) says left out:
     「米国、豪州等による支援」 -> {米国, 豪州} for "place"."""
-    text = unicodedata.normalize("NFKC", evidence)
-    beyond = asked = unicodedata.normalize("NFKC", beyond)
-    beyond += "".join(f"\n{inside}" for inside in _also_said(text, beyond))
+    text, beyond, asked = _read(evidence, beyond)
     ms = _evidence_morphemes(text)
     english = language_of_text(text) == "en"
     return {ms[i].surface for i in range(len(ms)) if kind in _name_kinds(ms, i, beyond, asked, english)}
+
+
+def _read(evidence: str, question: str) -> tuple[str, str, str]:
+    """The evidence and the question NFKC-folded, and what the question says: its words, and what the
+    evidence puts in parentheses after them (「無人航空機(UAV)」 for a question about 無人航空機)."""
+    text = unicodedata.normalize("NFKC", evidence)
+    asked = unicodedata.normalize("NFKC", question)
+    return text, asked + "".join(f"\n{inside}" for inside in _also_said(text, asked)), asked
 
 
 def _name_kinds(ms: tuple[Morpheme, ...], i: int, beyond: str, asked: str, english: bool) -> set[str]:
@@ -761,11 +765,12 @@ def missing(
     held = instances(scope, beyond=beyond, headings=headings)
     if held & {"amount", "count"}:
         held.add("quantity")
-    kinds = [kind for kind in asked_kinds(question) if not _held(kind, held)]
+    asked = asked_kinds(question)
+    kinds = [kind for kind in asked if not _held(kind, held)]
     announced = announced_count(question)
     if announced:  # 「8か国の国名」: eight names, and a passage naming two cannot list them
         wanted, countries = announced
-        for kind in asked_kinds(question):
+        for kind in asked:
             counted = "country" if countries and kind == "place" else kind  # 4か国: countries, not any place
             if kind in ANY_NAME and kind not in kinds and len(names_of(counted, scope, beyond=beyond)) < wanted:
                 kinds.append(kind)

@@ -173,7 +173,12 @@ class StatusJudge:
         return max(whole, key=len, default=noun)
 
     def _named_by_the_next(
-        self, result: SearchResult, evidence: list[str], names: list[str], background, english: dict[str, str]
+        self,
+        result: SearchResult,
+        evidence: list[str],
+        names: list[str],
+        background: frozenset[str],
+        english: dict[str, str],
     ) -> bool:
         """A question asking for no one thing (how do A and B differ, is Japan working with the UN) may be
         answered by two passages: the names the top one lacks are all in the next one. A figure, a date or a
