@@ -692,3 +692,32 @@ def test_a_comparison_is_answered_by_two_passages_but_a_figure_by_one(hash_engin
     assert compared.status == "answered", compared
     costed = judged("ミクロネシアの港とパラオの空港への支援額はいくらですか")
     assert costed.status != "answered"
+
+
+def test_a_text_read_as_a_request_gets_no_help_from_a_second_passage(hash_engine, monkeypatch):
+    """「パラオとミクロネシアを巡る旅行の計画を立てて」 names two things and asks nothing of them: when the message
+    classifier reads a text as more likely a request than a question, the names the top passage lacks stay
+    missing."""
+    from dataclasses import replace as replaced
+
+    live = hash_engine.live()
+    chunks = live.judge.index.chunks
+    airport = next(c for c in chunks if "パラオ国際空港に対する支援" in c.text and "ミクロネシア" not in c.text)
+    port = next(c for c in chunks if "ポンペイ港拡張計画" in c.text and "パラオ" not in c.text)
+    question = "ミクロネシアの港とパラオの空港では、日本の支援の中身はどう違いますか"
+    result = live.retriever.search(question, k=3)
+    result = replaced(
+        result, hits=(replaced(result.hits[0], chunk=airport), replaced(result.hits[1], chunk=port), *result.hits[2:])
+    )
+
+    class Reads:
+        def __init__(self, p):
+            self.p = p
+
+        def probability(self, text, vector):
+            return self.p
+
+    monkeypatch.setattr(live.judge, "messages", Reads(0.6))
+    assert "ミクロネシア" in live.judge.verdict(result).reason.terms
+    monkeypatch.setattr(live.judge, "messages", Reads(0.01))
+    assert live.judge.verdict(result).status == "answered"

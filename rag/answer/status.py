@@ -46,6 +46,11 @@ def _about_nothing(text: str) -> bool:
     return not content_terms(text) and not re.search(searchable, text)
 
 
+# a text the message classifier reads as more likely a request or a greeting than a question gets no help
+# from a second passage: it names things without asking about them
+EVEN = 0.5
+
+
 @dataclass(frozen=True)
 class Verdict:
     status: str  # rag.answer.records.STATUSES
@@ -186,6 +191,8 @@ class StatusJudge:
         forms = result.forms
         if len(result.hits) <= self.config.evidence_passages or specifics.asked_kinds(forms.search_text):
             return False
+        if self.messages is not None and self.messages.probability(result.query, result.query_vector) >= EVEN:
+            return False  # 「パラオとミクロネシアを巡る旅行の計画を立てて」 names two places and asks nothing of them
         following = result.hits[self.config.evidence_passages].chunk
         absent = specifics.missing(
             forms.search_text,
