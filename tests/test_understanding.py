@@ -128,15 +128,6 @@ def test_words_without_a_gloss_need_a_close_embedding_match():
     assert lexicon.translate("budget sashimi", embedder, {}, match_at_least=0.4) == ["予算"]  # found once
 
 
-def test_a_hyphenated_word_no_gloss_spells_is_translated_word_by_word():
-    """ "anti-whaling" has no gloss, "whaling" has; a hyphenated gloss ("peace-treaty" here) stays whole."""
-    embedder = _Table({"budget": [1, 0, 0, 0, 0, 0], "whaling": [0, 0, 0, 0, 0, 1], "peace-treaty": [0, 1, 0, 0, 0, 0]})
-    lexicon = _lexicon()
-    assert lexicon.translate("the anti-whaling budget", embedder, {}, match_at_least=None) == ["捕鯨", "予算"]
-    hyphenated = Lexicon(["平和条約"], np.ones((1, 2), np.float32), glosses=gloss_index({"平和条約": ["peace-treaty"]}))
-    assert hyphenated.translate("a peace-treaty", embedder, {}, match_at_least=None) == ["平和条約"]
-
-
 def test_a_japanese_name_an_english_document_writes_in_english_is_known():
     """東京 is "Tokyo" in JMdict; a corpus whose documents write tokyo mentions it. A gloss of several
     words is not matched word by word (気団 "air mass" is not held by a stray "air" and "mass")."""

@@ -119,8 +119,7 @@ class Lexicon:
             return []
         found: list[str] = []
         acronyms = frozenset(w.lower() for w in _ACRONYM.findall(question))  # "the US": 米国, not "us"
-        stems = [part for w in english_words(question) if w not in ARTICLES for part in self._parts(w)]
-        phrases, used = self._gloss_phrases(stems, acronyms)
+        phrases, used = self._gloss_phrases([w for w in english_words(question) if w not in ARTICLES], acronyms)
         unknown = [w for w in words if w.lower() not in known and _stem_of(w) not in used]
         if match_at_least is None:
             unknown = []
@@ -196,12 +195,6 @@ class Lexicon:
                 if term != name and term not in found:
                     found.append(term)
         return found
-
-    def _parts(self, word: str) -> tuple[str, ...]:
-        """A hyphenated word no gloss spells ("counter-disinformation") as its words; "Indo-Pacific" whole."""
-        if "-" not in word or (word,) in self.glosses:
-            return (word,)
-        return english_words(word.replace("-", " "))
 
     def _gloss_phrases(
         self, stems: list[str], acronyms: frozenset[str] = frozenset()
