@@ -431,6 +431,9 @@ def test_only_counters_make_a_count_and_indefinites_ask_nothing(question, kinds)
         ("その町の平均気温はどのくらい", "年平均気温は16.5°Cである。", True),
         ("How tall is the tower?", "The tower, finished in 1958, is 333 metres tall.", True),
         ("How tall is the tower?", "The tower was built in the 21st century by 3 firms.", False),
+        ("山の標高はどのくらいか", "山頂は標高三千メートルを超える。", True),  # a number in kanji
+        ("峠までの距離は", "麓の村から峠までは数百キロメートルある。", True),
+        ("その町の面積は？", "町には唯一トンネルが一本通っている。", False),  # トン of トンネル is no unit
     ],
 )
 def test_a_measure_is_answered_by_a_number_with_a_unit_of_measure_only(question, evidence, answered):
@@ -556,6 +559,16 @@ def test_a_time_of_day_a_season_or_an_age_answers_when_but_now_does_not():
     assert not coverage.missing("この城はいつ建てられましたか", ["この城は江戸時代に建てられた。"])
     assert coverage.missing("この制度はいつできましたか", ["この制度は現在も続いている。"]).kinds == ("date",)
     assert coverage.missing("この制度はいつできましたか", ["近年、この制度は広がった。"]).kinds == ("date",)
+
+
+def test_an_era_or_a_century_without_a_year_answers_when():
+    """JMdict's first sense of an era name is "Meiji era (1868.9.8-1912.7.30)": 明治初期, 大正末期, 昭和の終わり
+    say when, as 十八世紀末 (Sudachi keeps 世紀末 whole) does; an era inside another name does not."""
+    assert not coverage.missing("その学校はいつ創設されたか", ["その学校は明治初期に創設された。"])
+    assert not coverage.missing("その制度はいつ廃止されたか", ["その制度は昭和の終わりに廃止された。"])
+    assert not coverage.missing("その運動はいつ始まったか", ["その運動は十八世紀末に始まった。"])
+    assert coverage.missing("天皇はいつ訪れたか", ["その寺には昭和天皇が訪れた。"]).kinds == ("date",)
+    assert coverage.missing("その改革はいつ始まったか", ["その改革は明治維新に倣った。"]).kinds == ("date",)
 
 
 def test_a_role_after_a_name_is_a_person_unless_the_question_says_it():

@@ -490,14 +490,15 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
             found |= _counted_compound(m.surface)
             if m.surface not in asked and names_a_time(m.surface):
                 found.add("date")  # いつ移動する -> 夜間; いつ咲く -> 春: a time of day, a season, an age
-        if m.pos[1] == "固有名詞" and after is not None and after.surface == "時代" and m.surface not in asked:
-            found.add("date")  # 江戸時代, 平安時代: a named age
+        if m.pos[1] == "固有名詞" and m.surface not in asked:
+            if (after is not None and after.surface == "時代") or _an_era_said(m, after):
+                found.add("date")  # 江戸時代, 平安時代: a named age; 明治初期, 昭和の終わり: an era
         said = after is not None and m.surface + after.surface in asked  # 北方四島: the question's own words
         if m.pos[1] == "数詞" and after is not None and (m.surface, after.surface) not in numbered and not said:
             unit = after.surface.lower()
             if unit in currencies:
                 found.add("amount")
-            elif unit in DATE_UNITS or after.surface == "元年":
+            elif unit in DATE_UNITS or after.surface == "元年" or unit.startswith(_LONG_DATE_UNITS):  # 十八世紀末
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
@@ -613,6 +614,32 @@ _A_TIME = re.compile(
     r"|summertime|autumn|fall|winter|wintertime|season of winter|rainy season|(pre|post)-?war\b.*"
     r"|middle ages|childhood|early childhood|one's later years|weekend)$"
 )
+
+
+# an era's first JMdict sense: "Meiji era (1868.9.8-1912.7.30)", "Keichō era (1596.10.27-1615.7.13)"
+_ERA_GLOSS = re.compile(r"\bera \(")
+# units Sudachi may keep whole with what follows them: 世紀末, 年代末, 年度末
+_LONG_DATE_UNITS = tuple(u for u in DATE_UNITS if len(u) > 1)
+
+
+# first glosses of a noun that says which part of an era: 初期 "early (days)", 末期 "closing years", 後半
+_PART_OF_TIME = re.compile(r"\b(period|epoch|era|age|years?|stage|days|half|beginning|end|middle|time|early|late)\b")
+
+
+def _an_era_said(name: Morpheme, after: Morpheme | None) -> bool:
+    """An era as a time (明治初期, 昭和の終わり, 慶長), not as part of another name (昭和天皇, 明治維新)."""
+    if not _names_an_era(name.surface):
+        return False
+    if after is None or after.pos[0] != "名詞":
+        return True
+    first = glosses_of(after.surface)[:1]
+    return bool(first) and bool(_PART_OF_TIME.search(bare_gloss(first[0].lower())))
+
+
+@lru_cache(maxsize=4096)
+def _names_an_era(name: str) -> bool:
+    first = glosses_of(name)[:1]
+    return bool(first) and bool(_ERA_GLOSS.search(first[0]))
 
 
 @lru_cache(maxsize=4096)

@@ -2,7 +2,8 @@
 counter or unit of measure.
 
 currency_units() -> {"円", "ドル", "ポンド", "ルピー", "元", ...}   (CLDR's currency names, ja and en)
-has_measure("面積は約5,000平方キロメートル") -> True; has_measure("4か国") -> False   (CLDR's units)
+has_measure("面積は約5,000平方キロメートル") -> True; has_measure("標高は三千メートル") -> True;
+has_measure("4か国") -> False   (CLDR's units)
 western_year("大正", "12") -> 1923;  western_year("令和", "元") -> 2019
 """
 
@@ -15,6 +16,7 @@ from functools import cache
 # Japanese eras since the calendar reform, with their first year: era year n is start + n - 1.
 ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
 DATE_UNITS = frozenset("年 年度 月 日 時 分 秒 世紀 年代 週 曜日".split())
+KANJI_DIGITS = "〇一二三四五六七八九十百千万億数"  # 三千メートル, 数百キロ: numbers written in kanji
 # Unit symbols after a number (as NFKC leaves them) and the counter a Japanese question names them by:
 # 「何度」 is answered by 25°C, 「何パーセント」 by 48%.
 SYMBOL_COUNTERS = {"°C": "度", "°F": "度", "°": "度", "%": "パーセント"}
@@ -89,8 +91,10 @@ def measure_units() -> tuple[str, ...]:
 @cache
 def _measured_number() -> re.Pattern:
     units = "|".join(re.escape(u) for u in measure_units())
-    # a number (約5,000, 3.5, 34万) and a unit right after it; a Latin unit ends where the letters do (5 m, not 5 men)
-    return re.compile(rf"\d[\d,.]*\s*(?:[万億千]|thousand|million|billion)?\s*(?:{units})(?![A-Za-z])")
+    # a number (約5,000, 3.5, 34万, 三千, 数百) and a unit right after it; a Latin unit ends where the letters do
+    # (5 m, not 5 men)
+    number = rf"(?:\d[\d,.]*\s*(?:[万億千]|thousand|million|billion)?|[{KANJI_DIGITS}]+)"
+    return re.compile(rf"{number}\s*(?:{units})(?![A-Za-z\u30a0-\u30ff])")  # 一トン, not 唯一トンネル
 
 
 def has_measure(text: str) -> bool:
