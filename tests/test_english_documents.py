@@ -154,3 +154,13 @@ def test_a_text_is_japanese_when_kana_and_kanji_outnumber_latin_letters(text, la
     from rag.language.script import language_of_text
 
     assert language_of_text(text) == lang
+
+
+def test_the_words_a_question_names_its_source_by_are_not_searched_for():
+    """ "the briefing", "the paper", "mention": no passage answers by holding them, and an English question's
+    share of words the top passage holds (an answerability signal) fell with each: "What does the briefing say
+    about Taiwan?" was declined while "What does Japan say about Taiwan?" was answered."""
+    from rag.search.english import question_english
+
+    assert question_english("What does the briefing say about Taiwan?") == ("taiwan",)
+    assert question_english("Does the paper mention anything about nuclear threats?") == ("nuclear", "threat")

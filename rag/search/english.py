@@ -27,6 +27,9 @@ STOPWORDS = frozenset(
     "also not no yes per give given make made kind way ever say says said tell me please us we our i you "
     "your my one ones thing things something e.g etc esp".split()
 )
+# Words for the documents themselves: "what does the briefing say about Taiwan", "does the paper mention".
+# A question names its source this way; no passage answers it by holding the word.
+SOURCE_WORDS = frozenset("briefing document documents paper text mention mentions mentioned anything".split())
 
 
 def question_english(question: str) -> tuple[str, ...]:
@@ -39,7 +42,8 @@ def question_english(question: str) -> tuple[str, ...]:
 @cache
 def _stopword_forms() -> frozenset[str]:
     """The stop words as they are and as english_words leaves them ("does" -> "doe", "has" -> "ha")."""
-    return STOPWORDS | {w for word in STOPWORDS for w in english_words(word)}
+    words = STOPWORDS | SOURCE_WORDS
+    return words | {w for word in words for w in english_words(word)}
 
 
 @cache
