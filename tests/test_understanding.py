@@ -561,6 +561,15 @@ def test_a_time_of_day_a_season_or_an_age_answers_when_but_now_does_not():
     assert coverage.missing("この制度はいつできましたか", ["近年、この制度は広がった。"]).kinds == ("date",)
 
 
+def test_a_section_number_in_a_section_path_counts_nothing():
+    """Headings are evidence, joined into a path: 「施設の管理 > 3 屋根の改修」 numbers a section, as a numbered
+    line does; it is no count of 屋根."""
+    heading = "年次報告 > 3 屋根の改修 > (2) 工事の概要"
+    evidence = [heading, "屋根を葺き替え、雨漏りを解消した。"]
+    assert coverage.missing("屋根の工事にはいくらかかりましたか", evidence).kinds == ("quantity",)
+    assert not coverage.missing("屋根の工事にはいくらかかりましたか", [*evidence, "工事費は約300万円。"])
+
+
 def test_an_era_or_a_century_without_a_year_answers_when():
     """JMdict's first sense of an era name is "Meiji era (1868.9.8-1912.7.30)": 明治初期, 大正末期, 昭和の終わり
     say when, as 十八世紀末 (Sudachi keeps 世紀末 whole) does; an era inside another name does not."""

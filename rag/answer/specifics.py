@@ -673,7 +673,8 @@ def _counted_compound(noun: str) -> frozenset[str]:
 
 
 # 「1 シーレーンの強化」「② レアアース」: an item's number and its first word, not a count of them
-_NUMBERED_ITEM = re.compile(r"(?m)^[\s\-・*]*(\d{1,2})[.)]?\s+(\S)")
+# a numbered line, or a numbered section in a section path (「認知戦への対応 > 2 認知戦を戦い抜くための…」)
+_NUMBERED_ITEM = re.compile(r"(?m)(?:^|(?<=> ))[\s\-・*]*(\d{1,2})[.)]?\s+(\S)")
 
 
 def _numbered_items(text: str) -> set[tuple[str, str]]:
