@@ -605,6 +605,13 @@ def test_a_word_between_a_person_and_name_still_asks_for_the_persons_name():
     assert coverage.missing("山田社長の下の名前は何ですか", ["山田社長が会見を開いた。"]).kinds == ("person",)
 
 
+def test_the_name_of_someone_described_by_what_they_did_asks_for_a_person():
+    """「会議の参加者の名前」: 参加者 ("participant") is someone, so the name is a person's, though 会議 two words
+    before it is not; the step back to 社長 in 「社長の下の名前」 is only for a word that is no one."""
+    assert coverage.asked_kinds("会議の参加者の名前は？") == ["person"]
+    assert coverage.missing("会議の参加者の名前は？", ["会議には多くの参加者が集まった。"]).kinds == ("person",)
+
+
 def test_a_maker_is_a_body_with_a_name_of_its_own_not_a_word_of_the_dictionary():
     """どこのメーカー asks for a company: 三菱電機 is one; 自衛隊 and 外務省 are bodies JMdict has as words.
     どの組織 asks for any body, and 自衛隊 is one."""

@@ -360,9 +360,14 @@ def _name_of(noun: str, ms: list[Morpheme]) -> str | None:
     at = next((i for i, m in enumerate(ms) if m.surface == noun), None)
     if at is None or at < 2 or ms[at - 1].surface != "の":
         return None
-    owner = ms[at - 2].surface
-    if noun_kind(owner) is None and at >= 4 and ms[at - 3].surface == "の":
-        owner = ms[at - 4].surface  # 大臣の下の名前: 下 only says which of the minister's names
+    kind = _named_kind(ms[at - 2].surface)
+    if kind is None and at >= 4 and ms[at - 3].surface == "の":
+        kind = _named_kind(ms[at - 4].surface)  # 大臣の下の名前: 下 only says which of the minister's names
+    return kind
+
+
+def _named_kind(owner: str) -> str | None:
+    """What the name of `owner` is the name of: 国, 都市 a place; 大統領, 参加者 ("participant") a person."""
     said = " ".join(glosses_of(owner)[:2]).lower()
     if noun_kind(owner) == "place" and _PLACE_NOUN.search(said):
         return "place"  # 国の名前, 都市の名前
