@@ -100,8 +100,9 @@ _EN_MONEY = re.compile(
     r"\b(money|budget|budgets|cost|costs|spend|spends|spent|spending|fund|funds|funding|price|pay|paid|yen|dollars?|euros?)\b",
     re.I,
 )
+_EN_COUNT = r"\b(?:how many|number of)\b"
 _EN_ASKS = (
-    ("count", re.compile(r"\bhow many\b|\bnumber of\b", re.I)),
+    ("count", re.compile(_EN_COUNT, re.I)),
     ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|month|day)s?\b", re.I)),
     # not "how far", "how high": often a degree; "the area of" a name (not "the area of cooperation")
     ("measure", re.compile(r"\bhow (tall|deep|heavy)\b|\bthe (?:total |land )?area of (?:the )?(?-i:[A-Z])", re.I)),
@@ -312,7 +313,7 @@ def asked_kinds(question: str) -> list[str]:
     return kinds
 
 
-_HOW_MANY = re.compile(r"\b(?:how many|number of)\s+((?:[A-Za-z-]+\s+){0,3}[A-Za-z-]+)", re.I)
+_HOW_MANY = re.compile(_EN_COUNT + r"\s+((?:[A-Za-z-]+\s+){0,3}[A-Za-z-]+)", re.I)
 
 
 def _counted_noun(text: str) -> str | None:
@@ -782,17 +783,7 @@ def missing(
     English question says, as the documents write them (ホルムズ海峡 for "the Strait of Hormuz"): no answer.
     """
     joined = unicodedata.normalize("NFKC", "\n".join(evidence))
-    lowered = joined.lower()
-    years = years_in(joined)
-    terms = []
-    for s in specifics(question, [n for n in names if n not in background]):
-        if s.year is not None:
-            present = s.year in years
-        else:
-            alternatives = [*s.written, *synonyms(s.label)]
-            present = s.label.lower() in lowered or any(alt.lower() in lowered for alt in alternatives)
-        if not present:
-            terms.append(s.label)
+    terms = absent_terms(question, joined, names=names, background=background, synonyms=synonyms)
     scope = joined if answer_scope is None else unicodedata.normalize("NFKC", "\n".join(answer_scope))
     beyond = "\n".join((question, *said))
     held = instances(scope, beyond=beyond, headings=headings)
@@ -808,6 +799,30 @@ def missing(
             if kind in ANY_NAME and kind not in kinds and len(names_of(counted, scope, beyond=beyond)) < wanted:
                 kinds.append(kind)
     return Missing(tuple(terms), tuple(kinds))
+
+
+def absent_terms(
+    question: str,
+    evidence: str,
+    *,
+    names: Iterable[str] = (),
+    background: frozenset[str] = frozenset(),
+    synonyms: Callable[[str], Iterable[str]] = lambda name: (),
+) -> list[str]:
+    """The question's years, figures and names (as `missing` takes them) that the evidence does not hold."""
+    evidence = unicodedata.normalize("NFKC", evidence)
+    lowered = evidence.lower()
+    years = years_in(evidence)
+    terms = []
+    for s in specifics(question, [n for n in names if n not in background]):
+        if s.year is not None:
+            present = s.year in years
+        else:
+            alternatives = [*s.written, *synonyms(s.label)]
+            present = s.label.lower() in lowered or any(alt.lower() in lowered for alt in alternatives)
+        if not present:
+            terms.append(s.label)
+    return terms
 
 
 def announced_count(question: str) -> tuple[int, bool] | None:

@@ -57,7 +57,7 @@ class Verdict:
     reason: Reason
     missing: tuple[str, ...] = ()
     # the names an English question says, as the documents write them ("Strait of Hormuz": ホルムズ海峡):
-    # the question's own, so no answer to it
+    # the question's own, so no answer to it. Set on "answered" only: the one status with an answer line
     said: tuple[str, ...] = ()
 
 
@@ -183,7 +183,6 @@ class StatusJudge:
         evidence: list[str],
         names: list[str],
         background: frozenset[str],
-        english: dict[str, str],
     ) -> bool:
         """A question asking for no one thing (how do A and B differ, is Japan working with the UN) may be
         answered by two passages: the names the top one lacks are all in the next one. A figure, a date or a
@@ -194,15 +193,11 @@ class StatusJudge:
         if self.messages is not None and self.messages.probability(result.query, result.query_vector) >= EVEN:
             return False  # 「パラオとミクロネシアを巡る旅行の計画を立てて」 names two places and asks nothing of them
         following = result.hits[self.config.evidence_passages].chunk
-        absent = specifics.missing(
-            forms.search_text,
-            [*evidence, following.section_label, following.text],
-            names=names,
-            background=background,
-            synonyms=self.index.lexicon.synonyms,
-            said=tuple(english),
+        both = "\n".join([*evidence, following.section_label, following.text])
+        synonyms = self.index.lexicon.synonyms
+        return not specifics.absent_terms(
+            forms.search_text, both, names=names, background=background, synonyms=synonyms
         )
-        return not absent.terms
 
     def _partial_or_answered(
         self, result: SearchResult, names: list[str], background: frozenset[str], english: dict[str, str]
@@ -220,7 +215,7 @@ class StatusJudge:
             headings=[h.chunk.section_label for h in top],
             said=tuple(english),
         )
-        if absent.terms and self._named_by_the_next(result, evidence, names, background, english):
+        if absent.terms and self._named_by_the_next(result, evidence, names, background):
             absent = specifics.Missing()
         if not absent:
             return Verdict("answered", Reason("answers"), said=tuple(english))
