@@ -158,6 +158,19 @@ def test_english_names_are_read_as_the_corpus_writes_them():
     assert lexicon.english_names("what about the pacific islands?") == []  # no capitals, no names
 
 
+def test_a_name_written_as_common_nouns_is_found_by_its_capitalised_gloss():
+    """国際交流基金 is 国際 + 交流 + 基金 to Sudachi, no proper noun; JMdict glosses the run "Japan Foundation". Only a
+    gloss whose words are all capitalised is a name: 日本政府 "Japanese government" is not."""
+    from rag.search.lexicon import compound_names
+
+    names = compound_names(["国際交流基金は文化事業を支える。国際海事機関とも連携する。日本政府の方針である。"])
+    assert names[("japan", "foundation")] == ["国際交流基金"]
+    assert names[("international", "maritime", "organization")] == ["国際海事機関"]
+    assert ("japanese", "government") not in names
+    lexicon = Lexicon(["日本"], np.ones((1, 2), np.float32), glosses={("japan",): ["日本"]}, names=names)
+    assert lexicon.english_names("Who leads the Japan Foundation?") == [("Japan Foundation", ["国際交流基金"])]
+
+
 def test_an_acronym_is_a_name_not_the_function_word_spelled_alike():
     lexicon = Lexicon(["米国", "日本"], np.ones((2, 2), np.float32), glosses={("us",): ["米国"], ("japan",): ["日本"]})
     assert lexicon.english_names("What does the US want from Japan?") == [("US", ["米国"]), ("Japan", ["日本"])]
@@ -166,11 +179,16 @@ def test_an_acronym_is_a_name_not_the_function_word_spelled_alike():
 
 def test_a_lexicon_survives_save_and_load(tmp_path):
     lexicon = Lexicon(
-        ["予算"], np.ones((1, 2), np.float32), glosses={("budget",): ["予算"]}, readings={"ヨサン": "予算"}
+        ["予算"],
+        np.ones((1, 2), np.float32),
+        glosses={("budget",): ["予算"]},
+        readings={"ヨサン": "予算"},
+        names={("japan", "foundation"): ["国際交流基金"]},
     )
     lexicon.save(tmp_path / "lexicon.npz")
     back = Lexicon.load(tmp_path / "lexicon.npz")
     assert back.terms == ["予算"] and back.glosses == {("budget",): ["予算"]}
+    assert back.names == {("japan", "foundation"): ["国際交流基金"]}
     assert back.readings.rewrite("よさんは").text == "予算は"
 
 

@@ -25,7 +25,7 @@ from rag.index.vector_index import EXACT_BELOW, IndexPlan, plan_for
 from rag.language.jmdict import glosses
 from rag.language.sudachi import DEFAULT_MODE, tokenize
 from rag.search.english import SENSES_PER_WORD, passage_english
-from rag.search.lexicon import Lexicon, corpus_terms, gloss_index
+from rag.search.lexicon import Lexicon, compound_names, corpus_terms, gloss_index
 from rag.search.passage_terms import PassageTerms
 from rag.search.readings import corpus_readings
 from rag.search.rerank import RerankModel
@@ -107,7 +107,13 @@ def build_index(
         bm25_en.index(passage_english([c.indexed_text for c in chunks], bm25_mode=bm25_mode), show_progress=False)
         passage_terms = PassageTerms.tokenize(chunks, passage_tokens, bm25.vocab_dict, mode=bm25_mode)
         texts = [c.indexed_text for c in chunks]
-        lexicon = Lexicon(terms, term_vectors, glosses=gloss_index(glosses(terms)), readings=corpus_readings(texts))
+        lexicon = Lexicon(
+            terms,
+            term_vectors,
+            glosses=gloss_index(glosses(terms)),
+            readings=corpus_readings(texts),
+            names=compound_names(texts),
+        )
 
         manifest = {
             "embedder": embedder.identity,

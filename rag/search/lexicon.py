@@ -52,6 +52,39 @@ def corpus_terms(texts: list[str]) -> list[str]:
     return sorted(found)
 
 
+def compound_names(texts: list[str], *, longest: int = 4) -> dict[tuple[str, ...], list[str]]:
+    """Names the passages write as a run of common nouns, by their capitalised JMdict gloss: 国際交流基金
+    ("Japan Foundation"), 国際海事機関 ("International Maritime Organization"). Sudachi cuts them into
+    words that are no name, so an English question naming them had nothing to be checked against.
+    English phrase (stemmed) -> the runs it glosses, as `gloss_index` keys them."""
+    from rag.language.jmdict import glosses
+    from rag.language.sudachi import split
+
+    runs: set[str] = set()
+    for text in texts:
+        nouns: list[str] = []
+        for m in [*split(unicodedata.normalize("NFKC", text), "C"), None]:
+            pos = m.part_of_speech() if m is not None else ("",)
+            if m is not None and pos[0] == "名詞" and pos[1] != "数詞":
+                nouns.append(m.surface())
+                continue
+            runs.update(
+                "".join(nouns[i:j]) for i in range(len(nouns)) for j in range(i + 2, min(len(nouns), i + longest) + 1)
+            )
+            nouns = []
+    named = {
+        run: [g for g in senses[:GLOSSES_READ] if _names_a_proper(g)] for run, senses in glosses(sorted(runs)).items()
+    }
+    return gloss_index({run: senses for run, senses in named.items() if senses})
+
+
+def _names_a_proper(gloss: str) -> bool:
+    """A gloss that is a proper name: every word of two or more capitalised ("Japan Foundation",
+    "Strait of Hormuz"), not "Japanese government" or "Indo-Pacific" alone."""
+    words = [w for w in bare_gloss(gloss).split() if w not in ("of", "the", "and", "for")]
+    return len(words) >= 2 and all(w[:1].isupper() for w in words)
+
+
 def latin_words(question: str) -> list[str]:
     """Latin-script content words of a question, in order, once each."""
     words = []
@@ -86,9 +119,11 @@ class Lexicon:
         *,
         glosses: dict[tuple[str, ...], list[str]] | None = None,
         readings: dict[str, str] | None = None,
+        names: dict[tuple[str, ...], list[str]] | None = None,
     ):
         self.terms, self.vectors = terms, vectors
         self.glosses = glosses or {}
+        self.names = names or {}  # compound_names: English name -> the noun runs the passages write it as
         self.readings = ReadingIndex(readings or {})
         self.longest_gloss = max((len(p) for p in self.glosses), default=0)
         self._row = {t: i for i, t in enumerate(terms)}
@@ -168,7 +203,7 @@ class Lexicon:
 
         def names_for(words: list[str]) -> list[str]:
             phrase = tuple(w for w in english_words(" ".join(words)) if w not in ARTICLES)
-            return [t for t in self.glosses.get(phrase, []) if proper_nouns(t)]
+            return [t for t in self.glosses.get(phrase, []) if proper_nouns(t)] or self.names.get(phrase, [])
 
         found: list[tuple[str, list[str]]] = []
         for run in _CAPITALISED.findall(unicodedata.normalize("NFKC", question)):
@@ -220,6 +255,7 @@ class Lexicon:
         extras = {
             "glosses": [[list(k), v] for k, v in self.glosses.items()],
             "readings": self.readings.readings,
+            "names": [[list(k), v] for k, v in self.names.items()],
         }
         np.savez(
             path,
@@ -238,6 +274,7 @@ class Lexicon:
             vectors,
             glosses={tuple(k): v for k, v in extras.get("glosses", [])},
             readings=extras.get("readings", {}),
+            names={tuple(k): v for k, v in extras.get("names", [])},
         )
 
 
