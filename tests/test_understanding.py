@@ -588,6 +588,26 @@ def test_a_section_number_in_a_section_path_counts_nothing():
     assert not coverage.missing("屋根の工事にはいくらかかりましたか", [*evidence, "工事費は約300万円。"])
 
 
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        ("When was the bridge opened?", "The bridge opened in the late nineteenth century."),
+        ("When was the bridge opened?", "The bridge opened in the 19th century."),
+        ("How much did the bridge cost?", "The bridge cost four million pounds."),
+        ("How many people live in the town?", "Some twelve thousand people live in the town."),
+    ],
+)
+def test_english_numbers_in_words_and_centuries_answer(question, evidence):
+    """English text writes numbers in words and centuries without a year, as Japanese writes 十八世紀末."""
+    assert not coverage.missing(question, [evidence])
+
+
+def test_one_in_english_text_is_no_count():
+    assert coverage.missing("How many people live there?", ["One of the towns grew quickly."]).kinds == (
+        "count:people",
+    )
+
+
 def test_an_era_or_a_century_without_a_year_answers_when():
     """JMdict's first sense of an era name is "Meiji era (1868.9.8-1912.7.30)": 明治初期, 大正末期, 昭和の終わり
     say when, as 十八世紀末 (Sudachi keeps 世紀末 whole) does; an era inside another name does not."""

@@ -28,6 +28,7 @@ from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
     CURRENCY_SYMBOLS,
     DATE_UNITS,
+    EN_NUMBER_WORDS,
     ERA_START,
     SYMBOL_COUNTERS,
     currency_units,
@@ -153,7 +154,12 @@ _EN_WHAT_IS = re.compile(
     r"|weight|temperature)\b",
     re.I,
 )
-_EN_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)", re.I)
+_EN_QUANTITY = re.compile(
+    rf"(?:\d[\d,.]*|\b{EN_NUMBER_WORDS}(?:[\s-]+{EN_NUMBER_WORDS})*)\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)",
+    re.I,
+)
+# "the nineteenth century", "the 19th century", "the first century": a date without a year
+_EN_CENTURY = re.compile(r"\b(?:\d{1,2}|[a-z]+(?:-[a-z]+)?)(?:st|nd|rd|th)\s+centur(?:y|ies)\b", re.I)
 _JA_PERSON = frozenset(("誰", "だれ", "どなた", "どちら様"))
 _JA_PLACE = frozenset(("どこ", "何処"))
 _HOW_MUCH = frozenset(("どれほど", "どれだけ"))  # a degree word by itself; どれ, どの with one after them:
@@ -472,7 +478,7 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
     """
     text, beyond, asked = _read(evidence, beyond)
     found: set[str] = set()
-    if _ERA_YEAR.search(text) or _WESTERN_YEAR.search(text) or _MONTH_DAY.search(text):
+    if _ERA_YEAR.search(text) or _WESTERN_YEAR.search(text) or _MONTH_DAY.search(text) or _EN_CENTURY.search(text):
         found.add("date")
     if _SYMBOL_MONEY.search(text):
         found.add("amount")

@@ -17,6 +17,12 @@ from functools import cache
 ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
 DATE_UNITS = frozenset("年 年度 月 日 時 分 秒 世紀 年代 週 曜日".split())
 KANJI_DIGITS = "〇一二三四五六七八九十百千万億数"  # 三千メートル, 数百キロ: numbers written in kanji
+# English numbers in words, from two ("one" is as often "one of them"): "four million pounds", "two kilometres"
+EN_NUMBER_WORDS = (
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?"
+    r"|millions?|billions?)"
+)
 # Unit symbols after a number (as NFKC leaves them) and the counter a Japanese question names them by:
 # 「何度」 is answered by 25°C, 「何パーセント」 by 48%.
 SYMBOL_COUNTERS = {"°C": "度", "°F": "度", "°": "度", "%": "パーセント"}
@@ -93,7 +99,7 @@ def _measured_number() -> re.Pattern:
     units = "|".join(re.escape(u) for u in measure_units())
     # a number (約5,000, 3.5, 34万, 三千, 数百) and a unit right after it; a Latin unit ends where the letters do
     # (5 m, not 5 men)
-    number = rf"(?:\d[\d,.]*\s*(?:[万億千]|thousand|million|billion)?|[{KANJI_DIGITS}]+)"
+    number = rf"(?:\d[\d,.]*\s*(?:[万億千]|thousand|million|billion)?|[{KANJI_DIGITS}]+|\b{EN_NUMBER_WORDS}\b)"
     return re.compile(rf"{number}\s*(?:{units})(?![A-Za-z\u30a0-\u30ff])")  # 一トン, not 唯一トンネル
 
 
