@@ -161,9 +161,10 @@ def test_english_names_are_read_as_the_corpus_writes_them():
 def test_a_name_written_as_common_nouns_is_found_by_its_capitalised_gloss():
     """国際交流基金 is 国際 + 交流 + 基金 to Sudachi, no proper noun; JMdict glosses the run "Japan Foundation". Only a
     gloss whose words are all capitalised is a name: 日本政府 "Japanese government" is not."""
-    from rag.search.lexicon import compound_names
+    from rag.search.lexicon import compound_names, corpus_nouns
 
-    names = compound_names(["国際交流基金は文化事業を支える。国際海事機関とも連携する。日本政府の方針である。"])
+    _, runs = corpus_nouns(["国際交流基金は文化事業を支える。国際海事機関とも連携する。日本政府の方針である。"])
+    names = compound_names(runs)
     assert names[("japan", "foundation")] == ["国際交流基金"]
     assert names[("international", "maritime", "organization")] == ["国際海事機関"]
     assert ("japanese", "government") not in names

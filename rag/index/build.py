@@ -25,7 +25,7 @@ from rag.index.vector_index import EXACT_BELOW, IndexPlan, plan_for
 from rag.language.jmdict import glosses
 from rag.language.sudachi import DEFAULT_MODE, tokenize
 from rag.search.english import SENSES_PER_WORD, passage_english
-from rag.search.lexicon import Lexicon, compound_names, corpus_terms, gloss_index
+from rag.search.lexicon import Lexicon, compound_names, corpus_nouns, gloss_index
 from rag.search.passage_terms import PassageTerms
 from rag.search.readings import corpus_readings
 from rag.search.rerank import RerankModel
@@ -91,7 +91,7 @@ def build_index(
         documents = with_titles(documents, chunks)
         cache = EmbeddingCache(index_dir, embedder.identity, empty=full)
         sentence_texts, sentence_spans = _sentences(chunks)
-        terms = corpus_terms([c.indexed_text for c in chunks])
+        terms, noun_runs = corpus_nouns([c.indexed_text for c in chunks])
         bar = "embedding" if progress else None
         passage_vectors = cache.embed([c.indexed_text for c in chunks], embedder.encode_passages, progress=bar)
         sentence_vectors = cache.embed(sentence_texts, embedder.encode_passages, progress=bar)
@@ -112,7 +112,7 @@ def build_index(
             term_vectors,
             glosses=gloss_index(glosses(terms)),
             readings=corpus_readings(texts),
-            names=compound_names(texts),
+            names=compound_names(noun_runs),
         )
 
         manifest = {

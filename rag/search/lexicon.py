@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -40,38 +41,43 @@ STOPWORDS = frozenset(
 
 def corpus_terms(texts: list[str]) -> list[str]:
     """Distinct nouns of the passages in Japanese script (Sudachi mode C keeps compounds whole)."""
+    return corpus_nouns(texts)[0]
+
+
+def corpus_nouns(texts: list[str], *, longest: int = 4) -> tuple[list[str], set[str]]:
+    """The passages' distinct nouns in Japanese script (`corpus_terms`), and every run of two to `longest`
+    nouns in a row (what `compound_names` looks up), read in one pass of Sudachi over the passages."""
     from rag.language.sudachi import split
 
-    found = set()
+    found: set[str] = set()
+    runs: set[str] = set()
     for text in texts:
+        nouns: list[str] = []
         for m in split(unicodedata.normalize("NFKC", text), "C"):
             pos = m.part_of_speech()
             surface = m.surface().strip()
             if pos[0] == "名詞" and pos[1] not in ("数詞", "代名詞") and surface and not _LATIN_ONLY.match(surface):
                 found.add(surface)
-    return sorted(found)
+            if pos[0] == "名詞" and pos[1] != "数詞":
+                nouns.append(m.surface())
+            else:
+                runs.update(_runs(nouns, longest))
+                nouns = []
+        runs.update(_runs(nouns, longest))
+    return sorted(found), runs
 
 
-def compound_names(texts: list[str], *, longest: int = 4) -> dict[tuple[str, ...], list[str]]:
-    """Names the passages write as a run of common nouns, by their capitalised JMdict gloss: 国際交流基金
-    ("Japan Foundation"), 国際海事機関 ("International Maritime Organization"). Sudachi cuts them into
+def _runs(nouns: list[str], longest: int) -> set[str]:
+    return {"".join(nouns[i:j]) for i in range(len(nouns)) for j in range(i + 2, min(len(nouns), i + longest) + 1)}
+
+
+def compound_names(runs: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
+    """Names the passages write as a run of common nouns (`corpus_nouns`), by their capitalised JMdict gloss:
+    国際交流基金 ("Japan Foundation"), 国際海事機関 ("International Maritime Organization"). Sudachi cuts them into
     words that are no name, so an English question naming them had nothing to be checked against.
     English phrase (stemmed) -> the runs it glosses, as `gloss_index` keys them."""
     from rag.language.jmdict import glosses
-    from rag.language.sudachi import split
 
-    runs: set[str] = set()
-    for text in texts:
-        nouns: list[str] = []
-        for m in [*split(unicodedata.normalize("NFKC", text), "C"), None]:
-            pos = m.part_of_speech() if m is not None else ("",)
-            if m is not None and pos[0] == "名詞" and pos[1] != "数詞":
-                nouns.append(m.surface())
-                continue
-            runs.update(
-                "".join(nouns[i:j]) for i in range(len(nouns)) for j in range(i + 2, min(len(nouns), i + longest) + 1)
-            )
-            nouns = []
     named = {
         run: [g for g in senses[:GLOSSES_READ] if _names_a_proper(g)] for run, senses in glosses(sorted(runs)).items()
     }
