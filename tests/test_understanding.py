@@ -304,7 +304,7 @@ def test_years_are_compared_as_years():
         ("What does the briefing say about the budget?", []),  # about the budget, not asking its value
         ("港の拡張を請け負った企業はどこですか", ["company"]),  # the company's name, not a place
         ("無人機はどこのメーカー製ですか", ["company"]),
-        ("会議が開かれた国はどこですか", ["place"]),
+        ("会議が開かれた国はどこですか", ["country"]),
         ("アメリカはどんな国ですか", []),  # what kind of country: a description
         ("On which days were the talks held?", ["date"]),
         # a request without an interrogative asks for what it names
@@ -568,7 +568,7 @@ def test_a_number_inside_the_questions_own_words_answers_nothing():
 def test_an_era_name_is_a_time_not_a_place_or_a_body():
     """Sudachi tags 令和 as a proper noun; it answers いつ, never どこ or どの組織."""
     assert coverage.instances("令和5年度から実施") == {"date"}
-    assert coverage.missing("支援を受けた国はどこですか", ["令和5年度から実施している。"]).kinds == ("place",)
+    assert coverage.missing("支援を受けた国はどこですか", ["令和5年度から実施している。"]).kinds == ("country",)
 
 
 def test_a_time_of_day_a_season_or_an_age_answers_when_but_now_does_not():
@@ -665,7 +665,7 @@ def test_a_maker_is_a_body_with_a_name_of_its_own_not_a_word_of_the_dictionary()
     "question, evidence, missing",
     [
         # the count is of what is asked: a passage naming fewer cannot list them
-        ("大会に出場した4か国はどこですか", "大会はフランスとドイツが共催した。", ("place",)),
+        ("大会に出場した4か国はどこですか", "大会はフランスとドイツが共催した。", ("country",)),
         ("大会に出場した4か国はどこですか", "フランス、ドイツ、イタリア、スペインが出場した。", ()),
         ("受賞した3人は誰ですか", "湯川秀樹が受賞した。", ("person",)),
         ("受賞した3人は誰ですか", "湯川秀樹、朝永振一郎、江崎玲於奈が受賞した。", ()),
@@ -677,6 +677,34 @@ def test_a_maker_is_a_body_with_a_name_of_its_own_not_a_word_of_the_dictionary()
 )
 def test_a_question_that_says_how_many_it_wants_needs_that_many_names(question, evidence, missing):
     assert coverage.missing(question, [evidence]).kinds == missing
+
+
+@pytest.mark.parametrize(
+    "question, evidence, missing",
+    [
+        # a region is no country
+        ("援助の対象国はどこですか", "援助はアフリカ全域で行われている。", ("country",)),
+        ("援助の対象国はどこですか", "援助はケニアとタンザニアで行われている。", ()),
+        ("どの国と協力していますか", "東南アジアの各地と協力している。", ("country",)),
+        # a compound the dictionary glosses as two countries names them: 日米 "Japan and the United States"
+        ("どの国と協力していますか", "日米で緊密に協力している。", ()),
+        # どの都市 asks for any place, and a city is one
+        ("どの都市で開かれましたか", "会議はジュネーブで開かれた。", ()),
+        # in English, and of English text, whose capitalised names may be countries
+        ("Which country hosted the summit?", "首脳会議はアフリカで開かれた。", ("country",)),
+        ("Which country hosted the summit?", "The summit was held in Geneva, Switzerland.", ()),
+        ("どの国で開かれましたか", "The summit was held in Geneva, Switzerland.", ()),
+    ],
+)
+def test_a_question_for_a_country_needs_a_countrys_name(question, evidence, missing):
+    assert coverage.missing(question, [evidence]).kinds == missing
+
+
+def test_a_count_of_something_else_is_no_count_of_the_answers():
+    """「7曲はどこの国で」 counts symphonies: one country may answer it; 「4か国はどこ」 wants four."""
+    assert coverage.announced_count("全10曲のうち7曲はどこの国で初演されましたか") is None
+    assert not coverage.missing("全10曲のうち7曲はどこの国で初演されましたか", ["7曲はドイツで初演された。"])
+    assert coverage.announced_count("大会に出場した4か国はどこですか") == (4, True)
 
 
 def test_a_region_an_english_question_names_is_a_backdrop_as_it_is_in_japanese(hash_engine):

@@ -28,7 +28,7 @@ _CLAUSE_BREAK = re.compile(r"[、。，,;；\n]")
 _PART_OPENERS = ("、", "。", "\n", "(", "（", "「", ":", "：")  # where the first part's clause begins
 _AFTER_FIGURE = frozenset(("以上", "以下", "超", "余り", "余", "強", "弱", "程度", "前後"))
 Synonyms = Callable[[str], Iterable[str]]
-_NAMES = frozenset(("person", "place", "organization", "partner"))
+_NAMES = frozenset(("person", "place", "country", "organization", "partner"))
 _ROLE = re.compile(r"(大臣|長官|総理|首相|大統領|大使|長)$")  # 茂木外務大臣: a name with its office
 
 
@@ -255,7 +255,7 @@ def _fits(asked: str, found: str) -> bool:
         return found.startswith("count:") and found.split(":", 1)[1].endswith(asked.split(":", 1)[1])
     if asked == "partner":
         return found in ("person", "organization", "place")
-    if asked == "place":
+    if asked in ("place", "country"):  # a country's name is a place's; the status has checked it is one
         return found in ("place", "organization")  # どこ: a country, or an institution (どこの大学)
     if asked == "company":
         return found == "organization"

@@ -93,6 +93,9 @@ _GLOSS_KINDS = (
 )
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
 
+_NAMED_COUNTED = re.compile(r"counter for (people|persons|countries|places|companies|organi[sz]ations|cities)\b")
+_COUNTRY_PAIR = re.compile(r"^(?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*)* and (?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*)*$")
+_COUNTRY_NOUN = re.compile(r"\b(countr(y|ies)|nations?)\b")
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
 _COMPANY_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|business)\b")
 _ORGANISATION_NOUN = re.compile(r"\borganization\b")
@@ -115,7 +118,8 @@ _EN_ASKS = (
             re.I,
         ),
     ),
-    ("place", re.compile(r"\bwhere\b|\b(what|which) (country|countries|city|cities|region|place|venue)\b", re.I)),
+    ("country", re.compile(r"\b(what|which) (country|countries|nations?)\b", re.I)),
+    ("place", re.compile(r"\bwhere\b|\b(what|which) (city|cities|region|place|venue)\b", re.I)),
 )
 _EN_WH = re.compile(r"\b(what|which|how|why|who|whom|whose|when|where)\b", re.I)
 _EN_BARE = frozenset(("who", "whom", "whose", "when", "where"))
@@ -277,6 +281,8 @@ def asked_kinds(question: str) -> list[str]:
             and (body := _body_kind(ms[i - 2].surface))
         ):
             kind = body  # 「請け負った企業はどこですか」: the company's name, not a place
+        elif kind == "place" and predicate and i >= 2 and ms[i - 1].surface in ("は", "が") and _is_country(ms[i - 2]):
+            kind = "country"  # 「支援の対象国はどこですか」: a country's name, not a region's (大洋州)
         if kind and kind not in kinds:
             kinds.append(kind)
     # 何 as a numeral before a unit (Sudachi's own reading, short units): 何人, 何回, 何か国, 何年, 何円;
@@ -421,6 +427,14 @@ def _body_kind(noun: str) -> str | None:
     return "organization" if _ORGANISATION_NOUN.search(first) else None
 
 
+def _is_country(noun: Morpheme) -> bool:
+    """A noun for a country, by its first gloss: 国 "country", 加盟国 "member nation", 対象国's 国; not
+    保護国 "protectorate" nor 地域 "area"."""
+    return noun.pos[0] in ("名詞", "接尾辞") and bool(
+        _COUNTRY_NOUN.search(" ".join(glosses_of(noun.surface)[:1]).lower())
+    )
+
+
 def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morpheme | None = None) -> str | None:
     s = m.surface
     if s in ("いくら", "幾ら"):
@@ -443,6 +457,8 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morphem
         first = " ".join(glosses_of(noun.surface)[:1]).lower() if noun else ""
         if noun and (body := _body_kind(noun.surface)):
             return body  # どこの企業, どのメーカー: a company's name, not a place's
+        if noun and _is_country(noun):
+            return "country"  # どの国, どこの国: a country's name, not a region's
         if s in _JA_PLACE:
             return "place"
         return "place" if _PLACE_NOUN.search(first) else None
@@ -543,6 +559,8 @@ def _name_kinds(ms: tuple[Morpheme, ...], i: int, beyond: str, asked: str, engli
     found: set[str] = set()
     if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
         found |= foreign_name(m.surface)  # アルマ宛の書簡: a name Sudachi does not know as one
+        if _COUNTRY_PAIR.match(" ".join(glosses_of(m.surface)[:1])):
+            found.add("country")  # 日米韓で連携: 日米 "Japan and the United States" names two countries
     if m.pos[1] != "固有名詞" or m.surface in ERA_START or (english and starts_latin(m.surface)):
         return found  # 令和 names a time; in English text Sudachi calls "sand" a person and "at" a name
     role = _role_after(ms, i + 1)
@@ -572,7 +590,7 @@ _NAME_KINDS = {
     **dict.fromkeys(("company", "organization", "product"), ("organization", "company", "place")),  # where too
     "group": ("organization",),
 }
-ANY_NAME = frozenset({"person", "place", "organization", "company", "partner"})
+ANY_NAME = frozenset({"person", "place", "country", "organization", "company", "partner"})
 
 
 @lru_cache(maxsize=4096)
@@ -841,11 +859,21 @@ def announced_count(question: str) -> tuple[int, bool] | None:
         if number.pos[1] != "数詞" or not number.form.isdigit() or not _is_counter_noun(counter):
             continue
         named = particle.surface == "の" and _name_of(asked.surface, ms[: i + 4]) is not None
-        interrogative = particle.surface in ("は", "が", "とは") and _interrogative_kind(asked, None) is not None
+        interrogative = (
+            particle.surface in ("は", "が", "とは")
+            and _interrogative_kind(asked, None) is not None
+            and _counts_names(counter)  # 「7曲はどこの国で」 counts symphonies, not the places asked
+        )
         if (named or interrogative) and int(number.form) >= 2:
             countries = any(g.lower() == "counter for countries" for g in glosses_of(counter.surface))
             return int(number.form), countries
     return None
+
+
+def _counts_names(counter: Morpheme) -> bool:
+    """Whether a counter counts what who or where asks for, by JMdict: people (人, 名), countries (か国),
+    places (か所), companies (社)."""
+    return any(_NAMED_COUNTED.match(g.lower()) for g in glosses_of(counter.surface))
 
 
 def _is_counter_noun(m: Morpheme) -> bool:
