@@ -700,6 +700,16 @@ def test_a_question_for_a_country_needs_a_countrys_name(question, evidence, miss
     assert coverage.missing(question, [evidence]).kinds == missing
 
 
+def test_a_country_the_question_names_is_held_by_a_place_inside_it():
+    """ジュネーブ is glossed "Geneve (Switzerland)": a passage on a meeting in Geneva is about one in スイス. Not
+    the other way round, and not another country's city."""
+    evidence = "会議はジュネーブで開かれ、各国の代表が集まった。"
+    assert coverage.absent_terms("スイスでの会議には誰が集まりましたか", evidence, names=["スイス"]) == []
+    assert coverage.absent_terms("フランスでの会議には誰が集まりましたか", evidence, names=["フランス"]) == ["フランス"]
+    city = coverage.absent_terms("ジュネーブでの会議は", "会議はスイスで開かれた。", names=["ジュネーブ"])
+    assert city == ["ジュネーブ"]
+
+
 def test_a_count_of_something_else_is_no_count_of_the_answers():
     """「7曲はどこの国で」 counts symphonies: one country may answer it; 「4か国はどこ」 wants four."""
     assert coverage.announced_count("全10曲のうち7曲はどこの国で初演されましたか") is None

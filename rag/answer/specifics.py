@@ -94,6 +94,7 @@ _GLOSS_KINDS = (
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
 
 _NAMED_COUNTED = re.compile(r"counter for (people|persons|countries|places|companies|organi[sz]ations|cities)\b")
+_LOCATED = re.compile(r"\(([^()]+)\)\s*$")  # "Munchen (Germany)": where a place is
 _COUNTRY_PAIR = re.compile(r"^(?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*)* and (?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*)*$")
 _COUNTRY_NOUN = re.compile(r"\b(countr(y|ies)|nations?)\b")
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
@@ -844,9 +845,22 @@ def absent_terms(
         else:
             alternatives = [*s.written, *synonyms(s.label)]
             present = s.label.lower() in lowered or any(alt.lower() in lowered for alt in alternatives)
+            present = present or _a_place_in(s.label, evidence)
         if not present:
             terms.append(s.label)
     return terms
+
+
+def _a_place_in(name: str, evidence: str) -> bool:
+    """Whether the evidence names a place inside the country or region `name`, as JMdict glosses it:
+    ミュンヘン "Munchen (Germany)" is in ドイツ "Germany", so 「ドイツの国際会議」 is 「ミュンヘン安全保障会議」.
+    Only that way round: a question naming a city is not answered by its country."""
+    countries = {bare_gloss(g).strip() for g in glosses_of(name)[:2]} - {""}
+    if not countries:
+        return False
+    places = {m.surface for m in _evidence_morphemes(evidence) if m.pos[1:3] == ("固有名詞", "地名")}
+    located = (_LOCATED.search(g) for place in places for g in glosses_of(place))
+    return any(found and found.group(1) in countries for found in located)
 
 
 def announced_count(question: str) -> tuple[int, bool] | None:
