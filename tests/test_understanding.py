@@ -710,6 +710,19 @@ def test_a_country_the_question_names_is_held_by_a_place_inside_it():
     assert city == ["ジュネーブ"]
 
 
+def test_a_state_named_with_its_polity_is_a_country_though_sudachi_reads_its_name_as_a_person():
+    """コンゴ人民共和国: Sudachi files コンゴ as a person's name, and 共和国 ("republic") after it makes the run a
+    state's name; 共和国 alone names none."""
+    assert not coverage.missing("改称後の国名は？", ["同国は1970年にコンゴ人民共和国と改称した。"])
+    assert coverage.missing("改称後の国名は？", ["共和国の憲法が制定された。"]).kinds == ("place",)
+
+
+def test_what_an_office_is_called_is_no_persons_name():
+    """名称 is "name, title": 「大臣の名称」 asks what the office is called; 「大臣の名前」 asks who holds it."""
+    assert coverage.asked_kinds("その大臣の名称は？") == []
+    assert coverage.asked_kinds("その大臣の名前は？") == ["person"]
+
+
 def test_a_count_of_something_else_is_no_count_of_the_answers():
     """「7曲はどこの国で」 counts symphonies: one country may answer it; 「4か国はどこ」 wants four."""
     assert coverage.announced_count("全10曲のうち7曲はどこの国で初演されましたか") is None

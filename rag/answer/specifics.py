@@ -94,6 +94,9 @@ _GLOSS_KINDS = (
 _PERSON_ROLE = _GLOSS_KINDS[-1][1]
 
 _NAMED_COUNTED = re.compile(r"counter for (people|persons|countries|places|companies|organi[sz]ations|cities)\b")
+_POLITY = re.compile(
+    r"^(republic|kingdom|empire|commonwealth|federation|dukedom|duchy|principality|emirate|sultanate)\b"
+)
 _LOCATED = re.compile(r"\(([^()]+)\)\s*$")  # "Munchen (Germany)": where a place is
 _COUNTRY_PAIR = re.compile(r"^(?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*)* and (?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*)*$")
 _COUNTRY_NOUN = re.compile(r"\b(countr(y|ies)|nations?)\b")
@@ -377,6 +380,8 @@ def _name_of(noun: str, ms: list[Morpheme]) -> str | None:
     kind = _named_kind(ms[at - 2].surface)
     if kind is None and at >= 4 and ms[at - 3].surface == "の":
         kind = _named_kind(ms[at - 4].surface)  # 大臣の下の名前: 下 only says which of the minister's names
+    if kind == "person" and "title" in glosses_of(noun)[1:2]:
+        return None  # 大臣の名称 ("name, title"): what the office is called, not who holds it
     return kind
 
 
@@ -554,10 +559,26 @@ def _read(evidence: str, question: str) -> tuple[str, str, str]:
     return text, asked + "".join(f"\n{inside}" for inside in _also_said(text, asked)), asked
 
 
+def _polity(ms: tuple[Morpheme, ...], i: int) -> str | None:
+    """The name of a state that ends at ms[i], a noun JMdict glosses first as a polity ("republic",
+    "kingdom", "empire") right after a name Sudachi does not file as a place, or after one and one more noun:
+    「コンゴ人民共和国」 (コンゴ read as a person's name); None for a polity noun after no name (「共和国の憲法」)
+    or after a place, which is a country already (「ポルトガル王国」: one name, not two)."""
+    if not _POLITY.match(" ".join(glosses_of(ms[i].surface)[:1]).lower()):
+        return None
+    for start in (i - 1, i - 2):
+        named = start >= 0 and ms[start].pos[1] == "固有名詞" and ms[start].pos[2] != "地名"
+        if named and all(m.pos[0] == "名詞" for m in ms[start:i]):
+            return "".join(m.surface for m in ms[start : i + 1])
+    return None
+
+
 def _name_kinds(ms: tuple[Morpheme, ...], i: int, beyond: str, asked: str, english: bool) -> set[str]:
     """The kinds of answer the name at ms[i] gives (none if it is no name, or one the question says)."""
     m = ms[i]
     found: set[str] = set()
+    if m.pos[:2] == ("名詞", "普通名詞") and (polity := _polity(ms, i)) and polity not in beyond:
+        return {"place", "country", "partner"}  # コンゴ人民共和国: Sudachi reads コンゴ as a person's name
     if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
         found |= foreign_name(m.surface)  # アルマ宛の書簡: a name Sudachi does not know as one
         if _COUNTRY_PAIR.match(" ".join(glosses_of(m.surface)[:1])):
