@@ -425,9 +425,15 @@ def _unit_kind(unit: str) -> str:
     return "amount" if unit in currency_units() else "count"
 
 
+def _first_gloss(word: str) -> str:
+    """JMdict's first gloss of a word, what it means before anything else; "" for a word it lacks."""
+    senses = glosses_of(word)
+    return senses[0] if senses else ""
+
+
 def _body_kind(noun: str) -> str | None:
     """What a noun for a body asks for, by its first gloss: 企業, メーカー a company; 組織 any body; else None."""
-    first = " ".join(glosses_of(noun)[:1]).lower()
+    first = _first_gloss(noun).lower()
     if _COMPANY_NOUN.search(first):
         return "company"
     return "organization" if _ORGANISATION_NOUN.search(first) else None
@@ -436,9 +442,7 @@ def _body_kind(noun: str) -> str | None:
 def _is_country(noun: Morpheme) -> bool:
     """A noun for a country, by its first gloss: 国 "country", 加盟国 "member nation", 対象国's 国; not
     保護国 "protectorate" nor 地域 "area"."""
-    return noun.pos[0] in ("名詞", "接尾辞") and bool(
-        _COUNTRY_NOUN.search(" ".join(glosses_of(noun.surface)[:1]).lower())
-    )
+    return noun.pos[0] in ("名詞", "接尾辞") and bool(_COUNTRY_NOUN.search(_first_gloss(noun.surface).lower()))
 
 
 def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morpheme | None = None) -> str | None:
@@ -460,7 +464,7 @@ def _interrogative_kind(m: Morpheme, after: Morpheme | None, next_after: Morphem
     if (s in _JA_WHICH or s in _JA_PLACE) and after is not None and (after.pos[0] == "名詞" or after.surface == "の"):
         noun = after if after.pos[0] == "名詞" else next_after  # どの企業, どこの企業
         noun = noun if noun is not None and noun.pos[0] == "名詞" else None
-        first = " ".join(glosses_of(noun.surface)[:1]).lower() if noun else ""
+        first = _first_gloss(noun.surface).lower() if noun else ""
         if noun and (body := _body_kind(noun.surface)):
             return body  # どこの企業, どのメーカー: a company's name, not a place's
         if noun and _is_country(noun):
@@ -564,7 +568,7 @@ def _polity(ms: tuple[Morpheme, ...], i: int) -> str | None:
     "kingdom", "empire") right after a name Sudachi does not file as a place, or after one and one more noun:
     「コンゴ人民共和国」 (コンゴ read as a person's name); None for a polity noun after no name (「共和国の憲法」)
     or after a place, which is a country already (「ポルトガル王国」: one name, not two)."""
-    if not _POLITY.match(" ".join(glosses_of(ms[i].surface)[:1]).lower()):
+    if not _POLITY.match(_first_gloss(ms[i].surface).lower()):
         return None
     for start in (i - 1, i - 2):
         named = start >= 0 and ms[start].pos[1] == "固有名詞" and ms[start].pos[2] != "地名"
@@ -581,7 +585,7 @@ def _name_kinds(ms: tuple[Morpheme, ...], i: int, beyond: str, asked: str, engli
         return {"place", "country", "partner"}  # コンゴ人民共和国: Sudachi reads コンゴ as a person's name
     if m.pos[:2] == ("名詞", "普通名詞") and m.surface not in beyond:
         found |= foreign_name(m.surface)  # アルマ宛の書簡: a name Sudachi does not know as one
-        if _COUNTRY_PAIR.match(" ".join(glosses_of(m.surface)[:1])):
+        if _COUNTRY_PAIR.match(_first_gloss(m.surface)):
             found.add("country")  # 日米韓で連携: 日米 "Japan and the United States" names two countries
     if m.pos[1] != "固有名詞" or m.surface in ERA_START or (english and starts_latin(m.surface)):
         return found  # 令和 names a time; in English text Sudachi calls "sand" a person and "at" a name
