@@ -23,6 +23,7 @@ from rag.index.stages import reached
 from rag.index.stores import StoreSpec
 from rag.index.vector_index import EXACT_BELOW, IndexPlan, plan_for
 from rag.language.jmdict import glosses
+from rag.language.loanwords import loanword_index
 from rag.language.sudachi import DEFAULT_MODE, tokenize
 from rag.search.english import SENSES_PER_WORD, passage_english
 from rag.search.lexicon import Lexicon, compound_names, corpus_nouns, gloss_index
@@ -107,12 +108,14 @@ def build_index(
         bm25_en.index(passage_english([c.indexed_text for c in chunks], bm25_mode=bm25_mode), show_progress=False)
         passage_terms = PassageTerms.tokenize(chunks, passage_tokens, bm25.vocab_dict, mode=bm25_mode)
         texts = [c.indexed_text for c in chunks]
+        glossed = glosses(terms)
         lexicon = Lexicon(
             terms,
             term_vectors,
-            glosses=gloss_index(glosses(terms)),
+            glosses=gloss_index(glossed),
             readings=corpus_readings(texts),
             names=compound_names(noun_runs),
+            loanwords=loanword_index(terms, glossed),
         )
 
         manifest = {

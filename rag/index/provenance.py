@@ -23,6 +23,7 @@ RAG = Path(__file__).resolve().parent.parent
 def provenance() -> dict:
     from rag.answer import answerability, judge_calibration, messages, sentences
     from rag.answer.followup import MIN_STANDALONE_TERMS
+    from rag.language import loanwords
     from rag.language.sudachi import DEFAULT_MODE, TOKENIZER_VERSION
     from rag.search import english, readings, rerank
 
@@ -46,6 +47,7 @@ def provenance() -> dict:
             "reading_min_key_chars": readings.MIN_KEY_CHARS,
             "followup_min_standalone_terms": MIN_STANDALONE_TERMS,
             "english_senses_per_word": english.SENSES_PER_WORD,
+            "loanword_min_sounds": loanwords.MIN_SOUNDS,
             "message_strength": messages.STRENGTH,
             "message_sure": messages.SURE,
             "message_likely": messages.LIKELY,

@@ -15,6 +15,7 @@ import unicodedata
 from functools import cache
 
 from rag.language.jmdict import ARTICLES, english_words, gloss_phrases, glosses
+from rag.language.loanwords import sound_key
 from rag.language.sudachi import tokenize
 from rag.language.terms import morphemes
 
@@ -58,7 +59,8 @@ def _stem(word: str) -> str:
 
 
 def passage_english(texts: list[str], *, bm25_mode: str = "A") -> list[list[str]]:
-    """Each passage's English tokens: the glosses of its words (short units and whole compounds) and the
+    """Each passage's English tokens: the glosses of its words (short units and whole compounds), the sound
+    key of a katakana word no dictionary glosses (プレバンキング: "prbnkng", `rag.language.loanwords`) and the
     Latin words it already has."""
     words_of = [_japanese_words(text, bm25_mode) for text in texts]
     senses = glosses(sorted({w for words in words_of for w in words}))
@@ -69,6 +71,8 @@ def passage_english(texts: list[str], *, bm25_mode: str = "A") -> list[list[str]
             for gloss in senses.get(word, [])[:SENSES_PER_WORD]:
                 phrase = gloss_phrases(gloss)
                 tokens += [_stem(w) for w in phrase or () if w not in _stopword_forms()]
+            if word not in senses and (key := sound_key(word, english=False)):
+                tokens.append(key)
         tokens += question_english(text)  # OSA, FOIP, G7 as written
         out.append(tokens)
     return out

@@ -80,6 +80,17 @@ class QueryAnalyzer:
         vector = None
         if embed:
             vector = embedder.vector if embedder.vector is not None else self.embedder.encode_queries([text])[0]
-        english = () if is_japanese(text) else question_english(text)
+        english = () if is_japanese(text) else self._english(text)
         replaced = rewrite.replaced + respelled.replaced
         return QueryForms(question, text, replaced, known, coverage, translated, english, vector)
+
+    def _english(self, text: str) -> tuple[str, ...]:
+        """The question's English words for the English field; a word that sounds like a katakana term no
+        dictionary glosses is that term's sound key, as the passages' English fields hold it
+        (`passage_english`): "prebunking" -> "prbnkng"."""
+        sounded = {}
+        for word in latin_words(text):
+            key, stems = self.lexicon.sound_of(word), question_english(word)
+            if key and stems:
+                sounded[stems[0]] = key
+        return tuple(sounded.get(stem, stem) for stem in question_english(text))

@@ -1,7 +1,8 @@
 """The corpus's own terms, and three ways a question in other words reaches them.
 
-- English words through JMdict glosses ("peace treaty" -> 平和条約) and, failing that, through the
-  embedding space ("budget" -> 予算) when the match stands out from chance (see `match_at_least`).
+- English words through JMdict glosses ("peace treaty" -> 平和条約), through the sound of a katakana
+  word no dictionary has ("prebunking" -> プレバンキング, `rag.language.loanwords`) and, failing that,
+  through the embedding space ("budget" -> 予算) when the match stands out from chance (see `match_at_least`).
 - Kana typed for a word the corpus spells in kanji, through readings (`rag.search.readings`).
 All three are built once per build from the corpus and saved with it.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.language.jmdict import ARTICLES, bare_gloss, english_words, gloss_phrases, glosses_of
+from rag.language.loanwords import sound_key
 from rag.language.script import is_hiragana
 from rag.language.sudachi import tokenize
 from rag.search.readings import ReadingIndex
@@ -126,10 +128,12 @@ class Lexicon:
         glosses: dict[tuple[str, ...], list[str]] | None = None,
         readings: dict[str, str] | None = None,
         names: dict[tuple[str, ...], list[str]] | None = None,
+        loanwords: dict[str, list[str]] | None = None,
     ):
         self.terms, self.vectors = terms, vectors
         self.glosses = glosses or {}
         self.names = names or {}  # compound_names: English name -> the noun runs the passages write it as
+        self.loanwords = loanwords or {}  # loanword_index: sound key -> katakana terms no dictionary glosses
         self.readings = ReadingIndex(readings or {})
         self.longest_gloss = max((len(p) for p in self.glosses), default=0)
         self._row = {t: i for i, t in enumerate(terms)}
@@ -150,7 +154,8 @@ class Lexicon:
         their terms; when a phrase glosses many terms ("security": 安全, 保障, 警備, 質, ...), only
         the `senses` nearest to it in the embedding space are kept. Other words become their nearest
         term when its cosine reaches `match_at_least` (measured per build; None turns that route
-        off). One embedding call in all, for at most `at_most` phrases and words (the first ones): the
+        off); a word that sounds like a katakana term no dictionary glosses becomes that term first.
+        One embedding call in all, for at most `at_most` phrases and words (the first ones): the
         cost of a question is bounded however many English words it holds.
 
         "What is the OSA budget for the peace treaty?" -> ["予算", "平和条約"]
@@ -158,10 +163,13 @@ class Lexicon:
         words = latin_words(question)
         if not words:
             return []
-        found: list[str] = []
         acronyms = frozenset(w.lower() for w in _ACRONYM.findall(question))  # "the US": 米国, not "us"
         phrases, used = self._gloss_phrases([w for w in english_words(question) if w not in ARTICLES], acronyms)
         unknown = [w for w in words if w.lower() not in known and _stem_of(w) not in used]
+        found: list[str] = []
+        for word in unknown:
+            found.extend(t for t in self.loanwords.get(self.sound_of(word) or "", ()) if t not in found)
+        unknown = [w for w in unknown if not self.sound_of(w)]
         if match_at_least is None:
             unknown = []
         if at_most is not None:
@@ -182,6 +190,12 @@ class Lexicon:
             if sims[j] >= match_at_least and self.terms[j] not in found:
                 found.append(self.terms[j])
         return found
+
+    def sound_of(self, word: str) -> str | None:
+        """The sound key an English word shares with katakana terms no dictionary glosses ("prebunking" and
+        プレバンキング: "prbnkng"), its plural ending off if need be; None when it shares none."""
+        keys = (sound_key(word, english=True), sound_key(_stem_of(word), english=True))
+        return next((key for key in keys if key in self.loanwords), None)
 
     def unknown_names(self, names: list[str], known) -> list[str]:
         """The names the corpus never mentions: not as a term, not by any of their tokens, not through
@@ -262,6 +276,7 @@ class Lexicon:
             "glosses": [[list(k), v] for k, v in self.glosses.items()],
             "readings": self.readings.readings,
             "names": [[list(k), v] for k, v in self.names.items()],
+            "loanwords": self.loanwords,
         }
         np.savez(
             path,
@@ -281,6 +296,7 @@ class Lexicon:
             glosses={tuple(k): v for k, v in extras.get("glosses", [])},
             readings=extras.get("readings", {}),
             names={tuple(k): v for k, v in extras.get("names", [])},
+            loanwords=extras.get("loanwords", {}),
         )
 
 
