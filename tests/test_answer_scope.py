@@ -1,7 +1,7 @@
 """Where an answer of the asked kind must be: the paragraphs about the question's subject."""
 
 from rag.answer import specifics
-from rag.answer.scope import answer_scope
+from rag.answer.scope import answer_scope, heading_for_answers
 
 PASSAGE = (
     "- ✓ 対フィリピン「フィリピン沿岸警備隊(PCG)への能力強化支援」\n\n"
@@ -31,3 +31,16 @@ def test_a_heading_naming_the_subject_brings_its_whole_passage():
 def test_no_subject_or_no_paragraph_naming_it_means_the_whole_evidence():
     assert answer_scope([("h", PASSAGE)], []) is None
     assert answer_scope([("h", PASSAGE)], ["ブラジル"]) is None
+
+
+def test_a_figure_in_the_documents_title_dates_the_document_not_the_answer():
+    """「…（2025年版）」 is when the handbook was written; a question of when the bridge was built is not answered."""
+    section = ("川辺町観光案内（2025年版）", "2 見どころ")
+    text = "- 石造りの眼鏡橋は町のシンボルで、川面に姿を映す。"
+    assert heading_for_answers(section) == "川辺町観光案内（） > 2 見どころ"  # its names stay
+    label = " > ".join(section)
+    assert not specifics.missing("眼鏡橋はいつ造られましたか", [label, text]).kinds  # the title's year answered
+    scope = [heading_for_answers(section), text]
+    assert specifics.missing("眼鏡橋はいつ造られましたか", [label, text], answer_scope=scope).kinds == ("date",)
+    dated = "- 眼鏡橋は1891年に完成した。"
+    assert not specifics.missing("眼鏡橋はいつ造られましたか", [label, dated], answer_scope=[scope[0], dated]).kinds

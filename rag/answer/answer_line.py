@@ -20,7 +20,7 @@ from rag.answer.records import Quote, ShortAnswer
 from rag.answer.specifics import asked_kinds, counted_by, counts_a_noun, foreign_name, names_a_time, specifics, years_in
 from rag.language.script import is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, content_terms, morphemes, numbers, proper_nouns
-from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units
+from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units, is_date_unit
 
 # a figure marked as a starting point (「4千人から約3万人に」) is where it was, not the answer
 _FROM = ("から", "より")
@@ -210,7 +210,7 @@ def _figure(ms: list[tuple[Morpheme, int]], i: int) -> tuple[Span | None, int]:
     if j >= len(ms) or ms[j][1] != ms[j - 1][1] + len(ms[j - 1][0].surface):
         return None, j  # a unit is written against its number: 「25 令和7年度」 is a slide number, then a year
     unit = ms[j][0]
-    if unit.surface in DATE_UNITS or unit.surface == "元年":
+    if is_date_unit(unit.surface):  # 令和7年度末 as well
         kind = "date"
         while j + 2 < len(ms) and ms[j + 1][0].pos[1] == "数詞" and ms[j + 2][0].surface in DATE_UNITS:
             j += 2  # 2025年10月21日

@@ -7,6 +7,9 @@ passage whose heading names one is about it throughout, as bullets under 「OSA�
 between blank lines, or one bullet; sentences would be too narrow (「…フィリピンに対し…。PCGの人員は…」).
 
     answer_scope([("OSAの概要", "- 予算約81億円")], ["OSA", "予算"]) -> ["OSAの概要", "- 予算約81億円"]
+
+A figure in the document's title dates or counts the document (「…計画の概要（令和8年度版）」), not what it
+is asked about: `heading_for_answers` leaves it out of the headings the answer may come from.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 import unicodedata
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=\s*[-・•✓])")  # a blank line, or the next bullet
+_FIGURES = frozenset(("date", "amount", "count"))  # what a title's figure is read as: 令和8年度, 第3版
 _ABBREVIATION = re.compile(r"^\s*\(([a-z][a-z0-9]{1,7})\)")  # right after the name, NFKC-folded parentheses
 
 
@@ -32,6 +36,19 @@ def answer_scope(passages: list[tuple[str, str]], subject: list[str]) -> list[st
             continue
         scope += [s for s in _PARAGRAPH_BREAK.split(text) if s.strip() and _names(s, words)]
     return scope or None
+
+
+def heading_for_answers(section: tuple[str, ...], separator: str = " > ") -> str:
+    """A passage's section path with the figures of its document's title (the path's first part) taken out;
+    the title's names stay: 「みどり市防災計画（令和8年度版） > 3 避難所」 -> 「みどり市防災計画（版） > 3 避難所」."""
+    from rag.answer.answer_line import spans
+
+    if not section:
+        return ""
+    title = section[0]
+    for span in reversed([s for s in spans(title) if s.kind == "date" or s.kind.split(":")[0] in _FIGURES]):
+        title = title[: span.start] + title[span.end :]
+    return separator.join((title, *section[1:]))
 
 
 def _abbreviations(text: str, words: list[str]) -> list[str]:

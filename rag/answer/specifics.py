@@ -33,6 +33,7 @@ from rag.language.units import (
     SYMBOL_COUNTERS,
     currency_units,
     has_measure,
+    is_date_unit,
     western_year,
 )
 
@@ -536,7 +537,7 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
             unit = after.surface.lower()
             if unit in currencies:
                 found.add("amount")
-            elif unit in DATE_UNITS or after.surface == "元年" or unit.startswith(_LONG_DATE_UNITS):  # 十八世紀末
+            elif is_date_unit(unit):  # 十八世紀末
                 found.add("date")
             elif after.pos[0] in ("名詞", "接尾辞") and after.pos[1] != "数詞":
                 found |= {"count", f"count:{after.surface}"}  # 55000席, 16案件, 3万人, 8か国: a noun counted
@@ -674,8 +675,6 @@ _A_TIME = re.compile(
 
 # an era's first JMdict sense: "Meiji era (1868.9.8-1912.7.30)", "Keichō era (1596.10.27-1615.7.13)"
 _ERA_GLOSS = re.compile(r"\bera \(")
-# units Sudachi may keep whole with what follows them: 世紀末, 年代末, 年度末
-_LONG_DATE_UNITS = tuple(u for u in DATE_UNITS if len(u) > 1)
 
 
 # first glosses of a noun that says which part of an era: 初期 "early (days)", 末期 "closing years", 後半

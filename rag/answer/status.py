@@ -26,7 +26,7 @@ from rag.answer.facts import CorpusFacts
 from rag.answer.messages import LIKELY, SURE, MessageClassifier
 from rag.answer.reasons import kind_label
 from rag.answer.records import Reason
-from rag.answer.scope import answer_scope
+from rag.answer.scope import answer_scope, heading_for_answers
 from rag.index.store import LoadedIndex
 from rag.language.script import is_japanese, script_of
 from rag.language.terms import content_nouns, content_terms, proper_nouns, region_names, telling_nouns
@@ -205,13 +205,14 @@ class StatusJudge:
         forms, top = result.forms, result.hits[: self.config.evidence_passages]
         evidence = [text for h in top for text in (h.chunk.section_label, h.chunk.text)]  # headings say it too
         subject = [n for n in names if n not in background]
+        answerable = [(heading_for_answers(h.chunk.section), h.chunk.text) for h in top]
         absent = specifics.missing(
             forms.search_text,
             evidence,
             names=names,
             background=background,
             synonyms=self.index.lexicon.synonyms,
-            answer_scope=answer_scope([(h.chunk.section_label, h.chunk.text) for h in top], subject),
+            answer_scope=answer_scope(answerable, subject) or [text for pair in answerable for text in pair],
             headings=[h.chunk.section_label for h in top],
             said=tuple(english),
         )

@@ -16,6 +16,15 @@ from functools import cache
 # Japanese eras since the calendar reform, with their first year: era year n is start + n - 1.
 ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
 DATE_UNITS = frozenset("年 年度 月 日 時 分 秒 世紀 年代 週 曜日".split())
+_LONG_DATE_UNITS = tuple(u for u in DATE_UNITS if len(u) > 1)
+
+
+def is_date_unit(unit: str) -> bool:
+    """Whether the word after a number makes it a date: 年, 元年, and a unit Sudachi keeps whole with what
+    follows it (世紀末, 年度末, 年度内: 令和7年度末 is a date, not a count of 年度末)."""
+    return unit in DATE_UNITS or unit == "元年" or unit.startswith(_LONG_DATE_UNITS)
+
+
 KANJI_DIGITS = "〇一二三四五六七八九十百千万億数"  # 三千メートル, 数百キロ: numbers written in kanji
 # English numbers in words, from two ("one" is as often "one of them"): "four million pounds", "two kilometres"
 EN_NUMBER_WORDS = (
