@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from rag.answer import specifics
 from rag.answer.answerability import AnswerabilityModel, asked_across, signals
 from rag.answer.specifics import asked_kinds
 from rag.engine import Engine
@@ -91,7 +92,7 @@ def test_an_english_question_of_japanese_text_meets_the_bar_across_languages():
         ("What happens when a pipe leaks?", []),
         ("When was the plant rebuilt?", ["date"]),
         ("Where and when was it rebuilt?", ["date", "place"]),
-        ("How many pipes were repaired, and who repaired them?", ["count", "person"]),
+        ("How many pipes were repaired, and who repaired them?", ["count:pipes", "person"]),
     ],
 )
 def test_a_when_or_who_inside_another_question_asks_nothing(question, kinds):
@@ -164,3 +165,30 @@ def test_the_words_a_question_names_its_source_by_are_not_searched_for():
 
     assert question_english("What does the briefing say about Taiwan?") == ("taiwan",)
     assert question_english("Does the paper mention anything about nuclear threats?") == ("nuclear", "threat")
+
+
+MUSEUM = (
+    "In 2027 the museum plans to lend telescopes to schools. Last year it had 12,000 visitors and ran "
+    "workshops for 3,400 children. The roof was repaired between June and September."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("How many telescopes will the museum lend?", ("count:telescopes",)),  # 12,000 counts visitors
+        ("How many visitors did the museum have?", ()),
+        ("How many kids came to the workshops?", ()),  # a JMdict sense glosses both "kids" and "children"
+        ("How many people visited?", ("count:people",)),  # visitors are people, but no sense says so
+        ("Who repaired the roof?", ("person",)),  # June and September are months, not names
+        ("When was the roof repaired?", ()),
+    ],
+)
+def test_a_count_in_english_text_counts_its_own_noun(question, missing):
+    assert specifics.missing(question, [MUSEUM]).kinds == missing
+
+
+def test_a_year_before_a_word_counts_nothing():
+    held = specifics.instances("In 2027 the museum opens. It was built in 1901 and has 3 floors.")
+    assert not {"count:the", "count:and"} & held
+    assert {"count:floors", "date"} <= held

@@ -300,7 +300,7 @@ def test_years_are_compared_as_years():
         ("How much has the coast guard grown?", []),  # "how much" asks for money only beside money
         ("How much money was spent?", ["amount"]),
         ("What is the OSA budget for FY2026?", ["amount"]),  # the noun asked about says it, in English too
-        ("What was the number of projects?", ["count"]),
+        ("What was the number of projects?", ["count:projects"]),  # what it counts, as "how many" says it
         ("What does the briefing say about the budget?", []),  # about the budget, not asking its value
         ("港の拡張を請け負った企業はどこですか", ["company"]),  # the company's name, not a place
         ("無人機はどこのメーカー製ですか", ["company"]),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
 from rag.answer.specifics import asked_kinds, counted_by, counts_a_noun, foreign_name, names_a_time, specifics, years_in
+from rag.language.jmdict import counters_for
 from rag.language.script import is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, content_terms, morphemes, numbers, proper_nouns
 from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units, is_date_unit
@@ -249,8 +250,9 @@ def _fits(asked: str, found: str) -> bool:
         return found.startswith("count")
     if asked == "count":
         return found.startswith("count")
-    if counts_a_noun(asked):  # "how many ships": 3隻; in English text, any count
-        return found.startswith("count") and (counts_a_noun(found) or counted_by(asked.split(":", 1)[1], found))
+    if counts_a_noun(asked):  # "how many ships": 3隻; a noun no counter counts, any count; in English text, any
+        noun = asked.split(":", 1)[1]
+        return found.startswith("count") and (counts_a_noun(found) or counted_by(noun, found) or not counters_for(noun))
     if asked.startswith("count:"):
         return found.startswith("count:") and found.split(":", 1)[1].endswith(asked.split(":", 1)[1])
     if asked == "partner":

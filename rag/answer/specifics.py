@@ -16,13 +16,14 @@ asked-about noun (its JMdict glosses) come from general resources.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.language.jmdict import bare_gloss, counters_for, glosses_of, name_types, senses
+from rag.language.jmdict import bare_gloss, counters_for, english_words, glosses_of, name_types, sense_mates, senses
 from rag.language.script import is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
@@ -36,6 +37,7 @@ from rag.language.units import (
     is_date_unit,
     western_year,
 )
+from rag.search.english import STOPWORDS
 
 KINDS = (
     "amount",
@@ -158,13 +160,14 @@ _EN_NOUN_KINDS = {
     "temperature": "measure",
 }
 _EN_WHAT_IS = re.compile(
-    r"\s*what(?:'s| is| was| are| were| will be)\s+(?:the\s+|its\s+|their\s+|[A-Za-z]+'s\s+)?(?:[\w-]+\s+){0,3}?"
+    r"\s*what(?:'s| is| was| are| were| will be)\s+(?:the\s+|its\s+|their\s+)?(?:[A-Za-z]+'s\s+)?(?:[\w-]+\s+){0,3}?"
     r"(budgets?|costs?|prices?|amounts?|numbers?|population|dates?|distance|height|altitude|elevation|depth|width"
     r"|weight|temperature)\b",
     re.I,
 )
 _EN_QUANTITY = re.compile(
-    rf"(?:\d[\d,.]*|\b{EN_NUMBER_WORDS}(?:[\s-]+{EN_NUMBER_WORDS})*)\s*(?:thousand|million|billion|trillion)?\s+([A-Za-z]+)",
+    rf"(?:\d[\d,.]*|\b{EN_NUMBER_WORDS}(?:[\s-]+{EN_NUMBER_WORDS})*)\s*(?:thousand|million|billion|trillion)?"
+    r"\s+([A-Za-z]+)(?:[ -]([A-Za-z]+))?",  # "38 regular members": the noun may come second
     re.I,
 )
 # "the nineteenth century", "the 19th century", "the first century": a date without a year
@@ -334,11 +337,18 @@ _HOW_MANY = re.compile(_EN_COUNT + r"\s+((?:[A-Za-z-]+\s+){0,3}[A-Za-z-]+)", re.
 
 
 def _counted_noun(text: str) -> str | None:
-    """What "how many" counts, when a counter counts it: "How many Chinese government ships …" -> "ships"
-    (隻); "how many staff" -> None (no counter names staff: any count may answer)."""
+    """What "how many" counts: the word a counter counts, "How many Chinese government ships …" -> "ships"
+    (隻); else its words up to a function word, "How many electric buses does …" -> "electric buses", one of
+    which a count in English text must count (`same_noun`); Japanese text has no counter for them, and any
+    count there may answer."""
     found = _HOW_MANY.search(text)
-    words = found.group(1).split() if found else []
-    return next((w.lower() for w in words if counters_for(w)), None)
+    words = []
+    for word in found.group(1).split() if found else []:
+        if word.lower() in STOPWORDS:
+            break
+        words.append(word)
+    plain = " ".join(w.lower() for w in words if not w[0].isupper())  # "electric buses": either may be said
+    return next((w.lower() for w in words if counters_for(w)), plain or None)
 
 
 def _measured(ms: list[Morpheme]) -> list[str]:
@@ -511,9 +521,13 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
         found.add("amount")
     if has_measure(text):
         found.add("measure")  # 2,351メートル, 25°C, 12 miles: not 4か国, which counts
-    for m in _EN_QUANTITY.finditer(text):  # 2.5 million rupees, 12 ships
+    for m in _EN_QUANTITY.finditer(text):  # 2.5 million rupees, 12 ships; not "in 2026 the", a year
         unit = m.group(1).lower()
-        found.add("amount" if unit in currency_units() or unit.rstrip("s") in currency_units() else "count")
+        if unit in currency_units() or unit.rstrip("s") in currency_units():
+            found.add("amount")
+        elif unit not in STOPWORDS:
+            counted = [w.lower() for w in m.groups() if w and w.lower() not in STOPWORDS]
+            found |= {"count", *(f"count:{w}" for w in counted)}
     for symbol, counter in SYMBOL_COUNTERS.items():
         if re.search(r"\d\s*" + re.escape(symbol), text):
             found |= {"count", f"count:{counter}"}
@@ -521,6 +535,8 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
     english = language_of_text(text) == "en"
     if english:
         found |= _latin_names(text, beyond, frozenset(unicodedata.normalize("NFKC", h) for h in headings))
+        if _CALENDAR_WORD.search(text):
+            found.add("date")  # "between June and September", "on Sundays"
     numbered = _numbered_items(text)
     currencies = currency_units()
     for i, m in enumerate(ms):
@@ -533,7 +549,8 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
             if (after is not None and after.surface == "時代") or _an_era_said(m, after):
                 found.add("date")  # 江戸時代, 平安時代: a named age; 明治初期, 昭和の終わり: an era
         said = after is not None and m.surface + after.surface in asked  # 北方四島: the question's own words
-        if m.pos[1] == "数詞" and after is not None and (m.surface, after.surface) not in numbered and not said:
+        figure = m.pos[1] == "数詞" and not english  # English figures are read above, word by word
+        if figure and after is not None and (m.surface, after.surface) not in numbered and not said:
             unit = after.surface.lower()
             if unit in currencies:
                 found.add("amount")
@@ -641,6 +658,9 @@ def _compound_of_words(word: str) -> bool:
     return len(parts) > 1 and all(senses(part) or not foreign_name(part) for part in parts)
 
 
+# month and weekday names, in English as Python's calendar gives them (the "C" locale), plural too
+_CALENDAR = frozenset(w.lower() + end for w in (*calendar.month_name[1:], *calendar.day_name) for end in ("", "s"))
+_CALENDAR_WORD = re.compile(r"\b(?:" + "|".join(sorted(_CALENDAR, key=len, reverse=True)) + r")\b", re.I)
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*")
 _SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
 
@@ -659,6 +679,7 @@ def _latin_names(text: str, beyond: str, headings: frozenset[str] = frozenset())
             words = m.group().split()
             if _SENTENCE_START.search(line[: m.start()]):
                 words = words[1:]  # "Crews repaired…": a capital that only starts a sentence names nothing
+            words = [w for w in words if w.lower().strip(".'’") not in _CALENDAR]  # "in June", "on Sundays": a time
             if words and " ".join(words).lower() not in said:
                 return set(ANY_NAME)
     return set()
@@ -767,11 +788,17 @@ def _held(kind: str, held: set[str]) -> bool:
     if not kind.startswith("count:"):
         return kind in held
     unit = kind.split(":", 1)[1]
-    if counts_a_noun(kind):  # "how many ships": a number of 隻; in English text, any count (12 vessels)
+    if counts_a_noun(kind):  # "how many ships": a number of 隻; in English text, a number of ships
         units = [h for h in held if h.startswith("count:") and not counts_a_noun(h)]
-        if not units:
-            return "count" in held
-        return any(counted_by(unit, u) for u in units) or (unit.lower() == "people" and "people" in held)
+        nouns = [h.split(":", 1)[1] for h in held if h.startswith("count:") and counts_a_noun(h)]
+        people = unit.lower() == "people" and "people" in held  # 何人 by ポルトガル人, a people's name
+        if any(same_noun(unit, noun) for noun in nouns):
+            return True
+        if units and counters_for(unit):
+            return any(counted_by(unit, u) for u in units) or people
+        if nouns:  # English text counts other things: 12,000 visitors is not a number of telescopes
+            return people
+        return "count" in held or people
     if unit == "人" and "people" in held:
         return True
     asked = _unit_form(unit)
@@ -782,8 +809,30 @@ def _held(kind: str, held: set[str]) -> bool:
 def counts_a_noun(kind: str) -> bool:
     """ "count:ships" (an English question's "how many ships"; a count in English text), not "count:隻" or
     "count:%"."""
-    unit = kind.partition(":")[2]
+    unit = kind.partition(":")[2].replace(" ", "")
     return unit.isascii() and unit.isalpha()
+
+
+@lru_cache(maxsize=4096)
+def same_noun(asked: str, counted: str) -> bool:
+    """Whether a count in English text counts the noun an English question asks about: "kids" by "3,400
+    children" (a JMdict sense glosses both), "members" by "38 members"; not "books" by "184,000 items"."""
+    counted = counted.lower()
+    for word in asked.lower().split():  # "electric buses": 412 buses
+        stems = {_stem_of(word)} | {_stem_of(w) for w in sense_mates(word) | sense_mates(_stem_of(word))}
+        if _stem_of(word) in _PEOPLE and _PEOPLE & (sense_mates(counted) | sense_mates(_stem_of(counted))):
+            return True  # "how many people": 58,000 residents, 38 members (a JMdict sense says "person")
+        if _stem_of(counted) in stems:
+            return True
+    return False
+
+
+_PEOPLE = frozenset(("people", "person", "persons"))
+
+
+def _stem_of(word: str) -> str:
+    stems = english_words(word)
+    return stems[0] if len(stems) == 1 else word
 
 
 def counted_by(noun: str, kind: str) -> bool:

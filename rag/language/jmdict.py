@@ -114,6 +114,22 @@ def name_types(word: str) -> frozenset[str]:
     return frozenset(t for (t,) in _connection(path).execute(_NAME_TYPES, (word, word)))
 
 
+_MATES = """
+select g2.text from SenseGloss g1 cross join SenseGloss g2 on g2.sid = g1.sid
+  where g1.text = ? and +g1.lang = 'eng' and +g2.lang = 'eng'
+"""
+
+
+@lru_cache(maxsize=4096)
+def sense_mates(word: str) -> frozenset[str]:
+    """The one-word English glosses that share a JMdict sense with `word`: "kids" -> {children, kids}
+    (子供たち's sense). An English word to English words, through a Japanese word that means both."""
+    path = _database()
+    if path is None or not word:
+        return frozenset()
+    return frozenset(g for (g,) in _connection(path).execute(_MATES, (word,)) if g.isalpha())
+
+
 _COUNTERS = """
 select g.text, k.text from SenseGloss g cross join Sense s on s.ID = g.sid cross join Kanji k on k.idseq = s.idseq
   where g.text like 'counter for %' and +g.lang = 'eng'
