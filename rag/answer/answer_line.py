@@ -15,17 +15,29 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from rag.answer.english_spans import english_spans
 from rag.answer.figures import count_in_english, figures
 from rag.answer.records import Quote, ShortAnswer
-from rag.answer.specifics import asked_kinds, counted_by, counts_a_noun, foreign_name, names_a_time, specifics, years_in
+from rag.answer.specifics import (
+    asked_kinds,
+    counted_by,
+    counts_a_noun,
+    foreign_name,
+    names_a_time,
+    same_noun,
+    specifics,
+    years_in,
+)
 from rag.language.jmdict import counters_for
-from rag.language.script import is_katakana, language_of_text, starts_latin
+from rag.language.script import is_japanese, is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, content_terms, morphemes, numbers, proper_nouns
 from rag.language.units import DATE_UNITS, ERA_START, SYMBOL_COUNTERS, currency_units, is_date_unit
+from rag.search.english import stem
 
 # a figure marked as a starting point (「4千人から約3万人に」) is where it was, not the answer
 _FROM = ("から", "より")
 _CLAUSE_BREAK = re.compile(r"[、。，,;；\n]")
+_EN_CLAUSE_BREAK = re.compile(r"\s(?:and|but|while|whereas|although)\s")
 _PART_OPENERS = ("、", "。", "\n", "(", "（", "「", ":", "：")  # where the first part's clause begins
 _AFTER_FIGURE = frozenset(("以上", "以下", "超", "余り", "余", "強", "弱", "程度", "前後"))
 Synonyms = Callable[[str], Iterable[str]]
@@ -88,7 +100,7 @@ def line(question: str, quote: str, *, synonyms: Synonyms = lambda name: (), sai
             return None  # 「どの国と」 over a list of countries: one of them is not the answer
         if fits:
             said = _said_of(fits, clauses, _clause_terms(quote, clauses))
-            asked_terms = set(content_terms(question))
+            asked_terms = _stemmed(content_terms(question))
             best = max(
                 fits,
                 key=lambda s: (
@@ -155,9 +167,11 @@ def spans(text: str) -> list[Span]:
 
     「PCGの人員は4千人から約3万人に増加。」 -> [Span(7, 10, "count:人"), Span(12, 16, "count:人")]
     """
+    if not is_japanese(text):  # Sudachi reads Japanese figures and names; English ones are words apart
+        return [Span(start, end, kind) for start, end, kind in english_spans(text)]
     norm, origin = _normalised(text)
     ms = _placed(norm)
-    english = language_of_text(text) == "en"  # Sudachi's name categories are for Japanese text
+    english = language_of_text(text) == "en"  # mostly English, with Japanese words: Sudachi's figures, no names
     found: list[Span] = []
     i = 0
     while i < len(ms):
@@ -250,9 +264,13 @@ def _fits(asked: str, found: str) -> bool:
         return found.startswith("count")
     if asked == "count":
         return found.startswith("count")
-    if counts_a_noun(asked):  # "how many ships": 3隻; a noun no counter counts, any count; in English text, any
+    if found == "name":  # English text: a name, of a person, a place or a body alike
+        return asked in (*_NAMES, "company")
+    if counts_a_noun(asked):  # "how many ships": 3隻, or in English text "12 ships"; a noun no counter counts: any
         noun = asked.split(":", 1)[1]
-        return found.startswith("count") and (counts_a_noun(found) or counted_by(noun, found) or not counters_for(noun))
+        if counts_a_noun(found):
+            return any(same_noun(noun, word) for word in found.split(":", 1)[1].split())
+        return found.startswith("count") and (counted_by(noun, found) or not counters_for(noun))
     if asked.startswith("count:"):
         return found.startswith("count:") and found.split(":", 1)[1].endswith(asked.split(":", 1)[1])
     if asked == "partner":
@@ -298,9 +316,14 @@ def _clause_terms(text: str, clauses: list[int]) -> dict[int, set[str]]:
         clause = clauses[origin[at]]
         if clause == 0 and m.surface == "は" and m.pos[1] == "係助詞":
             found[0] = set()  # the first clause's words so far were its topic
-        elif m.is_content:
-            found.setdefault(clause, set()).add(m.form)
+        elif m.is_content:  # an English word as written: Sudachi's form of "finish" is フィニッシュ
+            found.setdefault(clause, set()).update(_stemmed([m.surface.lower() if m.surface.isascii() else m.form]))
     return found
+
+
+def _stemmed(terms: Iterable[str]) -> set[str]:
+    """Terms with English words Snowball-stemmed: "finished" meets "finish"; Japanese ones as they are."""
+    return {stem(t) if t.isascii() and t.isalpha() else t for t in terms}
 
 
 def _said_of(fits: list[Span], clauses: list[int], terms: dict[int, set[str]]) -> dict[Span, set[str]]:
@@ -318,11 +341,13 @@ def _said_of(fits: list[Span], clauses: list[int], terms: dict[int, set[str]]) -
 
 
 def _clauses(text: str) -> list[int]:
-    """The clause number of each character, and of the end."""
+    """The clause number of each character, and of the end. In English a conjunction between clauses
+    starts one too: "began in 2025 and is due to finish in 2029"."""
+    breaks = {m.start() for m in _EN_CLAUSE_BREAK.finditer(text)}
     numbers, n = [], 0
-    for ch in text:
+    for i, ch in enumerate(text):
         numbers.append(n)
-        n += bool(_CLAUSE_BREAK.match(ch))
+        n += bool(_CLAUSE_BREAK.match(ch)) or i in breaks
     return numbers + [n]
 
 

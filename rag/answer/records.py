@@ -63,7 +63,7 @@ class ShortAnswer:
     source: str
     start: int
     end: int
-    kind: str  # amount | count | date | person | place | organization
+    kind: str  # amount | count | date | person | place | organization | name (in English text: of any of them)
     english: str = ""
 
     def to_json(self) -> dict:

@@ -213,7 +213,7 @@ class StatusJudge:
             background=background,
             synonyms=self.index.lexicon.synonyms,
             answer_scope=answer_scope(answerable, subject) or [text for pair in answerable for text in pair],
-            headings=[h.chunk.section_label for h in top],
+            headings=[h.chunk.section_label for h in top] + [heading for heading, _ in answerable],
             said=tuple(english),
         )
         if absent.terms and self._named_by_the_next(result, evidence, names, background):

@@ -37,7 +37,7 @@ def question_english(question: str) -> tuple[str, ...]:
     """An English text's content words, Snowball-stemmed as the glosses are: "mediators" -> "mediat"."""
     words = english_words(unicodedata.normalize("NFKC", question))  # plural endings off: "does" -> "doe"
     stopped = _stopword_forms()
-    return tuple(_stem(w) for w in words if w not in stopped and w not in ARTICLES)
+    return tuple(stem(w) for w in words if w not in stopped and w not in ARTICLES)
 
 
 @cache
@@ -54,7 +54,8 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """An English word as the English field stores it (Snowball): "finished" -> "finish"."""
     return _stemmer().stemWord(word)
 
 
@@ -70,7 +71,7 @@ def passage_english(texts: list[str], *, bm25_mode: str = "A") -> list[list[str]
         for word in words:
             for gloss in senses.get(word, [])[:SENSES_PER_WORD]:
                 phrase = gloss_phrases(gloss)
-                tokens += [_stem(w) for w in phrase or () if w not in _stopword_forms()]
+                tokens += [stem(w) for w in phrase or () if w not in _stopword_forms()]
             if word not in senses and (key := sound_key(word, english=False)):
                 tokens.append(key)
         tokens += question_english(text)  # OSA, FOIP, G7 as written

@@ -1,0 +1,61 @@
+"""The figures, dates and names of English text, for the answer line: Sudachi reads Japanese figures by
+their units, and English ones are words apart from their numbers ("412,000 visits", "1.3 million dollars").
+
+    english_spans("Director Margaret Okafor has led it since March 2019; it had 412,000 visits.")
+    -> [(9, 24, "name"), (44, 54, "date"), (65, 79, "count:visits")]
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from rag.language.units import currency_units
+from rag.search.english import STOPWORDS
+
+_NUMBER = r"\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion|trillion))?"
+_SYMBOL_AMOUNT = re.compile(r"(?:US\$|\$|£|€|¥)\s?" + _NUMBER)
+_QUANTITY = re.compile(rf"\b{_NUMBER}\s+([A-Za-z]+)(?:[ -]([A-Za-z]+))?")
+_MONTHS = "|".join(calendar.month_name[1:])
+_MONTH_DATE = rf"(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?"
+# "March 2019", "July 1, 2026", "between June and September 2025", a year alone
+_DATE = re.compile(
+    rf"\b(?:between\s+|from\s+)?{_MONTH_DATE}(?:\s+(?:and|to|until|through)\s+{_MONTH_DATE})?\b"
+    r"|\b(?:1[0-9]|20)\d{2}\b(?![\d,]|\.\d)"
+)
+_CALENDAR = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.day_name))
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w'’-]*)*")
+_SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
+
+
+def english_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every amount, count ("count:" and the words it counts), date and name ("name": English text says
+    nothing of whether a name is a person's, a place's or a body's) in `text`, in text order."""
+    found: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: str) -> None:
+        if not any(start < b and a < end for a, b in taken):
+            found.append((start, end, kind))
+            taken.append((start, end))
+
+    for m in _SYMBOL_AMOUNT.finditer(text):
+        add(m.start(), m.end(), "amount")
+    for m in _QUANTITY.finditer(text):
+        words = [w for w in m.groups() if w]
+        if words[0].lower() in currency_units() or words[0].lower().rstrip("s") in currency_units():
+            add(m.start(), m.end(1), "amount")
+        elif words[0].lower() not in STOPWORDS:
+            counted = [w.lower() for w in words if w.lower() not in STOPWORDS]
+            end = m.end(2) if len(counted) == 2 else m.end(1)
+            add(m.start(), end, "count:" + " ".join(counted))
+    for m in _DATE.finditer(text):
+        add(m.start(), m.end(), "date")
+    for m in _CAPITALISED_RUN.finditer(text):
+        start, words = m.start(), m.group().split()
+        if _SENTENCE_START.search(text[: m.start()]):  # "Crews repaired…": a first word names nothing
+            start += len(words[0]) + 1
+            words = words[1:]
+        if words and not all(w.lower().strip("'’") in _CALENDAR for w in words):
+            add(start, m.end(), "name")
+    return sorted(found)
