@@ -296,6 +296,10 @@ def test_years_are_compared_as_years():
         ("影響はどこまで広がっていますか", []),  # how far, not where
         ("何年度から始まりましたか", ["date"]),
         ("会議はどの都市で開かれましたか", ["place"]),
+        ("提携した銀行の名前は？", ["organization"]),  # a bank's name is a body's
+        ("新しくできた商業施設の名前は？", ["organization"]),  # 施設, the compound's last word
+        ("買収した会社の名前は？", ["company"]),
+        ("廃止された制度の名前は？", []),  # 制度 is "system" first; "institution" only after
         ("How many ships were provided?", ["count:ships"]),
         ("How much has the coast guard grown?", []),  # "how much" asks for money only beside money
         ("How much money was spent?", ["amount"]),
@@ -831,3 +835,9 @@ def test_a_text_read_as_a_request_gets_no_help_from_a_second_passage(hash_engine
     assert "ミクロネシア" in live.judge.verdict(result).reason.terms
     monkeypatch.setattr(live.judge, "messages", Reads(0.01))
     assert live.judge.verdict(result).status == "answered"
+
+
+def test_two_counters_for_people_answer_each_other():
+    """名 and 人 are both "counter for people" in JMdict: 「5名」 answers 「何人」."""
+    assert coverage.missing("女性の理事は何人いますか", ["理事12名のうち5名が女性である。"]).kinds == ()
+    assert coverage.missing("理事会は何回開かれましたか", ["理事12名のうち5名が女性である。"]).kinds == ("count:回",)

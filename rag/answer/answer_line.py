@@ -271,8 +271,9 @@ def _fits(asked: str, found: str) -> bool:
         if counts_a_noun(found):
             return any(same_noun(noun, word) for word in found.split(":", 1)[1].split())
         return found.startswith("count") and (counted_by(noun, found) or not counters_for(noun))
-    if asked.startswith("count:"):
-        return found.startswith("count:") and found.split(":", 1)[1].endswith(asked.split(":", 1)[1])
+    if asked.startswith("count:"):  # 何% is answered by 12.8%, which spans() reads as a count of パーセント
+        unit = asked.split(":", 1)[1]
+        return found.startswith("count:") and found.split(":", 1)[1].endswith(SYMBOL_COUNTERS.get(unit, unit))
     if asked == "partner":
         return found in ("person", "organization", "place")
     if asked in ("place", "country"):  # a country's name is a place's; the status has checked it is one

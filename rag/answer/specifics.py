@@ -23,7 +23,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.language.jmdict import bare_gloss, counters_for, english_words, glosses_of, name_types, sense_mates, senses
+from rag.language.jmdict import (
+    bare_gloss,
+    counters_for,
+    counts_of,
+    english_words,
+    glosses_of,
+    name_types,
+    sense_mates,
+    senses,
+)
 from rag.language.script import is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
@@ -106,6 +115,11 @@ _COUNTRY_NOUN = re.compile(r"\b(countr(y|ies)|nations?)\b")
 _PLACE_NOUN = re.compile(r"\b(country|nation|city|town)\b")  # どの国, どの都市: not どの領域 ("domain")
 _COMPANY_NOUN = re.compile(r"\b(company|corporation|firm|enterprise|manufacturer|maker|business)\b")
 _ORGANISATION_NOUN = re.compile(r"\borganization\b")
+# what a body with a name of its own is glossed as: the name of a 店 or a 学校 is a body's name
+_BODY_NOUN = re.compile(
+    r"\b(organi[sz]ation|institution|establishment|facility|supermarket|store|shop|restaurant|hotel|hospital"
+    r"|school|university|college|bank|team|club|party|publisher|agency|museum|library|company|corporation)\b"
+)
 # English interrogatives; "how much" asks for money only beside a word of money.
 _EN_MONEY = re.compile(
     r"\b(money|budget|budgets|cost|costs|spend|spends|spent|spending|fund|funds|funding|price|pay|paid|yen|dollars?|euros?)\b",
@@ -397,11 +411,19 @@ def _name_of(noun: str, ms: list[Morpheme]) -> str | None:
 
 
 def _named_kind(owner: str) -> str | None:
-    """What the name of `owner` is the name of: 国, 都市 a place; 大統領, 参加者 ("participant") a person."""
+    """What the name of `owner` is the name of: 国, 都市 a place; 大統領, 参加者 ("participant") a person;
+    企業 a company; スーパー ("supermarket"), 商業施設 (its last word, 施設 "institution") a body."""
     said = " ".join(glosses_of(owner)[:2]).lower()
     if noun_kind(owner) == "place" and _PLACE_NOUN.search(said):
         return "place"  # 国の名前, 都市の名前
-    return "person" if noun_kind(owner) == "person" or _ONE_WHO.search(said) else None
+    if noun_kind(owner) == "person" or _ONE_WHO.search(said):
+        return "person"
+    if not said and len(parts := morphemes(owner, mode="A")) > 1:
+        said = " ".join(glosses_of(parts[-1].surface)[:2]).lower()  # a compound the dictionary lacks
+    first = _first_gloss(owner).lower() or said  # 制度 is "system" first, "institution" only after
+    if _COMPANY_NOUN.search(first):
+        return "company"
+    return "organization" if _BODY_NOUN.search(first) else None
 
 
 def _indefinite(following: list[Morpheme]) -> bool:
@@ -844,13 +866,14 @@ def counted_by(noun: str, kind: str) -> bool:
 @lru_cache(maxsize=1024)
 def _same_counter(asked: str, held: str) -> bool:
     """何回 is answered by 2度: two counters for the same thing share a sense ("time", "times";
-    歳 and 才 "-years-old"), read from their first three JMdict glosses, an article or plural left off."""
+    歳 and 才 "-years-old"), read from their first three JMdict glosses, an article or plural left off; or
+    JMdict calls both a counter for one noun (人 and 名: "counter for people")."""
 
     def senses(unit: str) -> set[str]:
         glosses = (bare_gloss(g.lower()).strip() for g in glosses_of(unit)[:3])
         return {re.sub(r"^(a|an|the) ", "", g).removesuffix("s") for g in glosses if g}
 
-    return bool(senses(asked) & senses(held))
+    return bool(senses(asked) & senses(held)) or bool(counts_of(asked) & counts_of(held))
 
 
 @lru_cache(maxsize=1024)

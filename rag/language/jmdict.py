@@ -150,6 +150,20 @@ def _counters() -> dict[str, tuple[str, ...]]:
     return {noun: tuple(counters) for noun, counters in found.items()}
 
 
+@cache
+def _counted() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for noun, counters in _counters().items():
+        for counter in counters:
+            found[counter].add(noun)
+    return {counter: frozenset(nouns) for counter, nouns in found.items()}
+
+
+def counts_of(counter: str) -> frozenset[str]:
+    """The English nouns JMdict says a counter counts: 名 -> {"people", ...}; a word that counts none -> {}."""
+    return _counted().get(counter, frozenset())
+
+
 def counters_for(noun: str) -> tuple[str, ...]:
     """The counters JMdict gives for one English noun, by their glosses ("counter for ships (large boats)",
     "counter for countries"): "ships" -> (隻,), "people" -> (氏, 人); a noun no counter names -> ()."""
