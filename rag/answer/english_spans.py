@@ -10,7 +10,8 @@ from __future__ import annotations
 import calendar
 import re
 
-from rag.language.units import currency_units
+from rag.answer.specifics import SENTENCE_START
+from rag.language.units import CALENDAR_WORDS, currency_units
 from rag.search.english import STOPWORDS
 
 _NUMBER = r"\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion|trillion))?"
@@ -23,9 +24,8 @@ _DATE = re.compile(
     rf"\b(?:between\s+|from\s+)?{_MONTH_DATE}(?:\s+(?:and|to|until|through)\s+{_MONTH_DATE})?\b"
     r"|\b(?:1[0-9]|20)\d{2}\b(?![\d,]|\.\d)"
 )
-_CALENDAR = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.day_name))
+# a name runs on through "of" ("Bank of Japan"); a full stop ends it ("in September.")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w'’-]*)*")
-_SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
 
 
 def english_spans(text: str) -> list[tuple[int, int, str]]:
@@ -53,9 +53,9 @@ def english_spans(text: str) -> list[tuple[int, int, str]]:
         add(m.start(), m.end(), "date")
     for m in _CAPITALISED_RUN.finditer(text):
         start, words = m.start(), m.group().split()
-        if _SENTENCE_START.search(text[: m.start()]):  # "Crews repaired…": a first word names nothing
+        if SENTENCE_START.search(text[: m.start()]):  # "Crews repaired…": a first word names nothing
             start += len(words[0]) + 1
             words = words[1:]
-        if words and not all(w.lower().strip("'’") in _CALENDAR for w in words):
+        if words and not all(w.lower().strip("'’") in CALENDAR_WORDS for w in words):
             add(start, m.end(), "name")
     return sorted(found)

@@ -16,7 +16,6 @@ asked-about noun (its JMdict glosses) come from general resources.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -36,6 +35,7 @@ from rag.language.jmdict import (
 from rag.language.script import is_katakana, language_of_text, starts_latin
 from rag.language.terms import Morpheme, focus_terms, morphemes
 from rag.language.units import (
+    CALENDAR_WORDS,
     CURRENCY_SYMBOLS,
     DATE_UNITS,
     EN_NUMBER_WORDS,
@@ -680,11 +680,10 @@ def _compound_of_words(word: str) -> bool:
     return len(parts) > 1 and all(senses(part) or not foreign_name(part) for part in parts)
 
 
-# month and weekday names, in English as Python's calendar gives them (the "C" locale), plural too
-_CALENDAR = frozenset(w.lower() + end for w in (*calendar.month_name[1:], *calendar.day_name) for end in ("", "s"))
-_CALENDAR_WORD = re.compile(r"\b(?:" + "|".join(sorted(_CALENDAR, key=len, reverse=True)) + r")\b", re.I)
+_CALENDAR_WORD = re.compile(r"\b(?:" + "|".join(sorted(CALENDAR_WORDS, key=len, reverse=True)) + r")\b", re.I)
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*")
-_SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
+# what may stand before a sentence's first word: nothing, an end of sentence, a bullet, an opening quote
+SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
 
 
 def _latin_names(text: str, beyond: str, headings: frozenset[str] = frozenset()) -> set[str]:
@@ -699,9 +698,9 @@ def _latin_names(text: str, beyond: str, headings: frozenset[str] = frozenset())
             continue  # a heading in title case ("Leaks and Repairs"): its capitals are its style
         for m in _CAPITALISED_RUN.finditer(line):
             words = m.group().split()
-            if _SENTENCE_START.search(line[: m.start()]):
+            if SENTENCE_START.search(line[: m.start()]):
                 words = words[1:]  # "Crews repaired…": a capital that only starts a sentence names nothing
-            words = [w for w in words if w.lower().strip(".'’") not in _CALENDAR]  # "in June", "on Sundays": a time
+            words = [w for w in words if w.lower().strip(".'’") not in CALENDAR_WORDS]  # "in June": a time
             if words and " ".join(words).lower() not in said:
                 return set(ANY_NAME)
     return set()

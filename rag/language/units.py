@@ -9,6 +9,7 @@ western_year("大正", "12") -> 1923;  western_year("令和", "元") -> 2019
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from functools import cache
@@ -17,6 +18,9 @@ from functools import cache
 ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
 DATE_UNITS = frozenset("年 年度 月 日 時 分 秒 世紀 年代 週 曜日".split())
 _LONG_DATE_UNITS = tuple(u for u in DATE_UNITS if len(u) > 1)
+# English month and weekday names, lower case, plural too, as Python's calendar gives them (the "C" locale):
+# "in June", "on Sundays" say when, and name no one
+CALENDAR_WORDS = frozenset(w.lower() + end for w in (*calendar.month_name[1:], *calendar.day_name) for end in ("", "s"))
 
 
 def is_date_unit(unit: str) -> bool:
