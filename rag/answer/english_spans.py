@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import re
 
-from rag.answer.specifics import SENTENCE_START
 from rag.language.units import CALENDAR_WORDS, currency_units
 from rag.search.english import STOPWORDS
 
@@ -24,6 +23,8 @@ _DATE = re.compile(
     rf"\b(?:between\s+|from\s+)?{_MONTH_DATE}(?:\s+(?:and|to|until|through)\s+{_MONTH_DATE})?\b"
     r"|\b(?:1[0-9]|20)\d{2}\b(?![\d,]|\.\d)"
 )
+# what may stand before a sentence's first word: nothing, an end of sentence, a bullet, an opening quote
+SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
 # a name runs on through "of" ("Bank of Japan"); a full stop ends it ("in September.")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w'’-]*)*")
 
@@ -42,13 +43,11 @@ def english_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _SYMBOL_AMOUNT.finditer(text):
         add(m.start(), m.end(), "amount")
     for m in _QUANTITY.finditer(text):
-        words = [w for w in m.groups() if w]
-        if words[0].lower() in currency_units() or words[0].lower().rstrip("s") in currency_units():
+        kind = quantity_kind([w for w in m.groups() if w])
+        if kind == "amount":
             add(m.start(), m.end(1), "amount")
-        elif words[0].lower() not in STOPWORDS:
-            counted = [w.lower() for w in words if w.lower() not in STOPWORDS]
-            end = m.end(2) if len(counted) == 2 else m.end(1)
-            add(m.start(), end, "count:" + " ".join(counted))
+        elif kind:
+            add(m.start(), m.end(2) if len(kind.split()) == 2 else m.end(1), kind)
     for m in _DATE.finditer(text):
         add(m.start(), m.end(), "date")
     for m in _CAPITALISED_RUN.finditer(text):
@@ -59,3 +58,15 @@ def english_spans(text: str) -> list[tuple[int, int, str]]:
         if words and not all(w.lower().strip("'’") in CALENDAR_WORDS for w in words):
             add(start, m.end(), "name")
     return sorted(found)
+
+
+def quantity_kind(words: list[str]) -> str | None:
+    """What a number followed by `words` (one or two) is in English: an amount ("1.3 million dollars"), a
+    count of those of them that are no function words ("38 regular members" -> "count:regular members"),
+    or nothing when a function word follows it ("in 2026 the library…": a year)."""
+    first = words[0].lower()
+    if first in currency_units() or first.rstrip("s") in currency_units():
+        return "amount"
+    if first in STOPWORDS:
+        return None
+    return "count:" + " ".join(w.lower() for w in words if w.lower() not in STOPWORDS)

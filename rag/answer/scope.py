@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=\s*[-・•✓])")  # a blank line, or the next bullet
 _FIGURES = frozenset(("date", "amount", "count"))  # what a title's figure is read as: 令和8年度, 第3版
@@ -38,6 +39,7 @@ def answer_scope(passages: list[tuple[str, str]], subject: list[str]) -> list[st
     return scope or None
 
 
+@lru_cache(maxsize=4096)  # every question judged reads its passages' titles again
 def heading_for_answers(section: tuple[str, ...], separator: str = " > ") -> str:
     """A passage's section path with the figures of its document's title (the path's first part) taken out;
     the title's names stay: 「みどり市防災計画（令和8年度版） > 3 避難所」 -> 「みどり市防災計画（版） > 3 避難所」."""

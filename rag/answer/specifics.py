@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.answer.english_spans import SENTENCE_START, quantity_kind
 from rag.language.jmdict import (
     bare_gloss,
     counters_for,
     counts_of,
-    english_words,
+    english_word,
     glosses_of,
     name_types,
     sense_mates,
@@ -544,12 +545,11 @@ def instances(evidence: str, *, beyond: str = "", headings: Iterable[str] = ()) 
     if has_measure(text):
         found.add("measure")  # 2,351メートル, 25°C, 12 miles: not 4か国, which counts
     for m in _EN_QUANTITY.finditer(text):  # 2.5 million rupees, 12 ships; not "in 2026 the", a year
-        unit = m.group(1).lower()
-        if unit in currency_units() or unit.rstrip("s") in currency_units():
+        kind = quantity_kind([w for w in m.groups() if w])
+        if kind == "amount":
             found.add("amount")
-        elif unit not in STOPWORDS:
-            counted = [w.lower() for w in m.groups() if w and w.lower() not in STOPWORDS]
-            found |= {"count", *(f"count:{w}" for w in counted)}
+        elif kind:  # "38 regular members" answers "how many members" and "how many regular …"
+            found |= {"count", *(f"count:{w}" for w in kind.partition(":")[2].split())}
     for symbol, counter in SYMBOL_COUNTERS.items():
         if re.search(r"\d\s*" + re.escape(symbol), text):
             found |= {"count", f"count:{counter}"}
@@ -682,8 +682,6 @@ def _compound_of_words(word: str) -> bool:
 
 _CALENDAR_WORD = re.compile(r"\b(?:" + "|".join(sorted(CALENDAR_WORDS, key=len, reverse=True)) + r")\b", re.I)
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*")
-# what may stand before a sentence's first word: nothing, an end of sentence, a bullet, an opening quote
-SENTENCE_START = re.compile(r"(^|[.!?:;\n]|^\s*[-*#>•]+)\s*[\"'“‘(]*$")
 
 
 def _latin_names(text: str, beyond: str, headings: frozenset[str] = frozenset()) -> set[str]:
@@ -840,20 +838,15 @@ def same_noun(asked: str, counted: str) -> bool:
     children" (a JMdict sense glosses both), "members" by "38 members"; not "books" by "184,000 items"."""
     counted = counted.lower()
     for word in asked.lower().split():  # "electric buses": 412 buses
-        stems = {_stem_of(word)} | {_stem_of(w) for w in sense_mates(word) | sense_mates(_stem_of(word))}
-        if _stem_of(word) in _PEOPLE and _PEOPLE & (sense_mates(counted) | sense_mates(_stem_of(counted))):
+        stems = {english_word(word)} | {english_word(w) for w in sense_mates(word) | sense_mates(english_word(word))}
+        if english_word(word) in _PEOPLE and _PEOPLE & (sense_mates(counted) | sense_mates(english_word(counted))):
             return True  # "how many people": 58,000 residents, 38 members (a JMdict sense says "person")
-        if _stem_of(counted) in stems:
+        if english_word(counted) in stems:
             return True
     return False
 
 
 _PEOPLE = frozenset(("people", "person", "persons"))
-
-
-def _stem_of(word: str) -> str:
-    stems = english_words(word)
-    return stems[0] if len(stems) == 1 else word
 
 
 def counted_by(noun: str, kind: str) -> bool:

@@ -57,6 +57,12 @@ def english_words(text: str) -> tuple[str, ...]:
     return tuple(_stem(w) for w in _WORD.findall(text.lower().replace("’", "'")))
 
 
+def english_word(word: str) -> str:
+    """One English word as `english_words` reads it: "Ships" -> "ship"; with no word in it, lower-cased."""
+    stems = english_words(word)
+    return stems[0] if stems else word.lower()
+
+
 def _stem(word: str) -> str:
     for suffix, keep in (("'s", ""), ("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.language.jmdict import ARTICLES, bare_gloss, english_words, gloss_phrases, glosses_of
+from rag.language.jmdict import ARTICLES, bare_gloss, english_word, english_words, gloss_phrases, glosses_of
 from rag.language.loanwords import sound_key
 from rag.language.script import is_hiragana
 from rag.language.sudachi import tokenize
@@ -165,11 +165,12 @@ class Lexicon:
             return []
         acronyms = frozenset(w.lower() for w in _ACRONYM.findall(question))  # "the US": 米国, not "us"
         phrases, used = self._gloss_phrases([w for w in english_words(question) if w not in ARTICLES], acronyms)
-        unknown = [w for w in words if w.lower() not in known and _stem_of(w) not in used]
+        unknown = [w for w in words if w.lower() not in known and english_word(w) not in used]
+        sounded = {word: self.sound_of(word) for word in unknown}
         found: list[str] = []
-        for word in unknown:
-            found.extend(t for t in self.loanwords.get(self.sound_of(word) or "", ()) if t not in found)
-        unknown = [w for w in unknown if not self.sound_of(w)]
+        for key in filter(None, sounded.values()):
+            found.extend(t for t in self.loanwords[key] if t not in found)
+        unknown = [w for w in unknown if not sounded[w]]
         if match_at_least is None:
             unknown = []
         if at_most is not None:
@@ -194,7 +195,7 @@ class Lexicon:
     def sound_of(self, word: str) -> str | None:
         """The sound key an English word shares with katakana terms no dictionary glosses ("prebunking" and
         プレバンキング: "prbnkng"), its plural ending off if need be; None when it shares none."""
-        keys = (sound_key(word, english=True), sound_key(_stem_of(word), english=True))
+        keys = (sound_key(word, english=True), sound_key(english_word(word), english=True))
         return next((key for key in keys if key in self.loanwords), None)
 
     def unknown_names(self, names: list[str], known) -> list[str]:
@@ -298,11 +299,6 @@ class Lexicon:
             names={tuple(k): v for k, v in extras.get("names", [])},
             loanwords=extras.get("loanwords", {}),
         )
-
-
-def _stem_of(word: str) -> str:
-    stems = english_words(word)
-    return stems[0] if stems else word.lower()
 
 
 def _written(gloss: str, known) -> bool:
